@@ -1,0 +1,174 @@
+"""Consumers: state in numpy columns, with thin Mesa agent views for notebooks.
+
+A million ``mesa.Agent`` objects each holding its own attributes would not fit the time and
+memory budget, so the population keeps one contiguous array per attribute and the rules run
+vectorized over it. :class:`Consumer` is a real ``mesa.Agent`` whose attributes read (and write)
+one row of those arrays, so ``model.agents_by_type[Consumer]``, ``consumer.trust`` and Mesa's
+AgentSet methods work as usual.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import mesa
+import numpy as np
+
+from o2osim.mechanisms import geography
+
+if TYPE_CHECKING:
+    from o2osim.model import O2OMarket
+    from o2osim.scenario import Scenario
+
+#: ``preferred_channel`` code for a consumer who has not bought anything yet.
+NO_CHANNEL = -1
+#: ``preferred_channel`` code for physical stores; platform ``k`` is ``k + 1``.
+STORE_CHANNEL = 0
+
+
+@dataclass(eq=False)
+class Population:
+    """The columns of consumer state, one array per attribute, row ``i`` = consumer ``i``.
+
+    Attributes:
+        birth_year: Calendar year of birth (int16); the consumer's cohort.
+        x: Home east coordinate, km (float32).
+        y: Home north coordinate, km (float32).
+        district: District index of the home (int32).
+        trust_offline: Trust in physical stores, 0-1 (float32).
+        trust_online: Trust in each platform, 0-1, shape (n, platforms) (float32).
+        online: Whether the consumer shops online (bool).
+        preferred_channel: Channel of the last purchase: -1 none, 0 stores, k+1 platform k (int8).
+        orders: Orders this consumer has placed (int32).
+    """
+
+    birth_year: np.ndarray
+    x: np.ndarray
+    y: np.ndarray
+    district: np.ndarray
+    trust_offline: np.ndarray
+    trust_online: np.ndarray
+    online: np.ndarray
+    preferred_channel: np.ndarray
+    orders: np.ndarray
+
+    @property
+    def size(self) -> int:
+        """Number of consumers."""
+        return int(self.x.size)
+
+    @classmethod
+    def build(cls, scenario: Scenario, rng: np.random.Generator) -> Population:
+        """Draw a population for a scenario: homes, ages, initial trust and early adopters.
+
+        Args:
+            scenario: The validated scenario.
+            rng: The model's random stream.
+
+        Returns:
+            A new population.
+        """
+        n = scenario.population.consumers
+        pop = scenario.population
+        c = scenario.consumers
+        d = scenario.demography
+        x, y = geography.place_people(n, pop.area_km, rng)
+        ages = rng.integers(d.entry_age, d.exit_age, size=n)
+        n_platforms = max(len(scenario.platforms), 1)
+
+        def trust(mean: float, shape: tuple[int, ...]) -> np.ndarray:
+            values = rng.normal(mean, c.trust_spread, size=shape).astype(np.float32)
+            return np.clip(values, 0.0, 1.0, out=values)
+
+        return cls(
+            birth_year=(scenario.time.start_year - ages).astype(np.int16),
+            x=x,
+            y=y,
+            district=geography.district_of(x, y, pop.area_km, pop.districts),
+            trust_offline=trust(c.initial_trust_offline, (n,)),
+            trust_online=trust(c.initial_trust_online, (n, n_platforms)),
+            online=rng.random(n) < scenario.adoption.initial_adopters,
+            preferred_channel=np.full(n, NO_CHANNEL, dtype=np.int8),
+            orders=np.zeros(n, dtype=np.int32),
+        )
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes held by the consumer columns."""
+        return sum(getattr(self, f).nbytes for f in self.__dataclass_fields__)
+
+
+class Consumer(mesa.Agent):
+    """One consumer, seen through the population's columns.
+
+    The object holds only its row index; every attribute reads the shared arrays, so the
+    vectorized rules and this view always agree.
+    """
+
+    def __init__(self, model: O2OMarket, index: int) -> None:
+        super().__init__(model)
+        self.index = index
+
+    @property
+    def _pop(self) -> Population:
+        return self.model.population
+
+    @property
+    def cohort(self) -> int:
+        """Birth year."""
+        return int(self._pop.birth_year[self.index])
+
+    @property
+    def age(self) -> int:
+        """Age in years in the model's current year."""
+        return self.model.year - self.cohort
+
+    @property
+    def location(self) -> tuple[float, float]:
+        """Home coordinates (x, y) in km."""
+        return float(self._pop.x[self.index]), float(self._pop.y[self.index])
+
+    @property
+    def district(self) -> int:
+        """Index of the home district."""
+        return int(self._pop.district[self.index])
+
+    @property
+    def trust_offline(self) -> float:
+        """Trust in physical stores, 0-1."""
+        return float(self._pop.trust_offline[self.index])
+
+    @property
+    def trust_online(self) -> dict[str, float]:
+        """Trust in each platform by name, 0-1."""
+        row = self._pop.trust_online[self.index]
+        return {p.name: float(row[p.index]) for p in self.model.platforms}
+
+    @property
+    def trust(self) -> dict[str, float]:
+        """Trust in every channel: ``"stores"`` and each platform by name, 0-1."""
+        return {"stores": self.trust_offline, **self.trust_online}
+
+    @property
+    def online(self) -> bool:
+        """Whether this consumer shops online."""
+        return bool(self._pop.online[self.index])
+
+    @property
+    def preferred_channel(self) -> str | None:
+        """Channel of the last purchase: ``"stores"``, a platform name, or ``None``."""
+        code = int(self._pop.preferred_channel[self.index])
+        if code == NO_CHANNEL:
+            return None
+        if code == STORE_CHANNEL:
+            return "stores"
+        return self.model.platforms[code - 1].name
+
+    @property
+    def orders(self) -> int:
+        """Orders placed so far (simulated consumer, not scaled to real people)."""
+        return int(self._pop.orders[self.index])
+
+    def __repr__(self) -> str:
+        return f"Consumer({self.index}, age={self.age}, channel={self.preferred_channel!r})"

@@ -1,0 +1,120 @@
+"""The ``o2osim`` command line: run, validate and schema.
+
+Every user error (bad file, bad field, bad override) is printed as one line on stderr and exits
+with code 2, before anything is written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from o2osim import __version__
+from o2osim.errors import O2OError
+
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+
+
+def _add_overrides(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
+        help="override a scenario field by dotted path, e.g. platforms.0.commission=0.08 "
+             "(repeatable)",
+    )
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from o2osim.run import run
+    from o2osim.scenario import load_scenario
+
+    scenario = load_scenario(args.scenario, args.overrides)
+    if args.seed is not None:
+        scenario = load_scenario(scenario, seed=args.seed)
+    out = Path(args.out) if args.out else Path("out") / Path(args.scenario).stem
+    if out.exists() and not out.is_dir():
+        raise O2OError(f"--out: {out} exists and is not a directory")
+    result = run(scenario, progress=None if not args.quiet else False)
+    result.save(out)
+    last = result.years.iloc[-1]
+    print(f"{scenario.name}: {scenario.time.years} years x {scenario.population.consumers:,} "
+          f"consumers, seed {scenario.seed}, {result.manifest['wall_seconds']:.1f} s")
+    print(f"  {int(last['year'])}: online share {last['online_share']:.1%}, "
+          f"stores open {int(last['stores_open'])}")
+    print(f"results:   {out}/ (ticks.parquet, years.csv, firms.parquet, manifest.json)")
+    print(f"dashboard: {out / 'dashboard.png'}")
+    return 0
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from o2osim.scenario import load_scenario
+
+    for path in args.scenarios:
+        scenario = load_scenario(path, args.overrides)
+        print(f"{path}: ok ({scenario.name}, {scenario.time.years} years, "
+              f"{scenario.population.consumers:,} consumers, {len(scenario.platforms)} platforms)")
+    return 0
+
+
+def _cmd_schema(args: argparse.Namespace) -> int:
+    from o2osim import schema_doc
+    from o2osim.scenario import Scenario
+
+    if args.markdown:
+        sys.stdout.write(schema_doc.markdown())
+    else:
+        print(json.dumps(Scenario.model_json_schema(), indent=2))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="o2osim",
+        description="Agent-based simulator of online and offline retail (O2O).",
+    )
+    parser.add_argument("--version", action="version", version=f"o2osim {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("run", help="run a scenario and write its results")
+    p.add_argument("scenario", help="scenario YAML file")
+    p.add_argument("--out", help="result directory (default: out/<scenario name>)")
+    p.add_argument("--seed", type=int, help="seed (overrides the scenario's)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    _add_overrides(p)
+    p.set_defaults(func=_cmd_run)
+
+    p = sub.add_parser("validate", help="check scenario files without running them")
+    p.add_argument("scenarios", nargs="+", help="scenario YAML files")
+    _add_overrides(p)
+    p.set_defaults(func=_cmd_validate)
+
+    p = sub.add_parser("schema", help="print the scenario JSON schema")
+    p.add_argument("--markdown", action="store_true",
+                   help="print the field reference (docs/scenarios.md) instead")
+    p.set_defaults(func=_cmd_schema)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``o2osim`` console script.
+
+    Args:
+        argv: Arguments (default: ``sys.argv[1:]``).
+
+    Returns:
+        The exit code: 0 on success, 2 on bad input, 130 when interrupted.
+    """
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except O2OError as exc:
+        print(f"o2osim: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("o2osim: interrupted; finished results are kept, partial ones removed",
+              file=sys.stderr)
+        return EXIT_INTERRUPTED

@@ -1,0 +1,79 @@
+"""Where people live and which stores they can reach.
+
+The city is a square of side ``area_km`` cut into ``districts x districts`` cells. A consumer's
+travel distance to a store is measured from the centre of the consumer's district, so the choice
+set (the nearest open stores) is computed once per district, not once per consumer.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def place_people(n: int, area_km: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Draw home locations: a dense centre plus a uniform spread over the city.
+
+    Two in three people live around the centre (normal, sd = area / 6), the rest anywhere in the
+    square; all are clipped into the city.
+
+    Args:
+        n: Number of people.
+        area_km: Side of the square city in km.
+        rng: The model's random stream.
+
+    Returns:
+        ``x`` and ``y`` coordinates in km (float32).
+    """
+    central = rng.random(n) < 2 / 3
+    xy = rng.uniform(0.0, area_km, size=(2, n))
+    xy[:, central] = rng.normal(area_km / 2, area_km / 6, size=(2, int(central.sum())))
+    np.clip(xy, 0.0, np.nextafter(area_km, 0), out=xy)
+    return xy[0].astype(np.float32), xy[1].astype(np.float32)
+
+
+def district_of(x: np.ndarray, y: np.ndarray, area_km: float, districts: int) -> np.ndarray:
+    """Index of the district (row-major grid cell) that contains each point."""
+    cell = area_km / districts
+    col = np.minimum((x / cell).astype(np.int32), districts - 1)
+    row = np.minimum((y / cell).astype(np.int32), districts - 1)
+    return row * districts + col
+
+
+def district_centres(area_km: float, districts: int) -> np.ndarray:
+    """Centres of the districts, shape (districts**2, 2), in km."""
+    cell = area_km / districts
+    centre = (np.arange(districts) + 0.5) * cell
+    gx, gy = np.meshgrid(centre, centre)
+    return np.column_stack([gx.ravel(), gy.ravel()])
+
+
+def nearest_open_stores(
+    centres: np.ndarray, store_xy: np.ndarray, is_open: np.ndarray, k: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """The ``k`` nearest open stores of each district and their distances.
+
+    A district with fewer than ``k`` open stores gets ``-1`` for the missing slots and an
+    infinite distance, which the choice rule treats as an unavailable option.
+
+    Args:
+        centres: District centres, shape (D, 2), km.
+        store_xy: Store locations, shape (S, 2), km.
+        is_open: Which stores are open, shape (S,).
+        k: Size of the choice set.
+
+    Returns:
+        ``ids`` (D, k) int32 store indices and ``dist`` (D, k) float32 km.
+    """
+    d = len(centres)
+    ids = np.full((d, k), -1, dtype=np.int32)
+    dist = np.full((d, k), np.inf, dtype=np.float32)
+    open_ids = np.flatnonzero(is_open)
+    if open_ids.size == 0:
+        return ids, dist
+    diff = centres[:, None, :] - store_xy[None, open_ids, :]
+    all_dist = np.sqrt((diff**2).sum(axis=2))
+    take = min(k, open_ids.size)
+    order = np.argsort(all_dist, axis=1, kind="stable")[:, :take]
+    ids[:, :take] = open_ids[order]
+    dist[:, :take] = np.take_along_axis(all_dist, order, axis=1)
+    return ids, dist

@@ -1,0 +1,561 @@
+"""Scenario files: the pydantic schema, safe YAML loading, ``extends`` and ``--set`` overrides.
+
+A scenario is the single source of a run's parameters. This module knows nothing of Mesa: it turns
+a YAML file (plus overrides) into a validated :class:`Scenario`, or raises :class:`ScenarioError`
+with one line that names the file, the field path, the value and what was expected.
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+import math
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from o2osim.errors import ScenarioError
+
+
+def F(default: Any, unit: str, description: str, **constraints: Any) -> Any:
+    """A documented scenario field: default, unit and description, plus pydantic constraints."""
+    return Field(default, description=description, json_schema_extra={"unit": unit}, **constraints)
+
+
+class Section(BaseModel):
+    """Base of every scenario section: unknown keys are errors, values are checked on assignment."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, allow_inf_nan=False)
+
+
+class TimeConfig(Section):
+    """Simulated calendar: one tick is one week."""
+
+    start_year: int = F(2004, "year", "Calendar year of the first tick.", ge=1950, le=2100)
+    years: int = F(17, "years", "Number of simulated years.", ge=1, le=100)
+    ticks_per_year: Literal[52] = F(52, "ticks/year", "Ticks per year; one tick is one week.")
+
+
+class PopulationConfig(Section):
+    """How many consumer agents are simulated and how many real people they stand for."""
+
+    consumers: int = F(
+        20_000, "agents", "Number of simulated consumers (agents).", ge=10, le=50_000_000
+    )
+    people: float = F(
+        1_000_000.0,
+        "people",
+        "Real people the market represents; each consumer stands for people / consumers of "
+        "them, so changing `consumers` changes resolution, not market size.",
+        gt=0,
+        le=2e9,
+    )
+    area_km: float = F(
+        30.0, "km", "Side of the square city where consumers and stores are placed.", gt=0, le=5000
+    )
+    districts: int = F(
+        10,
+        "districts/side",
+        "The city is a districts x districts grid; a consumer's travel to a store is measured "
+        "from the centre of its district.",
+        ge=1,
+        le=200,
+    )
+    agent_views: Literal["auto", "eager", "lazy"] = F(
+        "auto",
+        "-",
+        "When `Consumer` agent views are created: `eager` at build, `lazy` on first access to "
+        "`model.agents`/`agents_by_type`, `auto` = eager up to 100,000 consumers.",
+    )
+
+    @property
+    def people_per_consumer(self) -> float:
+        """Real people each simulated consumer stands for."""
+        return self.people / self.consumers
+
+
+class ConsumerConfig(Section):
+    """Consumers' needs, channel choice and trust learning."""
+
+    purchase_rate: float = F(
+        0.2, "orders/week", "Chance that a consumer has a purchase need in a week.", ge=0, le=1
+    )
+    basket_value: float = F(
+        120.0, "yuan/order", "List price of one order (basket).", gt=0, le=1e6
+    )
+    travel_cost: float = F(
+        4.0, "yuan/km", "Cost of travel to a store, per km of distance.", ge=0, le=1e4
+    )
+    delivery_wait_cost: float = F(
+        3.0, "yuan/day", "Cost of waiting for an online delivery, per day.", ge=0, le=1e4
+    )
+    trust_value: float = F(
+        80.0,
+        "yuan",
+        "Willingness to pay for full trust (1.0) in a channel over no trust (0.0).",
+        ge=0,
+        le=1e6,
+    )
+    choice_scale: float = F(
+        15.0,
+        "yuan",
+        "Scale of the taste shocks in the logit channel choice; larger = more random choice.",
+        gt=0,
+        le=1e6,
+    )
+    initial_trust_offline: float = F(
+        0.8, "trust (0-1)", "Mean initial trust in physical stores.", ge=0, le=1
+    )
+    initial_trust_online: float = F(
+        0.3, "trust (0-1)", "Mean initial trust in a platform before any experience.", ge=0, le=1
+    )
+    trust_spread: float = F(
+        0.1, "trust (0-1)", "Standard deviation of initial trust across consumers.", ge=0, le=1
+    )
+    trust_learning_rate: float = F(
+        0.15, "1", "Weight of one new purchase experience in a consumer's trust.", ge=0, le=1
+    )
+    escrow_relief: float = F(
+        0.5, "share of damage", "Share of a bad order's damage to trust that escrow undoes.",
+        ge=0, le=1,
+    )
+    returns_relief: float = F(
+        0.3, "share of damage", "Share of a bad order's damage to trust that returns undo.",
+        ge=0, le=1,
+    )
+    store_choice_set: int = F(
+        3, "stores", "Number of nearest open stores a consumer considers.", ge=1, le=20
+    )
+
+
+class StoreConfig(Section):
+    """Physical stores: prices, costs, cash and closure rule."""
+
+    count: int = F(150, "stores", "Stores open at the start.", ge=0, le=1_000_000)
+    price_index: float = F(1.0, "x list price", "Store price relative to list price.", gt=0, le=10)
+    gross_margin: float = F(
+        0.30, "share of sales", "Share of a sale the store keeps after cost of goods.", ge=0, le=1
+    )
+    rent: float = F(30_000.0, "yuan/month", "Rent of one store in the first year.", ge=0, le=1e9)
+    rent_growth: float = F(0.06, "1/year", "Yearly growth rate of rent.", ge=-0.5, le=2)
+    wages: float = F(
+        25_000.0, "yuan/month", "Wage bill of one store in the first year.", ge=0, le=1e9
+    )
+    wage_growth: float = F(0.08, "1/year", "Yearly growth rate of wages.", ge=-0.5, le=2)
+    initial_cash: float = F(
+        300_000.0, "yuan", "Cash of a store when it opens.", ge=0, le=1e12
+    )
+    closure_after_loss_months: int = F(
+        6, "months", "A store closes after this many losing months in a row.", ge=1, le=120
+    )
+
+
+class PlatformConfig(Section):
+    """One online platform: when it launches, its prices and its trust-building settings."""
+
+    name: str = F(..., "-", "Platform name, unique in the scenario.", min_length=1, max_length=64)
+    launch_year: int = F(..., "year", "Year the platform opens.", ge=1950, le=2200)
+    price_index: float = F(
+        0.85, "x list price", "Online price relative to list price.", gt=0, le=10
+    )
+    commission: float = F(
+        0.05, "share of GMV", "Commission the platform takes from each sale.", ge=0, le=1
+    )
+    delivery_days: float = F(3.0, "days", "Days from order to delivery.", ge=0, le=60)
+    counterfeit_rate: float = F(
+        0.05,
+        "share of orders",
+        "Chance that an order brings counterfeit, wrong or damaged goods.",
+        ge=0,
+        le=1,
+    )
+    escrow: bool = F(
+        True, "-", "Payment held in escrow until the buyer confirms receipt (refund on fraud)."
+    )
+    return_window_days: int = F(
+        7, "days", "No-reason return window; 0 means no returns.", ge=0, le=365
+    )
+
+
+class DealerConfig(Section):
+    """Regional distributors between brands and stores."""
+
+    count: int = F(8, "dealers", "Dealers; each store buys from its nearest dealer.", ge=0, le=1e5)
+    margin: float = F(
+        0.10, "share of store purchases", "Dealer's margin on what stores buy.", ge=0, le=1
+    )
+    fixed_cost: float = F(
+        50_000.0, "yuan/month", "Dealer's warehouse and staff cost.", ge=0, le=1e12
+    )
+
+
+class BrandConfig(Section):
+    """A brand whose goods are sold in stores and online."""
+
+    name: str = F(..., "-", "Brand name, unique in the scenario.", min_length=1, max_length=64)
+    unit_cost: float = F(
+        0.45, "share of list price", "Production cost of the goods.", ge=0, le=1
+    )
+    market_share: float = F(
+        1.0, "share of orders", "Share of all orders that buy this brand's goods.", ge=0, le=1
+    )
+
+
+class DemographyConfig(Section):
+    """Ages of consumers: who is in the market."""
+
+    entry_age: int = F(15, "years", "Age at which people enter the market.", ge=0, le=100)
+    exit_age: int = F(
+        70, "years", "Age at which people leave the market (replaced by a new entrant).",
+        ge=1, le=130,
+    )
+
+    @model_validator(mode="after")
+    def _ages_ordered(self) -> DemographyConfig:
+        if self.exit_age <= self.entry_age:
+            raise ValueError(
+                f"exit_age ({self.exit_age}) must be above entry_age ({self.entry_age})"
+            )
+        return self
+
+
+class AdoptionConfig(Section):
+    """Internet shopping adoption: Bass innovation p and imitation q."""
+
+    p: float = F(0.01, "1/year", "Innovation: yearly hazard of adopting without influence.",
+                 ge=0, le=5)
+    q: float = F(0.45, "1/year", "Imitation: yearly hazard per unit share of adopters.",
+                 ge=0, le=20)
+    initial_adopters: float = F(
+        0.01, "share of consumers", "Share already shopping online at the start.", ge=0, le=1
+    )
+
+
+class EventConfig(Section):
+    """A promotion festival (Double 11, 618): platform discounts that pull demand in."""
+
+    name: str = F(..., "-", "Event name.", min_length=1, max_length=64)
+    week: int = F(..., "week of year (1-52)", "Week of the year the event falls in.", ge=1, le=52)
+    start_year: int = F(1950, "year", "First year the event runs.", ge=1950, le=2200)
+    platform_discount: float = F(
+        0.2, "share of price", "Extra discount on platforms during the event.", ge=0, le=0.95
+    )
+    demand_boost: float = F(
+        3.0, "x purchase rate", "Multiplier of the purchase need during the event week.",
+        ge=0, le=100,
+    )
+
+
+class Scenario(Section):
+    """A complete o2osim scenario."""
+
+    name: str = F("unnamed", "-", "Short name of the scenario.", max_length=200)
+    description: str = F("", "-", "What question the scenario answers.", max_length=10_000)
+    seed: int = F(0, "-", "Seed of the one random stream every draw comes from.", ge=0, le=2**63 - 1)
+    time: TimeConfig = Field(default_factory=TimeConfig)
+    population: PopulationConfig = Field(default_factory=PopulationConfig)
+    consumers: ConsumerConfig = Field(default_factory=ConsumerConfig)
+    stores: StoreConfig = Field(default_factory=StoreConfig)
+    platforms: list[PlatformConfig] = Field(
+        default_factory=list, description="Online platforms (a list).",
+        json_schema_extra={"unit": "-"},
+    )
+    dealers: DealerConfig = Field(default_factory=DealerConfig)
+    brands: list[BrandConfig] = Field(
+        default_factory=lambda: [BrandConfig(name="brand")],
+        description="Brands (a list); market shares must not sum above 1.",
+        json_schema_extra={"unit": "-"},
+    )
+    demography: DemographyConfig = Field(default_factory=DemographyConfig)
+    adoption: AdoptionConfig = Field(default_factory=AdoptionConfig)
+    events: list[EventConfig] = Field(
+        default_factory=list, description="Promotion events (a list).",
+        json_schema_extra={"unit": "-"},
+    )
+
+    @model_validator(mode="after")
+    def _cross_checks(self) -> Scenario:
+        end = self.time.start_year + self.time.years - 1
+        names = [p.name for p in self.platforms]
+        if len(set(names)) != len(names):
+            raise ValueError(f"platform names must be unique, got {names}")
+        for i, platform in enumerate(self.platforms):
+            if platform.launch_year > end:
+                raise ValueError(
+                    f"platforms.{i}.launch_year {platform.launch_year} is after the last "
+                    f"simulated year {end}"
+                )
+        brand_names = [b.name for b in self.brands]
+        if len(set(brand_names)) != len(brand_names):
+            raise ValueError(f"brand names must be unique, got {brand_names}")
+        total = sum(b.market_share for b in self.brands)
+        if total > 1 + 1e-9:
+            raise ValueError(f"brands market_share values sum to {total:g}, expected at most 1")
+        return self
+
+    @property
+    def ticks(self) -> int:
+        """Total number of weekly ticks in the run."""
+        return self.time.years * self.time.ticks_per_year
+
+
+# --------------------------------------------------------------------------- loading
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """Safe YAML loader that refuses duplicate keys instead of silently keeping the last one."""
+
+
+def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False):
+    loader.flatten_mapping(node)
+    mapping: dict[Any, Any] = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        if key in mapping:
+            line = key_node.start_mark.line + 1
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key '{key}' (line {line})", key_node.start_mark
+            )
+        mapping[key] = loader.construct_object(value_node, deep=deep)
+    return mapping
+
+
+_UniqueKeyLoader.add_constructor(
+    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping
+)
+
+ALLOWED_SUFFIXES = (".yaml", ".yml")
+
+
+def read_yaml(path: Path) -> dict[str, Any]:
+    """Read one YAML mapping with safe loading and duplicate-key detection.
+
+    Args:
+        path: The file to read.
+
+    Returns:
+        The mapping in the file (an empty file gives an error, not an empty mapping).
+
+    Raises:
+        ScenarioError: If the file is missing, not text, not YAML or not a mapping.
+    """
+    if path.suffix.lower() not in ALLOWED_SUFFIXES:
+        raise ScenarioError(path, "", path.suffix or "(none)", "a .yaml or .yml file")
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ScenarioError(path, "", "", "an existing file (file not found)") from None
+    except OSError as exc:
+        raise ScenarioError(path, "", "", f"a readable file ({exc.strerror})") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ScenarioError(path, "", "", "a UTF-8 text file, got binary data") from None
+    if "\x00" in text:
+        raise ScenarioError(path, "", "", "a UTF-8 text file, got binary data")
+    try:
+        data = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "?"
+        problem = (exc.problem or exc.context or "syntax error").strip()
+        raise ScenarioError(path, "", "", f"valid YAML ({problem} at {where})") from None
+    except yaml.YAMLError as exc:
+        raise ScenarioError(path, "", "", f"valid YAML ({exc})") from None
+    if data is None:
+        raise ScenarioError(path, "", "(empty file)", "a mapping of scenario sections")
+    if not isinstance(data, dict):
+        raise ScenarioError(path, "", type(data).__name__, "a mapping of scenario sections")
+    return data
+
+
+def deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    """Merge ``override`` into a copy of ``base``: mappings merge key by key, anything else replaces.
+
+    Args:
+        base: The mapping inherited through ``extends``.
+        override: The mapping of the extending file.
+
+    Returns:
+        A new merged mapping; neither argument is modified.
+    """
+    merged = copy.deepcopy(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = deep_merge(merged[key], value)
+        else:
+            merged[key] = copy.deepcopy(value)
+    return merged
+
+
+def _resolve_extends(path: Path, chain: tuple[Path, ...] = ()) -> dict[str, Any]:
+    path = path.resolve()
+    if path in chain:
+        loop = " -> ".join(p.name for p in (*chain, path))
+        raise ScenarioError(chain[-1], "extends", path.name, f"no loop of extends ({loop})")
+    data = read_yaml(path)
+    parent = data.pop("extends", None)
+    if parent is None:
+        return data
+    if not isinstance(parent, str):
+        raise ScenarioError(path, "extends", parent, "a path to another scenario file")
+    target = (path.parent / parent).resolve()
+    if target.suffix.lower() not in ALLOWED_SUFFIXES:
+        raise ScenarioError(path, "extends", parent, "a .yaml or .yml file")
+    if not target.exists():
+        raise ScenarioError(path, "extends", parent, f"an existing file ({target} not found)")
+    return deep_merge(_resolve_extends(target, (*chain, path)), data)
+
+
+def parse_override(text: str) -> tuple[list[str], Any]:
+    """Split ``a.b.0.c=value`` into its path and a YAML-typed value.
+
+    Args:
+        text: One ``--set`` argument.
+
+    Returns:
+        The dotted path as a list of keys and the value parsed as a YAML scalar.
+
+    Raises:
+        ScenarioError: If there is no ``=`` or the path is empty.
+    """
+    key, sep, raw = text.partition("=")
+    if not sep or not key.strip():
+        raise ScenarioError("--set", text, text, "KEY=VALUE, e.g. platforms.0.commission=0.08")
+    try:
+        value = yaml.safe_load(raw) if raw.strip() else ""
+    except yaml.YAMLError:
+        value = raw
+    return key.strip().split("."), value
+
+
+def apply_override(data: dict[str, Any], path: list[str], value: Any, source: str) -> None:
+    """Set ``value`` at ``path`` inside the raw scenario mapping, creating mappings as needed.
+
+    Args:
+        data: The raw scenario mapping (modified in place).
+        path: Keys; list elements are addressed by their integer index.
+        value: The new value.
+        source: Where the override came from, for error messages.
+
+    Raises:
+        ScenarioError: If the path runs through a value that is neither a mapping nor a list,
+            or names a list index that does not exist.
+    """
+    node: Any = data
+    for depth, key in enumerate(path):
+        last = depth == len(path) - 1
+        dotted = ".".join(path[: depth + 1])
+        if isinstance(node, list):
+            if not key.isdigit() or int(key) >= len(node):
+                raise ScenarioError(
+                    source, dotted, key, f"a list index from 0 to {len(node) - 1}"
+                )
+            if last:
+                node[int(key)] = value
+            else:
+                node = node[int(key)]
+        elif isinstance(node, dict):
+            if last:
+                node[key] = value
+            else:
+                node = node.setdefault(key, {})
+        else:
+            raise ScenarioError(source, dotted, node, "a section or list to set a field in")
+
+
+def _schema_fields(path: tuple[Any, ...]) -> list[str]:
+    """Names of the fields allowed at a location in the scenario, for "did you mean"."""
+    model: Any = Scenario
+    for key in path[:-1]:
+        if isinstance(key, int):
+            continue
+        info = model.model_fields.get(key)
+        if info is None:
+            return []
+        annotation = info.annotation
+        args = getattr(annotation, "__args__", ())
+        model = args[0] if args else annotation
+        if not isinstance(model, type) or not issubclass(model, BaseModel):
+            return []
+    return list(model.model_fields)
+
+
+def _format_error(source: Path | str, err: dict[str, Any]) -> ScenarioError:
+    loc = tuple(err["loc"])
+    dotted = ".".join(str(p) for p in loc)
+    kind = err["type"]
+    value = err.get("input")
+    if kind == "extra_forbidden":
+        key = str(loc[-1]) if loc else ""
+        close = difflib.get_close_matches(key, _schema_fields(loc), n=1, cutoff=0.6)
+        hint = f"; did you mean '{close[0]}'?" if close else ""
+        allowed = ", ".join(_schema_fields(loc))
+        return ScenarioError(source, dotted, key, f"a known field{hint} (known: {allowed})")
+    message = err["msg"]
+    if message.startswith("Value error, "):
+        message = message[len("Value error, ") :]
+    if kind == "missing":
+        return ScenarioError(source, dotted, "(missing)", "a value: this field is required")
+    if kind == "finite_number" or (isinstance(value, float) and not math.isfinite(value)):
+        return ScenarioError(source, dotted, value, "a finite number")
+    if not loc:
+        return ScenarioError(source, "", "", message)
+    return ScenarioError(source, dotted, value, message[0].lower() + message[1:])
+
+
+def validate(data: dict[str, Any], source: Path | str) -> Scenario:
+    """Validate a raw scenario mapping.
+
+    Args:
+        data: The mapping after ``extends`` and overrides.
+        source: The file (or other origin) named in error messages.
+
+    Returns:
+        The validated scenario.
+
+    Raises:
+        ScenarioError: For the first problem found, as one line.
+    """
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as exc:
+        raise _format_error(source, exc.errors()[0]) from None
+
+
+def load_scenario(
+    source: str | Path | dict[str, Any] | Scenario,
+    overrides: list[str] | None = None,
+    **fields: Any,
+) -> Scenario:
+    """Load and validate a scenario from a file, a mapping or a scenario, applying overrides.
+
+    Args:
+        source: A path to a YAML file, a raw mapping, or an existing scenario.
+        overrides: ``KEY=VALUE`` strings, as given to ``--set`` on the command line.
+        **fields: Overrides as keyword arguments, with ``__`` for dots
+            (``stores__rent=1000`` sets ``stores.rent``).
+
+    Returns:
+        The validated scenario.
+
+    Raises:
+        ScenarioError: If the file or any value is invalid.
+    """
+    if isinstance(source, Scenario):
+        data, origin = source.model_dump(mode="json"), "scenario"
+    elif isinstance(source, dict):
+        data, origin = copy.deepcopy(source), "scenario"
+        if "extends" in data:
+            raise ScenarioError(origin, "extends", data["extends"], "extends only in files")
+    else:
+        origin = Path(source)
+        data = _resolve_extends(origin)
+    for text in overrides or []:
+        path, value = parse_override(text)
+        apply_override(data, path, value, f"{origin} --set")
+    for key, value in fields.items():
+        apply_override(data, key.split("__"), value, f"{origin} ({key}=)")
+    return validate(data, origin)
