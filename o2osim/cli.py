@@ -21,9 +21,13 @@ EXIT_INTERRUPTED = 130
 
 def _add_overrides(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
+        "--set",
+        dest="overrides",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
         help="override a scenario field by dotted path, e.g. platforms.0.commission=0.08 "
-             "(repeatable)",
+        "(repeatable)",
     )
 
 
@@ -40,10 +44,14 @@ def _cmd_run(args: argparse.Namespace) -> int:
     result = run(scenario, progress=None if not args.quiet else False)
     result.save(out)
     last = result.years.iloc[-1]
-    print(f"{scenario.name}: {scenario.time.years} years x {scenario.population.consumers:,} "
-          f"consumers, seed {scenario.seed}, {result.manifest['wall_seconds']:.1f} s")
-    print(f"  {int(last['year'])}: online share {last['online_share']:.1%}, "
-          f"stores open {int(last['stores_open'])}")
+    print(
+        f"{scenario.name}: {scenario.time.years} years x {scenario.population.consumers:,} "
+        f"consumers, seed {scenario.seed}, {result.manifest['wall_seconds']:.1f} s"
+    )
+    print(
+        f"  {int(last['year'])}: online share {last['online_share']:.1%}, "
+        f"stores open {int(last['stores_open'])}"
+    )
     print(f"results:   {out}/ (ticks.parquet, years.csv, firms.parquet, manifest.json)")
     print(f"dashboard: {out / 'dashboard.png'}")
     return 0
@@ -54,8 +62,10 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
     for path in args.scenarios:
         scenario = load_scenario(path, args.overrides)
-        print(f"{path}: ok ({scenario.name}, {scenario.time.years} years, "
-              f"{scenario.population.consumers:,} consumers, {len(scenario.platforms)} platforms)")
+        print(
+            f"{path}: ok ({scenario.name}, {scenario.time.years} years, "
+            f"{scenario.population.consumers:,} consumers, {len(scenario.platforms)} platforms)"
+        )
     return 0
 
 
@@ -93,8 +103,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_validate)
 
     p = sub.add_parser("schema", help="print the scenario JSON schema")
-    p.add_argument("--markdown", action="store_true",
-                   help="print the field reference (docs/scenarios.md) instead")
+    p.add_argument(
+        "--markdown",
+        action="store_true",
+        help="print the field reference (docs/scenarios.md) instead",
+    )
     p.set_defaults(func=_cmd_schema)
     return parser
 
@@ -115,6 +128,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"o2osim: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
-        print("o2osim: interrupted; finished results are kept, partial ones removed",
-              file=sys.stderr)
+        print(
+            "o2osim: interrupted; finished results are kept, partial ones removed", file=sys.stderr
+        )
         return EXIT_INTERRUPTED

@@ -29,8 +29,14 @@ TICK_COLUMNS: dict[str, str] = {
 }
 
 #: How each yearly column derives from the tick columns: summed over the year or its last week.
-YEARLY_SUMS = ("online_orders", "offline_orders", "gmv_online", "gmv_offline", "bad_orders",
-               "store_closures")
+YEARLY_SUMS = (
+    "online_orders",
+    "offline_orders",
+    "gmv_online",
+    "gmv_offline",
+    "bad_orders",
+    "store_closures",
+)
 YEARLY_LAST = ("online_users", "stores_open", "mean_trust_online", "mean_trust_offline")
 
 
@@ -77,9 +83,22 @@ def yearly(ticks: pd.DataFrame) -> pd.DataFrame:
     years = grouped[list(YEARLY_SUMS)].sum()
     years = years.join(grouped[list(YEARLY_LAST)].last())
     total = years["gmv_online"] + years["gmv_offline"]
-    years.insert(0, "online_share", np.where(total > 0, years["gmv_online"] / total.where(total > 0, 1), 0.0))
+    years.insert(
+        0, "online_share", np.where(total > 0, years["gmv_online"] / total.where(total > 0, 1), 0.0)
+    )
     years = years.reset_index()
-    order = ["year", "online_share", "stores_open", "store_closures", "gmv_online", "gmv_offline",
-             "mean_trust_online", "mean_trust_offline", "online_users", "online_orders",
-             "offline_orders", "bad_orders"]
+    order = [
+        "year",
+        "online_share",
+        "stores_open",
+        "store_closures",
+        "gmv_online",
+        "gmv_offline",
+        "mean_trust_online",
+        "mean_trust_offline",
+        "online_users",
+        "online_orders",
+        "offline_orders",
+        "bad_orders",
+    ]
     return years[order]

@@ -38,7 +38,7 @@ class O2OMarket(mesa.Model):
         scenario: A validated scenario; its ``seed`` seeds the one random stream.
 
     Attributes:
-        scenario: The scenario the market was built from.
+        config: The scenario the market was built from (``scenario`` is taken by Mesa 3.5).
         population: The consumers' columns.
         stores: Store agents, in index order.
         platforms: Platform agents, in index order.
@@ -51,15 +51,13 @@ class O2OMarket(mesa.Model):
 
     def __init__(self, scenario: Scenario) -> None:
         super().__init__(rng=np.random.default_rng(scenario.seed))
-        self.scenario = scenario
+        self.config = scenario
         s = scenario
         self.people_per_consumer = s.population.people_per_consumer
         self.year = s.time.start_year
         self.week = 0
         self.population = Population.build(s, self.rng)
-        self.brands = [
-            Brand(self, i, b, s.consumers.basket_value) for i, b in enumerate(s.brands)
-        ]
+        self.brands = [Brand(self, i, b, s.consumers.basket_value) for i, b in enumerate(s.brands)]
         self.dealers = self._build_dealers()
         self.stores = self._build_stores()
         self.platforms = [Platform(self, i, p) for i, p in enumerate(s.platforms)]
@@ -83,13 +81,13 @@ class O2OMarket(mesa.Model):
     # ------------------------------------------------------------------ construction
 
     def _build_dealers(self) -> list[Dealer]:
-        s = self.scenario
+        s = self.config
         xy = self.rng.uniform(0, s.population.area_km, size=(s.dealers.count, 2))
         return [Dealer(self, i, x, y, s.dealers, self.brands) for i, (x, y) in enumerate(xy)]
 
     def _build_stores(self) -> list[Store]:
         """Stores open where people live: each sits at the home of a randomly drawn consumer."""
-        s = self.scenario
+        s = self.config
         pop = self.population
         homes = self.rng.integers(0, pop.size, size=s.stores.count)
         dealer_xy = np.array([(d.x, d.y) for d in self.dealers]).reshape(-1, 2)
@@ -122,7 +120,7 @@ class O2OMarket(mesa.Model):
         return super().agents_by_type
 
     def _refresh_choice_sets(self) -> None:
-        k = self.scenario.consumers.store_choice_set
+        k = self.config.consumers.store_choice_set
         self._choice_ids, self._choice_dist = geography.nearest_open_stores(
             self._centres, self._store_xy.reshape(-1, 2), self.store_open, k
         )
@@ -131,16 +129,14 @@ class O2OMarket(mesa.Model):
 
     def step(self) -> None:
         """Advance the market by one week."""
-        s = self.scenario
+        s = self.config
         tick = self.steps - 1
         self.year = s.time.start_year + tick // s.time.ticks_per_year
         self.week = tick % s.time.ticks_per_year + 1
         if self.week == 1:
             self._new_year()
         self._closures_this_tick = 0
-        adoption.adopt_online(
-            self.population.online, s.adoption.p, s.adoption.q, s.time.ticks_per_year, self.rng
-        )
+        self._adopt()
         discount, boost = self._event_terms()
         shoppers = needs.draw_shoppers(
             self.population.size, s.consumers.purchase_rate * boost, self.rng
@@ -150,37 +146,53 @@ class O2OMarket(mesa.Model):
             self._close_month()
         self._record(shoppers.size, flows)
 
+    def _adopt(self) -> None:
+        """Consumers start shopping online, pushed by their contacts or by the whole market."""
+        a = self.config.adoption
+        pop = self.population
+        weeks = self.config.time.ticks_per_year
+        if a.network == "well_mixed":
+            new = adoption.adopt_online(pop.online, a.p, a.q, weeks, self.rng)
+        else:
+            new = adoption.adopt_online_networked(
+                pop.online, pop.adopted_contacts, pop.degree, a.p, a.q, weeks, self.rng
+            )
+        pop.tell_contacts(new, +1)
+
     def _new_year(self) -> None:
         """Launch platforms due this year, grow rent and wages, age the population."""
-        s = self.scenario
+        s = self.config
         elapsed = self.year - s.time.start_year
         self.rent = s.stores.rent * (1 + s.stores.rent_growth) ** elapsed
         self.wages = s.stores.wages * (1 + s.stores.wage_growth) ** elapsed
         for platform in self.platforms:
             platform.launched = platform.config.launch_year <= self.year
-        self._replace_retirees()
+        if s.demography.turnover:
+            self._replace_retirees()
 
     def _replace_retirees(self) -> None:
         """Each consumer who reaches the exit age leaves; a new entrant takes the home."""
-        s = self.scenario
+        s = self.config
         pop = self.population
         leaving = np.flatnonzero(self.year - pop.birth_year >= s.demography.exit_age)
         if leaving.size == 0:
             return
         c = s.consumers
         pop.birth_year[leaving] = self.year - s.demography.entry_age
+        pop.tell_contacts(leaving[pop.online[leaving]], -1)
         pop.online[leaving] = False
         pop.preferred_channel[leaving] = NO_CHANNEL
         fresh = self.rng.normal(c.initial_trust_offline, c.trust_spread, leaving.size)
         pop.trust_offline[leaving] = np.clip(fresh, 0, 1)
-        fresh = self.rng.normal(c.initial_trust_online, c.trust_spread,
-                                (leaving.size, pop.trust_online.shape[1]))
+        fresh = self.rng.normal(
+            c.initial_trust_online, c.trust_spread, (leaving.size, pop.trust_online.shape[1])
+        )
         pop.trust_online[leaving] = np.clip(fresh, 0, 1)
 
     def _event_terms(self) -> tuple[float, float]:
         """Platform discount and demand multiplier of this week's promotion events."""
         discount, boost = 0.0, 1.0
-        for event in self.scenario.events:
+        for event in self.config.events:
             if event.week == self.week and self.year >= event.start_year:
                 discount = 1 - (1 - discount) * (1 - event.platform_discount)
                 boost *= event.demand_boost
@@ -188,7 +200,7 @@ class O2OMarket(mesa.Model):
 
     def _utilities(self, shoppers: np.ndarray, discount: float) -> np.ndarray:
         """Utility in yuan of each option (nearest stores, then platforms) for each shopper."""
-        s = self.scenario
+        s = self.config
         c = s.consumers
         pop = self.population
         k = c.store_choice_set
@@ -212,7 +224,7 @@ class O2OMarket(mesa.Model):
 
     def _shop(self, shoppers: np.ndarray, discount: float) -> dict[str, float]:
         """Shoppers choose a channel, buy, and learn from the experience."""
-        s = self.scenario
+        s = self.config
         c = s.consumers
         pop = self.population
         k = c.store_choice_set
@@ -268,7 +280,7 @@ class O2OMarket(mesa.Model):
 
     def _month_ends(self) -> bool:
         """Whether this week is the last of a calendar month (12 months spread over the year)."""
-        per_year = self.scenario.time.ticks_per_year
+        per_year = self.config.time.ticks_per_year
         return (self.week * 12) // per_year != ((self.week - 1) * 12) // per_year or (
             self.week == per_year
         )
@@ -317,9 +329,9 @@ class O2OMarket(mesa.Model):
             ticks: Number of weeks to run.
             progress: Optional callable taking no arguments, called after every tick.
         """
-        remaining = self.scenario.ticks - self.steps
+        remaining = self.config.ticks - self.steps
         for _ in range(remaining if ticks is None else min(ticks, remaining)):
             self.step()
             if progress is not None:
                 progress()
-        self.running = self.steps < self.scenario.ticks
+        self.running = self.steps < self.config.ticks

@@ -15,15 +15,27 @@ from matplotlib.figure import Figure  # noqa: E402
 #: Dashboard panels: (title, y label, [(column, legend label, scale)]).
 PANELS = [
     ("Online share of sales", "share of GMV", [("online_share", "online", 1.0)]),
-    ("Sales by channel", "GMV, billion yuan",
-     [("gmv_online", "online", 1e-9), ("gmv_offline", "stores", 1e-9)]),
-    ("Physical stores", "stores", [("stores_open", "open at year end", 1.0),
-                                   ("store_closures", "closed in year", 1.0)]),
-    ("Trust", "mean trust (0-1)", [("mean_trust_online", "platforms", 1.0),
-                                  ("mean_trust_offline", "stores", 1.0)]),
+    (
+        "Sales by channel",
+        "GMV, billion yuan",
+        [("gmv_online", "online", 1e-9), ("gmv_offline", "stores", 1e-9)],
+    ),
+    (
+        "Physical stores",
+        "stores",
+        [("stores_open", "open at year end", 1.0), ("store_closures", "closed in year", 1.0)],
+    ),
+    (
+        "Trust",
+        "mean trust (0-1)",
+        [("mean_trust_online", "platforms", 1.0), ("mean_trust_offline", "stores", 1.0)],
+    ),
     ("Online shoppers", "million people", [("online_users", "shopping online", 1e-6)]),
-    ("Orders by channel", "million orders",
-     [("online_orders", "online", 1e-6), ("offline_orders", "stores", 1e-6)]),
+    (
+        "Orders by channel",
+        "million orders",
+        [("online_orders", "online", 1e-6), ("offline_orders", "stores", 1e-6)],
+    ),
 ]
 
 

@@ -77,23 +77,78 @@ def firm_table(model: O2OMarket) -> pd.DataFrame:
     """
     rows: list[dict[str, Any]] = []
     for st in model.stores:
-        rows.append(dict(kind="store", id=st.index, name=f"store-{st.index}", open=st.is_open,
-                         revenue=st.revenue, profit=st.profit, units=st.units_sold,
-                         cash=st.cash, x=st.x, y=st.y,
-                         closed_tick=-1 if st.closed_tick is None else st.closed_tick))
+        rows.append(
+            dict(
+                kind="store",
+                id=st.index,
+                name=f"store-{st.index}",
+                open=st.is_open,
+                revenue=st.revenue,
+                profit=st.profit,
+                units=st.units_sold,
+                cash=st.cash,
+                x=st.x,
+                y=st.y,
+                closed_tick=-1 if st.closed_tick is None else st.closed_tick,
+            )
+        )
     for p in model.platforms:
-        rows.append(dict(kind="platform", id=p.index, name=p.name, open=p.launched,
-                         revenue=p.commission_revenue, profit=p.commission_revenue,
-                         units=p.orders, gmv=p.gmv, bad_orders=p.bad_orders))
+        rows.append(
+            dict(
+                kind="platform",
+                id=p.index,
+                name=p.name,
+                open=p.launched,
+                revenue=p.commission_revenue,
+                profit=p.commission_revenue,
+                units=p.orders,
+                gmv=p.gmv,
+                bad_orders=p.bad_orders,
+            )
+        )
     for d in model.dealers:
-        rows.append(dict(kind="dealer", id=d.index, name=f"dealer-{d.index}", open=True,
-                         revenue=d.revenue, profit=d.profit, x=d.x, y=d.y))
+        rows.append(
+            dict(
+                kind="dealer",
+                id=d.index,
+                name=f"dealer-{d.index}",
+                open=True,
+                revenue=d.revenue,
+                profit=d.profit,
+                x=d.x,
+                y=d.y,
+            )
+        )
     for b in model.brands:
-        rows.append(dict(kind="brand", id=b.index, name=b.name, open=True,
-                         revenue=b.revenue_offline + b.revenue_online, profit=b.profit,
-                         revenue_offline=b.revenue_offline, revenue_online=b.revenue_online))
-    columns = ["kind", "id", "name", "open", "revenue", "profit", "units", "gmv", "cash",
-               "bad_orders", "revenue_offline", "revenue_online", "x", "y", "closed_tick"]
+        rows.append(
+            dict(
+                kind="brand",
+                id=b.index,
+                name=b.name,
+                open=True,
+                revenue=b.revenue_offline + b.revenue_online,
+                profit=b.profit,
+                revenue_offline=b.revenue_offline,
+                revenue_online=b.revenue_online,
+            )
+        )
+    columns = [
+        "kind",
+        "id",
+        "name",
+        "open",
+        "revenue",
+        "profit",
+        "units",
+        "gmv",
+        "cash",
+        "bad_orders",
+        "revenue_offline",
+        "revenue_online",
+        "x",
+        "y",
+        "closed_tick",
+    ]
     frame = pd.DataFrame(rows, columns=columns)
     for col in columns[4:]:
         frame[col] = frame[col].astype("float64")
@@ -106,8 +161,12 @@ def git_commit() -> str | None:
     """The commit of the o2osim checkout, if it runs from one."""
     try:
         out = subprocess.run(
-            ["git", "rev-parse", "HEAD"], cwd=Path(__file__).parent, capture_output=True,
-            text=True, timeout=5, check=False,
+            ["git", "rev-parse", "HEAD"],
+            cwd=Path(__file__).parent,
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=False,
         )
     except (OSError, subprocess.SubprocessError):
         return None
@@ -152,8 +211,15 @@ def run(
     started = datetime.now(UTC)
     clock = time.perf_counter()
     model = O2OMarket(sc)
-    bar = tqdm(total=sc.ticks, unit="week", desc=sc.name, file=sys.stderr,
-               delay=0.0 if progress else 1.0, disable=progress is False, leave=False)
+    bar = tqdm(
+        total=sc.ticks,
+        unit="week",
+        desc=sc.name,
+        file=sys.stderr,
+        delay=0.0 if progress else 1.0,
+        disable=progress is False,
+        leave=False,
+    )
     try:
         model.run(progress=lambda: bar.update(1))
     finally:

@@ -19,6 +19,14 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from o2osim.errors import ScenarioError
 
 
+class FieldProblem(ValueError):
+    """A cross-field check failed; carries the field path so the error can name it."""
+
+    def __init__(self, field: str, value: Any, expected: str) -> None:
+        super().__init__(f"{field}: {value!r}: expected {expected}")
+        self.field, self.value, self.expected = field, value, expected
+
+
 def F(default: Any, unit: str, description: str, **constraints: Any) -> Any:
     """A documented scenario field: default, unit and description, plus pydantic constraints."""
     return Field(default, description=description, json_schema_extra={"unit": unit}, **constraints)
@@ -82,9 +90,7 @@ class ConsumerConfig(Section):
     purchase_rate: float = F(
         0.2, "orders/week", "Chance that a consumer has a purchase need in a week.", ge=0, le=1
     )
-    basket_value: float = F(
-        120.0, "yuan/order", "List price of one order (basket).", gt=0, le=1e6
-    )
+    basket_value: float = F(120.0, "yuan/order", "List price of one order (basket).", gt=0, le=1e6)
     travel_cost: float = F(
         4.0, "yuan/km", "Cost of travel to a store, per km of distance.", ge=0, le=1e4
     )
@@ -118,12 +124,18 @@ class ConsumerConfig(Section):
         0.15, "1", "Weight of one new purchase experience in a consumer's trust.", ge=0, le=1
     )
     escrow_relief: float = F(
-        0.5, "share of damage", "Share of a bad order's damage to trust that escrow undoes.",
-        ge=0, le=1,
+        0.5,
+        "share of damage",
+        "Share of a bad order's damage to trust that escrow undoes.",
+        ge=0,
+        le=1,
     )
     returns_relief: float = F(
-        0.3, "share of damage", "Share of a bad order's damage to trust that returns undo.",
-        ge=0, le=1,
+        0.3,
+        "share of damage",
+        "Share of a bad order's damage to trust that returns undo.",
+        ge=0,
+        le=1,
     )
     store_choice_set: int = F(
         3, "stores", "Number of nearest open stores a consumer considers.", ge=1, le=20
@@ -144,9 +156,7 @@ class StoreConfig(Section):
         25_000.0, "yuan/month", "Wage bill of one store in the first year.", ge=0, le=1e9
     )
     wage_growth: float = F(0.08, "1/year", "Yearly growth rate of wages.", ge=-0.5, le=2)
-    initial_cash: float = F(
-        300_000.0, "yuan", "Cash of a store when it opens.", ge=0, le=1e12
-    )
+    initial_cash: float = F(300_000.0, "yuan", "Cash of a store when it opens.", ge=0, le=1e12)
     closure_after_loss_months: int = F(
         6, "months", "A store closes after this many losing months in a row.", ge=1, le=120
     )
@@ -195,9 +205,7 @@ class BrandConfig(Section):
     """A brand whose goods are sold in stores and online."""
 
     name: str = F(..., "-", "Brand name, unique in the scenario.", min_length=1, max_length=64)
-    unit_cost: float = F(
-        0.45, "share of list price", "Production cost of the goods.", ge=0, le=1
-    )
+    unit_cost: float = F(0.45, "share of list price", "Production cost of the goods.", ge=0, le=1)
     market_share: float = F(
         1.0, "share of orders", "Share of all orders that buy this brand's goods.", ge=0, le=1
     )
@@ -206,17 +214,23 @@ class BrandConfig(Section):
 class DemographyConfig(Section):
     """Ages of consumers: who is in the market."""
 
+    turnover: bool = F(
+        True, "-", "Whether people leave at exit_age and are replaced by new entrants."
+    )
     entry_age: int = F(15, "years", "Age at which people enter the market.", ge=0, le=100)
     exit_age: int = F(
-        70, "years", "Age at which people leave the market (replaced by a new entrant).",
-        ge=1, le=130,
+        70,
+        "years",
+        "Age at which people leave the market (replaced by a new entrant).",
+        ge=1,
+        le=130,
     )
 
     @model_validator(mode="after")
     def _ages_ordered(self) -> DemographyConfig:
         if self.exit_age <= self.entry_age:
-            raise ValueError(
-                f"exit_age ({self.exit_age}) must be above entry_age ({self.entry_age})"
+            raise FieldProblem(
+                "demography.exit_age", self.exit_age, f"above entry_age ({self.entry_age})"
             )
         return self
 
@@ -224,12 +238,27 @@ class DemographyConfig(Section):
 class AdoptionConfig(Section):
     """Internet shopping adoption: Bass innovation p and imitation q."""
 
-    p: float = F(0.01, "1/year", "Innovation: yearly hazard of adopting without influence.",
-                 ge=0, le=5)
-    q: float = F(0.45, "1/year", "Imitation: yearly hazard per unit share of adopters.",
-                 ge=0, le=20)
+    p: float = F(
+        0.01, "1/year", "Innovation: yearly hazard of adopting without influence.", ge=0, le=5
+    )
+    q: float = F(
+        0.45, "1/year", "Imitation: yearly hazard per unit share of adopters.", ge=0, le=20
+    )
     initial_adopters: float = F(
         0.01, "share of consumers", "Share already shopping online at the start.", ge=0, le=1
+    )
+    network: Literal["small_world", "well_mixed"] = F(
+        "small_world",
+        "-",
+        "Whose adoption a consumer imitates: its contacts on a small-world network, or the "
+        "whole population (well mixed, the Bass model's assumption).",
+    )
+    mean_degree: int = F(
+        10, "contacts", "Mean number of social contacts per consumer.", ge=0, le=200
+    )
+    rewire: float = F(
+        0.1, "share of links", "Share of contact links that reach a random person instead of a "
+        "neighbour (Watts-Strogatz).", ge=0, le=1,
     )
 
 
@@ -243,8 +272,11 @@ class EventConfig(Section):
         0.2, "share of price", "Extra discount on platforms during the event.", ge=0, le=0.95
     )
     demand_boost: float = F(
-        3.0, "x purchase rate", "Multiplier of the purchase need during the event week.",
-        ge=0, le=100,
+        3.0,
+        "x purchase rate",
+        "Multiplier of the purchase need during the event week.",
+        ge=0,
+        le=100,
     )
 
 
@@ -253,13 +285,16 @@ class Scenario(Section):
 
     name: str = F("unnamed", "-", "Short name of the scenario.", max_length=200)
     description: str = F("", "-", "What question the scenario answers.", max_length=10_000)
-    seed: int = F(0, "-", "Seed of the one random stream every draw comes from.", ge=0, le=2**63 - 1)
+    seed: int = F(
+        0, "-", "Seed of the one random stream every draw comes from.", ge=0, le=2**63 - 1
+    )
     time: TimeConfig = Field(default_factory=TimeConfig)
     population: PopulationConfig = Field(default_factory=PopulationConfig)
     consumers: ConsumerConfig = Field(default_factory=ConsumerConfig)
     stores: StoreConfig = Field(default_factory=StoreConfig)
     platforms: list[PlatformConfig] = Field(
-        default_factory=list, description="Online platforms (a list).",
+        default_factory=list,
+        description="Online platforms (a list).",
         json_schema_extra={"unit": "-"},
     )
     dealers: DealerConfig = Field(default_factory=DealerConfig)
@@ -271,7 +306,8 @@ class Scenario(Section):
     demography: DemographyConfig = Field(default_factory=DemographyConfig)
     adoption: AdoptionConfig = Field(default_factory=AdoptionConfig)
     events: list[EventConfig] = Field(
-        default_factory=list, description="Promotion events (a list).",
+        default_factory=list,
+        description="Promotion events (a list).",
         json_schema_extra={"unit": "-"},
     )
 
@@ -279,20 +315,25 @@ class Scenario(Section):
     def _cross_checks(self) -> Scenario:
         end = self.time.start_year + self.time.years - 1
         names = [p.name for p in self.platforms]
-        if len(set(names)) != len(names):
-            raise ValueError(f"platform names must be unique, got {names}")
+        for i, name in enumerate(names):
+            if name in names[:i]:
+                raise FieldProblem(f"platforms.{i}.name", name, "a name no other platform has")
         for i, platform in enumerate(self.platforms):
             if platform.launch_year > end:
-                raise ValueError(
-                    f"platforms.{i}.launch_year {platform.launch_year} is after the last "
-                    f"simulated year {end}"
+                raise FieldProblem(
+                    f"platforms.{i}.launch_year",
+                    platform.launch_year,
+                    f"a year up to the last simulated year {end}",
                 )
         brand_names = [b.name for b in self.brands]
-        if len(set(brand_names)) != len(brand_names):
-            raise ValueError(f"brand names must be unique, got {brand_names}")
+        for i, name in enumerate(brand_names):
+            if name in brand_names[:i]:
+                raise FieldProblem(f"brands.{i}.name", name, "a name no other brand has")
         total = sum(b.market_share for b in self.brands)
         if total > 1 + 1e-9:
-            raise ValueError(f"brands market_share values sum to {total:g}, expected at most 1")
+            raise FieldProblem(
+                "brands.market_share", round(total, 6), "market shares summing to at most 1"
+            )
         return self
 
     @property
@@ -322,9 +363,7 @@ def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: b
     return mapping
 
 
-_UniqueKeyLoader.add_constructor(
-    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping
-)
+_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 ALLOWED_SUFFIXES = (".yaml", ".yml")
 
@@ -372,7 +411,7 @@ def read_yaml(path: Path) -> dict[str, Any]:
 
 
 def deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
-    """Merge ``override`` into a copy of ``base``: mappings merge key by key, anything else replaces.
+    """Merge ``override`` into a copy of ``base``: mappings merge per key, anything else replaces.
 
     Args:
         base: The mapping inherited through ``extends``.
@@ -450,9 +489,7 @@ def apply_override(data: dict[str, Any], path: list[str], value: Any, source: st
         dotted = ".".join(path[: depth + 1])
         if isinstance(node, list):
             if not key.isdigit() or int(key) >= len(node):
-                raise ScenarioError(
-                    source, dotted, key, f"a list index from 0 to {len(node) - 1}"
-                )
+                raise ScenarioError(source, dotted, key, f"a list index from 0 to {len(node) - 1}")
             if last:
                 node[int(key)] = value
             else:
@@ -494,6 +531,9 @@ def _format_error(source: Path | str, err: dict[str, Any]) -> ScenarioError:
         hint = f"; did you mean '{close[0]}'?" if close else ""
         allowed = ", ".join(_schema_fields(loc))
         return ScenarioError(source, dotted, key, f"a known field{hint} (known: {allowed})")
+    problem = err.get("ctx", {}).get("error")
+    if isinstance(problem, FieldProblem):
+        return ScenarioError(source, problem.field, problem.value, problem.expected)
     message = err["msg"]
     if message.startswith("Value error, "):
         message = message[len("Value error, ") :]

@@ -22,8 +22,8 @@ A scenario is a YAML file: the single source of a run's parameters. It is loaded
 only (no Python objects), validated against the schema below, and written back in full to each
 run's `manifest.json`. Unknown or misspelled keys are errors, with a "did you mean".
 
-- `extends: other.yaml` (top level) starts from another file, resolved relative to this one; mappings
-  merge key by key, and lists (platforms, brands, events) are replaced whole.
+- `extends: other.yaml` (top level) starts from another file, resolved relative to this one;
+  mappings merge key by key, and lists (platforms, brands, events) are replaced whole.
 - `o2osim run FILE --set platforms.0.commission=0.08` overrides any field by dotted path (list
   items by index); repeat `--set` for several fields. Values are read as YAML scalars.
 - `o2osim validate FILE` checks a file; `o2osim schema` prints the JSON schema.
@@ -68,8 +68,13 @@ def _default(info: FieldInfo) -> str:
     value = info.default
     if isinstance(value, bool):
         return f"`{str(value).lower()}`"
-    return f"`{value!r}`" if isinstance(value, str) else f"`{value:g}`" if isinstance(
-        value, float) else f"`{value}`"
+    return (
+        f"`{value!r}`"
+        if isinstance(value, str)
+        else f"`{value:g}`"
+        if isinstance(value, float)
+        else f"`{value}`"
+    )
 
 
 def _unit(info: FieldInfo) -> str:

@@ -17,7 +17,9 @@ class Brand(mesa.Agent):
         production_cost: Cost of the goods it made, yuan.
     """
 
-    def __init__(self, model: mesa.Model, index: int, config: BrandConfig, list_price: float) -> None:
+    def __init__(
+        self, model: mesa.Model, index: int, config: BrandConfig, list_price: float
+    ) -> None:
         super().__init__(model)
         self.index = index
         self.name = config.name

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
-from o2osim.mechanisms import geography
+from o2osim.mechanisms import geography, network
 
 if TYPE_CHECKING:
     from o2osim.model import O2OMarket
@@ -41,6 +41,9 @@ class Population:
         online: Whether the consumer shops online (bool).
         preferred_channel: Channel of the last purchase: -1 none, 0 stores, k+1 platform k (int8).
         orders: Orders this consumer has placed (int32).
+        contacts_indptr: CSR row pointers of the social contacts (int64, n + 1).
+        contacts: CSR contact indices (int32).
+        adopted_contacts: How many of each consumer's contacts shop online (int32).
     """
 
     birth_year: np.ndarray
@@ -52,6 +55,9 @@ class Population:
     online: np.ndarray
     preferred_channel: np.ndarray
     orders: np.ndarray
+    contacts_indptr: np.ndarray
+    contacts: np.ndarray
+    adopted_contacts: np.ndarray
 
     @property
     def size(self) -> int:
@@ -76,6 +82,12 @@ class Population:
         x, y = geography.place_people(n, pop.area_km, rng)
         ages = rng.integers(d.entry_age, d.exit_age, size=n)
         n_platforms = max(len(scenario.platforms), 1)
+        district = geography.district_of(x, y, pop.area_km, pop.districts)
+        ring = np.lexsort((x, district))  # neighbours on the ring live near each other
+        indptr, contacts = network.small_world(
+            ring, scenario.adoption.mean_degree, scenario.adoption.rewire, rng
+        )
+        online = rng.random(n) < scenario.adoption.initial_adopters
 
         def trust(mean: float, shape: tuple[int, ...]) -> np.ndarray:
             values = rng.normal(mean, c.trust_spread, size=shape).astype(np.float32)
@@ -85,18 +97,38 @@ class Population:
             birth_year=(scenario.time.start_year - ages).astype(np.int16),
             x=x,
             y=y,
-            district=geography.district_of(x, y, pop.area_km, pop.districts),
+            district=district,
             trust_offline=trust(c.initial_trust_offline, (n,)),
             trust_online=trust(c.initial_trust_online, (n, n_platforms)),
-            online=rng.random(n) < scenario.adoption.initial_adopters,
+            online=online,
             preferred_channel=np.full(n, NO_CHANNEL, dtype=np.int8),
             orders=np.zeros(n, dtype=np.int32),
+            contacts_indptr=indptr,
+            contacts=contacts,
+            adopted_contacts=count_in(contacts, np.flatnonzero(online), indptr, n),
+        )
+
+    @property
+    def degree(self) -> np.ndarray:
+        """Number of contacts of each consumer."""
+        return np.diff(self.contacts_indptr)
+
+    def tell_contacts(self, who: np.ndarray, change: int) -> None:
+        """The contacts of ``who`` learn that they started (+1) or stopped (-1) shopping online."""
+        self.adopted_contacts += change * count_in(
+            self.contacts, who, self.contacts_indptr, self.size
         )
 
     @property
     def nbytes(self) -> int:
         """Bytes held by the consumer columns."""
         return sum(getattr(self, f).nbytes for f in self.__dataclass_fields__)
+
+
+def count_in(contacts: np.ndarray, who: np.ndarray, indptr: np.ndarray, n: int) -> np.ndarray:
+    """For every consumer, how many of the people in ``who`` count it as a contact."""
+    reached = network.contacts_of(indptr, contacts, who)
+    return np.bincount(reached, minlength=n).astype(np.int32)
 
 
 class Consumer(mesa.Agent):

@@ -24,7 +24,12 @@ class Dealer(mesa.Agent):
     """
 
     def __init__(
-        self, model: mesa.Model, index: int, x: float, y: float, config: DealerConfig,
+        self,
+        model: mesa.Model,
+        index: int,
+        x: float,
+        y: float,
+        config: DealerConfig,
         brands: list[Brand],
     ) -> None:
         super().__init__(model)

@@ -2,8 +2,9 @@
 
 A consumer who does not yet shop online starts in a week with probability
 ``1 - exp(-(p + q * x) / 52)``, where ``p`` and ``q`` are yearly rates and ``x`` is the share of
-adopters. Using the exact one-week probability of a constant hazard keeps the discretised curve
-close to the continuous Bass curve ``F(t)``.
+adopters: among the consumer's contacts on a social network, or in the whole population when the
+market is well mixed. Using the exact one-week probability of a constant hazard keeps the
+discretised curve close to the continuous Bass curve ``F(t)``.
 """
 
 from __future__ import annotations
@@ -50,5 +51,41 @@ def adopt_online(
     prob = weekly_adoption_probability(p, q, 1.0 - waiting.size / online.size, weeks_per_year)
     count = rng.binomial(waiting.size, prob)
     new = rng.choice(waiting, size=count, replace=False) if count else waiting[:0]
+    online[new] = True
+    return new
+
+
+def adopt_online_networked(
+    online: np.ndarray,
+    adopted_contacts: np.ndarray,
+    degree: np.ndarray,
+    p: float,
+    q: float,
+    weeks_per_year: int,
+    rng: np.random.Generator,
+) -> np.ndarray:
+    """Each consumer not yet online starts with a hazard raised by its adopting contacts.
+
+    The social pressure on a consumer is the share of its own contacts who shop online;
+    a consumer with no contacts feels none.
+
+    Args:
+        online: Boolean adoption column, updated in place.
+        adopted_contacts: Number of each consumer's contacts who shop online.
+        degree: Number of contacts of each consumer.
+        p: Innovation rate, per year.
+        q: Imitation rate, per year.
+        weeks_per_year: Ticks in a year.
+        rng: The model's random stream.
+
+    Returns:
+        Indices of the consumers who adopted this week (the caller updates contact counts).
+    """
+    waiting = np.flatnonzero(~online)
+    if waiting.size == 0:
+        return waiting
+    share = adopted_contacts[waiting] / np.maximum(degree[waiting], 1)
+    hazard = (p + q * share) / weeks_per_year
+    new = waiting[rng.random(waiting.size) < -np.expm1(-hazard)]
     online[new] = True
     return new

@@ -11,7 +11,9 @@ from __future__ import annotations
 import numpy as np
 
 
-def bad_order_relief(escrow: bool, returns: bool, escrow_relief: float, returns_relief: float) -> float:
+def bad_order_relief(
+    escrow: bool, returns: bool, escrow_relief: float, returns_relief: float
+) -> float:
     """Outcome of a bad order on a platform, from 0 (full damage) to 1 (no damage felt).
 
     Args:

@@ -1,0 +1,43 @@
+# o2osim: the two quick-start commands are `make demo` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+OUT ?= out/baseline
+
+.PHONY: demo test lint format docs bench clean help
+
+help:
+	@echo "make demo   - create $(VENV), install o2osim, run scenarios/baseline.yaml into $(OUT)"
+	@echo "make test   - create $(VENV), install the dev extra, run ruff and pytest"
+	@echo "make docs   - regenerate docs/scenarios.md from the scenario schema"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Reinstall whenever the project's own dependency list changes.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[dev]"
+	touch $@ $(VENV)/.installed
+
+demo: $(VENV)/.installed
+	$(BIN)/o2osim run scenarios/baseline.yaml --out $(OUT)
+
+test: $(VENV)/.installed-dev
+	$(BIN)/ruff check o2osim tests
+	$(BIN)/python -m pytest
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check o2osim tests
+
+format: $(VENV)/.installed-dev
+	$(BIN)/ruff format o2osim tests
+
+docs: $(VENV)/.installed
+	$(BIN)/o2osim schema --markdown > docs/scenarios.md
+
+clean:
+	rm -rf $(VENV) .venv-* out .pytest_cache .ruff_cache
