@@ -15,6 +15,9 @@ TICK_COLUMNS: dict[str, str] = {
     "tick": "int32",
     "year": "int32",
     "week": "int32",
+    "consumers": "float64",
+    "working_age_population": "float64",
+    "new_consumers": "float64",
     "shoppers": "float64",
     "online_users": "float64",
     "online_orders": "float64",
@@ -28,16 +31,23 @@ TICK_COLUMNS: dict[str, str] = {
     "mean_trust_offline": "float64",
 }
 
-#: How each yearly column derives from the tick columns: summed over the year or its last week.
-YEARLY_SUMS = (
-    "online_orders",
-    "offline_orders",
-    "gmv_online",
-    "gmv_offline",
-    "bad_orders",
-    "store_closures",
-)
-YEARLY_LAST = ("online_users", "stores_open", "mean_trust_online", "mean_trust_offline")
+#: Yearly columns in output order, each the sum of its tick column over the year (a flow) or
+#: its value in the year's last week (a level).
+YEARLY: dict[str, str] = {
+    "stores_open": "last",
+    "store_closures": "sum",
+    "gmv_online": "sum",
+    "gmv_offline": "sum",
+    "mean_trust_online": "last",
+    "mean_trust_offline": "last",
+    "online_users": "last",
+    "online_orders": "sum",
+    "offline_orders": "sum",
+    "bad_orders": "sum",
+    "consumers": "last",
+    "working_age_population": "last",
+    "new_consumers": "sum",
+}
 
 
 class TickRecorder:
@@ -80,25 +90,11 @@ def yearly(ticks: pd.DataFrame) -> pd.DataFrame:
         One row per year with sums of flows and end-of-year levels.
     """
     grouped = ticks.groupby("year", sort=True)
-    years = grouped[list(YEARLY_SUMS)].sum()
-    years = years.join(grouped[list(YEARLY_LAST)].last())
+    sums = [c for c, how in YEARLY.items() if how == "sum"]
+    lasts = [c for c, how in YEARLY.items() if how == "last"]
+    years = grouped[sums].sum().join(grouped[lasts].last())
     total = years["gmv_online"] + years["gmv_offline"]
-    years.insert(
-        0, "online_share", np.where(total > 0, years["gmv_online"] / total.where(total > 0, 1), 0.0)
-    )
-    years = years.reset_index()
-    order = [
-        "year",
-        "online_share",
-        "stores_open",
-        "store_closures",
-        "gmv_online",
-        "gmv_offline",
-        "mean_trust_online",
-        "mean_trust_offline",
-        "online_users",
-        "online_orders",
-        "offline_orders",
-        "bad_orders",
-    ]
-    return years[order]
+    share = np.where(total > 0, years["gmv_online"] / total.where(total > 0, 1), 0.0)
+    years = years[list(YEARLY)]
+    years.insert(0, "online_share", share)
+    return years.reset_index()

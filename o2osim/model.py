@@ -23,7 +23,7 @@ import numpy as np
 
 from o2osim.agents import Brand, Consumer, Dealer, Platform, Population, Store
 from o2osim.agents.consumers import NO_CHANNEL, STORE_CHANNEL
-from o2osim.mechanisms import adoption, choice, geography, needs, trust
+from o2osim.mechanisms import adoption, choice, demography, geography, needs, trust
 from o2osim.metrics import TickRecorder
 from o2osim.scenario import Scenario
 
@@ -72,6 +72,8 @@ class O2OMarket(mesa.Model):
         self.recorder = TickRecorder(s.ticks)
         self._closures_this_tick = 0
         self._views_built = False
+        self._views: dict[int, Consumer] = {}
+        self._new_consumers = 0
         eager = s.population.agent_views == "eager" or (
             s.population.agent_views == "auto" and s.population.consumers <= EAGER_VIEWS_LIMIT
         )
@@ -89,7 +91,7 @@ class O2OMarket(mesa.Model):
         """Stores open where people live: each sits at the home of a randomly drawn consumer."""
         s = self.config
         pop = self.population
-        homes = self.rng.integers(0, pop.size, size=s.stores.count)
+        homes = self.rng.choice(np.flatnonzero(pop.alive), size=s.stores.count)
         dealer_xy = np.array([(d.x, d.y) for d in self.dealers]).reshape(-1, 2)
         stores = []
         for i, h in enumerate(homes):
@@ -104,8 +106,17 @@ class O2OMarket(mesa.Model):
     def _build_views(self) -> None:
         if not self._views_built:
             self._views_built = True
-            for i in range(self.population.size):
-                Consumer(self, i)
+            self._add_views(np.flatnonzero(self.population.alive))
+
+    def _add_views(self, slots: np.ndarray) -> None:
+        if self._views_built:
+            for i in slots:
+                self._views[int(i)] = Consumer(self, int(i))
+
+    def _remove_views(self, slots: np.ndarray) -> None:
+        if self._views_built:
+            for i in slots:
+                self._views.pop(int(i)).remove()
 
     @property
     def agents(self) -> mesa.agent.AgentSet:
@@ -141,6 +152,7 @@ class O2OMarket(mesa.Model):
         shoppers = needs.draw_shoppers(
             self.population.size, s.consumers.purchase_rate * boost, self.rng
         )
+        shoppers = shoppers[self.population.alive[shoppers]]
         flows = self._shop(shoppers, discount)
         if self._month_ends():
             self._close_month()
@@ -152,42 +164,58 @@ class O2OMarket(mesa.Model):
         pop = self.population
         weeks = self.config.time.ticks_per_year
         if a.network == "well_mixed":
-            new = adoption.adopt_online(pop.online, a.p, a.q, weeks, self.rng)
+            new = adoption.adopt_online(pop.online, pop.alive, a.p, a.q, weeks, self.rng)
         else:
             new = adoption.adopt_online_networked(
-                pop.online, pop.adopted_contacts, pop.degree, a.p, a.q, weeks, self.rng
+                pop.online, pop.alive, pop.adopted_contacts, pop.degree, a.p, a.q, weeks, self.rng
             )
         pop.tell_contacts(new, +1)
 
     def _new_year(self) -> None:
-        """Launch platforms due this year, grow rent and wages, age the population."""
+        """Launch platforms due this year, grow rent and wages, let cohorts leave and enter."""
         s = self.config
         elapsed = self.year - s.time.start_year
         self.rent = s.stores.rent * (1 + s.stores.rent_growth) ** elapsed
         self.wages = s.stores.wages * (1 + s.stores.wage_growth) ** elapsed
         for platform in self.platforms:
             platform.launched = platform.config.launch_year <= self.year
-        if s.demography.turnover:
-            self._replace_retirees()
+        self._new_consumers = 0
+        if s.demography.turnover and self.steps > 1:
+            self._retire()
+            self._come_of_age()
 
-    def _replace_retirees(self) -> None:
-        """Each consumer who reaches the exit age leaves; a new entrant takes the home."""
+    def _retire(self) -> None:
+        """Each consumer who reaches the exit age leaves the market; its slot falls free."""
+        pop = self.population
+        leaving = np.flatnonzero(
+            pop.alive & (self.year - pop.birth_year >= self.config.demography.exit_age)
+        )
+        pop.tell_contacts(leaving[pop.online[leaving]], -1)
+        pop.alive[leaving] = False
+        pop.online[leaving] = False
+        self._remove_views(leaving)
+
+    def _come_of_age(self) -> None:
+        """This year's cohort enters the market in free slots, offline and with initial trust."""
         s = self.config
         pop = self.population
-        leaving = np.flatnonzero(self.year - pop.birth_year >= s.demography.exit_age)
-        if leaving.size == 0:
-            return
-        c = s.consumers
-        pop.birth_year[leaving] = self.year - s.demography.entry_age
-        pop.tell_contacts(leaving[pop.online[leaving]], -1)
-        pop.online[leaving] = False
-        pop.preferred_channel[leaving] = NO_CHANNEL
-        fresh = self.rng.normal(c.initial_trust_offline, c.trust_spread, leaving.size)
-        pop.trust_offline[leaving] = np.clip(fresh, 0, 1)
-        fresh = self.rng.normal(
-            c.initial_trust_online, c.trust_spread, (leaving.size, pop.trust_online.shape[1])
+        expected = demography.entrants_expected(
+            s.demography, self.year, s.time.start_year, s.population.consumers
         )
-        pop.trust_online[leaving] = np.clip(fresh, 0, 1)
+        count = int(expected) + int(self.rng.random() < expected - int(expected))
+        entering = np.flatnonzero(~pop.alive)[:count]
+        c = s.consumers
+        pop.alive[entering] = True
+        pop.birth_year[entering] = self.year - s.demography.entry_age
+        pop.preferred_channel[entering] = NO_CHANNEL
+        fresh = self.rng.normal(c.initial_trust_offline, c.trust_spread, entering.size)
+        pop.trust_offline[entering] = np.clip(fresh, 0, 1)
+        fresh = self.rng.normal(
+            c.initial_trust_online, c.trust_spread, (entering.size, pop.trust_online.shape[1])
+        )
+        pop.trust_online[entering] = np.clip(fresh, 0, 1)
+        self._new_consumers = entering.size
+        self._add_views(entering)
 
     def _event_terms(self) -> tuple[float, float]:
         """Platform discount and demand multiplier of this week's promotion events."""
@@ -305,18 +333,25 @@ class O2OMarket(mesa.Model):
 
     def _record(self, shoppers: int, flows: dict[str, float]) -> None:
         pop = self.population
+        w = self.people_per_consumer
+        alive = pop.alive
         n_platforms = len(self.platforms)
-        trust_online = float(pop.trust_online[:, :n_platforms].mean()) if n_platforms else 0.0
+        trust_online = float(pop.trust_online[alive, :n_platforms].mean()) if n_platforms else 0.0
+        age = self.year - pop.birth_year
+        working = alive & (age <= self.config.demography.working_age_max)
         self.recorder.record(
             tick=self.steps,
             year=self.year,
             week=self.week,
-            shoppers=shoppers * self.people_per_consumer,
-            online_users=float(np.count_nonzero(pop.online)) * self.people_per_consumer,
+            consumers=float(np.count_nonzero(alive)) * w,
+            working_age_population=float(np.count_nonzero(working)) * w,
+            new_consumers=self._new_consumers * w if self.week == 1 else 0.0,
+            shoppers=shoppers * w,
+            online_users=float(np.count_nonzero(pop.online)) * w,
             stores_open=int(self.store_open.sum()),
             store_closures=self._closures_this_tick,
             mean_trust_online=trust_online,
-            mean_trust_offline=float(pop.trust_offline.mean()),
+            mean_trust_offline=float(pop.trust_offline[alive].mean()),
             **flows,
         )
 

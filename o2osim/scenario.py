@@ -212,18 +212,36 @@ class BrandConfig(Section):
 
 
 class DemographyConfig(Section):
-    """Ages of consumers: who is in the market."""
+    """Cohorts: who comes of age, who is of working age, who leaves the market."""
 
     turnover: bool = F(
-        True, "-", "Whether people leave at exit_age and are replaced by new entrants."
+        True, "-", "Whether people leave at exit_age and new cohorts come of age each year."
     )
     entry_age: int = F(15, "years", "Age at which people enter the market.", ge=0, le=100)
-    exit_age: int = F(
-        70,
-        "years",
-        "Age at which people leave the market (replaced by a new entrant).",
-        ge=1,
-        le=130,
+    working_age_max: int = F(
+        59, "years", "Oldest age counted in the working-age population.", ge=1, le=130
+    )
+    exit_age: int = F(70, "years", "Age at which people leave the market.", ge=1, le=130)
+    cohort_growth: float = F(
+        0.0,
+        "1/year",
+        "Yearly growth of the cohort coming of age, up to the turning point.",
+        ge=-0.5,
+        le=1,
+    )
+    cohort_decline: float = F(
+        0.0,
+        "1/year",
+        "Yearly decline of the cohort coming of age after the turning point.",
+        ge=-0.5,
+        le=0.9,
+    )
+    turning_point_year: int | None = F(
+        None,
+        "year",
+        "Year in which the largest cohort comes of age; null: no turning point.",
+        ge=1800,
+        le=2200,
     )
 
     @model_validator(mode="after")
@@ -231,6 +249,12 @@ class DemographyConfig(Section):
         if self.exit_age <= self.entry_age:
             raise FieldProblem(
                 "demography.exit_age", self.exit_age, f"above entry_age ({self.entry_age})"
+            )
+        if not self.entry_age <= self.working_age_max < self.exit_age:
+            raise FieldProblem(
+                "demography.working_age_max",
+                self.working_age_max,
+                f"an age from entry_age ({self.entry_age}) to below exit_age ({self.exit_age})",
             )
         return self
 
@@ -257,8 +281,12 @@ class AdoptionConfig(Section):
         10, "contacts", "Mean number of social contacts per consumer.", ge=0, le=200
     )
     rewire: float = F(
-        0.1, "share of links", "Share of contact links that reach a random person instead of a "
-        "neighbour (Watts-Strogatz).", ge=0, le=1,
+        0.1,
+        "share of links",
+        "Share of contact links that reach a random person instead of a "
+        "neighbour (Watts-Strogatz).",
+        ge=0,
+        le=1,
     )
 
 

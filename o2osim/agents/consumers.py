@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
-from o2osim.mechanisms import geography, network
+from o2osim.mechanisms import demography, geography, network
 
 if TYPE_CHECKING:
     from o2osim.model import O2OMarket
@@ -31,7 +31,12 @@ STORE_CHANNEL = 0
 class Population:
     """The columns of consumer state, one array per attribute, row ``i`` = consumer ``i``.
 
+    Rows are slots: the arrays hold room for everyone who will be in the market during the run,
+    and ``alive`` says which slots are taken now. A person who leaves frees the slot; a newcomer
+    takes a free slot with its home and its place in the contact network.
+
     Attributes:
+        alive: Whether the slot holds a consumer in the market now (bool).
         birth_year: Calendar year of birth (int16); the consumer's cohort.
         x: Home east coordinate, km (float32).
         y: Home north coordinate, km (float32).
@@ -46,6 +51,7 @@ class Population:
         adopted_contacts: How many of each consumer's contacts shop online (int32).
     """
 
+    alive: np.ndarray
     birth_year: np.ndarray
     x: np.ndarray
     y: np.ndarray
@@ -61,8 +67,13 @@ class Population:
 
     @property
     def size(self) -> int:
-        """Number of consumers."""
+        """Number of slots (consumers in the market now and room for those to come)."""
         return int(self.x.size)
+
+    @property
+    def count(self) -> int:
+        """Number of consumers in the market now."""
+        return int(np.count_nonzero(self.alive))
 
     @classmethod
     def build(cls, scenario: Scenario, rng: np.random.Generator) -> Population:
@@ -75,25 +86,34 @@ class Population:
         Returns:
             A new population.
         """
-        n = scenario.population.consumers
         pop = scenario.population
         c = scenario.consumers
         d = scenario.demography
+        n0 = pop.consumers
+        expected = demography.expected_population(
+            d, scenario.time.start_year, scenario.time.years, n0
+        )
+        # room for the largest expected population plus sampling noise
+        n = max(n0, int(np.ceil(expected.max() * 1.05)) + 64) if d.turnover else n0
         x, y = geography.place_people(n, pop.area_km, rng)
-        ages = rng.integers(d.entry_age, d.exit_age, size=n)
+        weights = demography.initial_age_weights(d, scenario.time.start_year)
+        ages = d.entry_age + rng.choice(weights.size, size=n, p=weights)
+        alive = np.zeros(n, dtype=bool)
+        alive[:n0] = True
         n_platforms = max(len(scenario.platforms), 1)
         district = geography.district_of(x, y, pop.area_km, pop.districts)
         ring = np.lexsort((x, district))  # neighbours on the ring live near each other
         indptr, contacts = network.small_world(
             ring, scenario.adoption.mean_degree, scenario.adoption.rewire, rng
         )
-        online = rng.random(n) < scenario.adoption.initial_adopters
+        online = (rng.random(n) < scenario.adoption.initial_adopters) & alive
 
         def trust(mean: float, shape: tuple[int, ...]) -> np.ndarray:
             values = rng.normal(mean, c.trust_spread, size=shape).astype(np.float32)
             return np.clip(values, 0.0, 1.0, out=values)
 
         return cls(
+            alive=alive,
             birth_year=(scenario.time.start_year - ages).astype(np.int16),
             x=x,
             y=y,

@@ -28,7 +28,12 @@ def weekly_adoption_probability(p: float, q: float, share: float, weeks_per_year
 
 
 def adopt_online(
-    online: np.ndarray, p: float, q: float, weeks_per_year: int, rng: np.random.Generator
+    online: np.ndarray,
+    alive: np.ndarray,
+    p: float,
+    q: float,
+    weeks_per_year: int,
+    rng: np.random.Generator,
 ) -> np.ndarray:
     """Each consumer not yet online starts shopping online with the Bass weekly probability.
 
@@ -37,6 +42,7 @@ def adopt_online(
 
     Args:
         online: Boolean adoption column, updated in place.
+        alive: Which slots hold a consumer in the market.
         p: Innovation rate, per year.
         q: Imitation rate, per year.
         weeks_per_year: Ticks in a year.
@@ -45,10 +51,11 @@ def adopt_online(
     Returns:
         Indices of the consumers who adopted this week.
     """
-    waiting = np.flatnonzero(~online)
+    waiting = np.flatnonzero(alive & ~online)
     if waiting.size == 0:
         return waiting
-    prob = weekly_adoption_probability(p, q, 1.0 - waiting.size / online.size, weeks_per_year)
+    in_market = np.count_nonzero(alive)
+    prob = weekly_adoption_probability(p, q, 1.0 - waiting.size / in_market, weeks_per_year)
     count = rng.binomial(waiting.size, prob)
     new = rng.choice(waiting, size=count, replace=False) if count else waiting[:0]
     online[new] = True
@@ -57,6 +64,7 @@ def adopt_online(
 
 def adopt_online_networked(
     online: np.ndarray,
+    alive: np.ndarray,
     adopted_contacts: np.ndarray,
     degree: np.ndarray,
     p: float,
@@ -71,6 +79,7 @@ def adopt_online_networked(
 
     Args:
         online: Boolean adoption column, updated in place.
+        alive: Which slots hold a consumer in the market.
         adopted_contacts: Number of each consumer's contacts who shop online.
         degree: Number of contacts of each consumer.
         p: Innovation rate, per year.
@@ -81,7 +90,7 @@ def adopt_online_networked(
     Returns:
         Indices of the consumers who adopted this week (the caller updates contact counts).
     """
-    waiting = np.flatnonzero(~online)
+    waiting = np.flatnonzero(alive & ~online)
     if waiting.size == 0:
         return waiting
     share = adopted_contacts[waiting] / np.maximum(degree[waiting], 1)

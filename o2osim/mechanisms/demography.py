@@ -1,0 +1,84 @@
+"""Demography: cohorts come of age, grow old and leave; the size of each new cohort can turn down.
+
+The number of people coming of age (reaching ``entry_age``) in year ``y`` is
+
+    E(y) = E(T) * (1 + cohort_growth) ** (y - T)      for y <= T
+    E(y) = E(T) * (1 - cohort_decline) ** (y - T)     for y > T
+
+with ``T = turning_point_year`` (without a turning point, growth goes on). The working-age
+population is everyone from ``entry_age`` to ``working_age_max``; it keeps growing while the
+cohort coming of age is larger than the one retiring, and turns down some years after ``T``,
+as the dividend of large cohorts runs out. Nothing here fixes that year: it follows from the
+cohort sizes.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from o2osim.scenario import DemographyConfig
+
+
+def cohort_size(years: np.ndarray, d: DemographyConfig, reference_year: int) -> np.ndarray:
+    """Relative number of people coming of age in each year (1.0 at ``reference_year``).
+
+    Args:
+        years: Calendar years.
+        d: The demography section.
+        reference_year: Year whose cohort has size 1.
+
+    Returns:
+        Relative cohort sizes, float64.
+    """
+
+    def level(y: np.ndarray) -> np.ndarray:
+        y = np.asarray(y, dtype=np.float64)
+        if d.turning_point_year is None:
+            return (1 + d.cohort_growth) ** y
+        t = d.turning_point_year
+        before = (1 + d.cohort_growth) ** (np.minimum(y, t) - t)
+        after = (1 - d.cohort_decline) ** np.maximum(y - t, 0)
+        return before * after
+
+    return level(years) / level(np.asarray(reference_year))
+
+
+def initial_age_weights(d: DemographyConfig, start_year: int) -> np.ndarray:
+    """Share of the starting population at each age from ``entry_age`` to ``exit_age - 1``.
+
+    The people aged ``entry_age + j`` at the start came of age ``j`` years before it, so their
+    share is proportional to that year's cohort size.
+    """
+    ages_past_entry = np.arange(d.exit_age - d.entry_age)
+    weights = cohort_size(start_year - ages_past_entry, d, start_year)
+    return weights / weights.sum()
+
+
+def expected_population(d: DemographyConfig, start_year: int, years: int, n0: int) -> np.ndarray:
+    """Expected number of consumer agents alive in each simulated year, starting from ``n0``.
+
+    Args:
+        d: The demography section.
+        start_year: First simulated year.
+        years: Number of simulated years.
+        n0: Agents at the start.
+
+    Returns:
+        Expected agents alive in each year (length ``years``).
+    """
+    span = d.exit_age - d.entry_age
+    per_unit = n0 / cohort_size(start_year - np.arange(span), d, start_year).sum()
+    if not d.turnover:
+        return np.full(years, float(n0))
+    out = np.empty(years)
+    for k in range(years):
+        y = start_year + k
+        out[k] = per_unit * cohort_size(y - np.arange(span), d, start_year).sum()
+    return out
+
+
+def entrants_expected(d: DemographyConfig, year: int, start_year: int, n0: int) -> float:
+    """Expected number of consumer agents coming of age in ``year``."""
+    span = d.exit_age - d.entry_age
+    per_unit = n0 / cohort_size(start_year - np.arange(span), d, start_year).sum()
+    return float(per_unit * cohort_size(np.asarray(year), d, start_year))
