@@ -1,0 +1,50 @@
+"""Demography: cohorts enter and leave; a turning point in cohort size ends the dividend."""
+
+import numpy as np
+import pytest
+from conftest import BASELINE
+
+import o2osim
+
+TURNING = ["population.consumers=20000", "platforms=[]", "demography.exit_age=75",
+           "demography.cohort_growth=0.01", "demography.cohort_decline=0.03"]
+
+
+def working_age(*overrides, seed):
+    years = o2osim.run(BASELINE, seed=seed, overrides=[*TURNING, *overrides],
+                       progress=False).years
+    return years.set_index("year")
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_turning_point_in_cohorts_turns_working_age_down(seed):
+    years = working_age("demography.turning_point_year=2002", seed=seed)
+    wa = years["working_age_population"]
+    # the top is flat, so compare periods rather than trust a single noisy maximum
+    assert 2010 <= wa.idxmax() <= 2016
+    assert wa.loc[2011:2015].mean() > wa.loc[2004:2006].mean()
+    assert wa.loc[2018:2020].mean() < wa.loc[2011:2015].mean()
+    # each cohort after the turning point is smaller than the one before
+    entrants = years["new_consumers"].iloc[1:]
+    assert entrants.iloc[-1] < 0.75 * entrants.iloc[0]
+
+
+def test_without_turning_point_working_age_keeps_growing():
+    years = working_age("demography.turning_point_year=null", seed=1)
+    wa = years["working_age_population"]
+    assert wa.idxmax() >= 2019
+    assert years["new_consumers"].iloc[-1] > years["new_consumers"].iloc[1]
+
+
+def test_turnover_off_keeps_the_same_people():
+    years = working_age("demography.turnover=false", seed=1)
+    assert (years["consumers"] == years["consumers"].iloc[0]).all()
+    assert (years["new_consumers"] == 0).all()
+
+
+def test_leavers_leave_at_exit_age():
+    result = o2osim.run(BASELINE, seed=1, overrides=[*TURNING, "time.years=6"], progress=False)
+    pop, model = result.model.population, result.model
+    ages = model.year - pop.birth_year[pop.alive]
+    assert ages.max() < 75 and ages.min() >= 15
+    assert np.count_nonzero(pop.online & ~pop.alive) == 0
