@@ -47,6 +47,7 @@ class O2OMarket(mesa.Model):
         year: Calendar year of the current (or next) tick.
         week: Week of the year of the last tick, 1-52.
         recorder: The per-tick metrics.
+        departed_orders: Orders placed by consumers who have left the market (agent orders).
     """
 
     def __init__(self, scenario: Scenario) -> None:
@@ -73,6 +74,7 @@ class O2OMarket(mesa.Model):
         self._closures_this_tick = 0
         self._views_built = False
         self._views: dict[int, Consumer] = {}
+        self.departed_orders = 0
         self._new_consumers = 0
         eager = s.population.agent_views == "eager" or (
             s.population.agent_views == "auto" and s.population.consumers <= EAGER_VIEWS_LIMIT
@@ -191,6 +193,8 @@ class O2OMarket(mesa.Model):
             pop.alive & (self.year - pop.birth_year >= self.config.demography.exit_age)
         )
         pop.tell_contacts(leaving[pop.online[leaving]], -1)
+        self.departed_orders += int(pop.orders[leaving].sum())
+        pop.orders[leaving] = 0
         pop.alive[leaving] = False
         pop.online[leaving] = False
         self._remove_views(leaving)

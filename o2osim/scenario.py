@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import difflib
 import math
+import re
 from pathlib import Path
 from typing import Any, Literal
 
@@ -35,7 +36,10 @@ def F(default: Any, unit: str, description: str, **constraints: Any) -> Any:
 class Section(BaseModel):
     """Base of every scenario section: unknown keys are errors, values are checked on assignment."""
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=True, allow_inf_nan=False)
+    # strict: YAML already gives typed values, so `true` must not pass for a count or a rate
+    model_config = ConfigDict(
+        extra="forbid", validate_assignment=True, allow_inf_nan=False, strict=True
+    )
 
 
 class TimeConfig(Section):
@@ -373,25 +377,46 @@ class Scenario(Section):
 # --------------------------------------------------------------------------- loading
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """Safe YAML loader that refuses duplicate keys instead of silently keeping the last one."""
+class _Loader(yaml.SafeLoader):
+    """Safe loading, with YAML 1.2 numbers: ``1e6`` is a float, not the string '1e6'."""
 
 
-def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False):
-    loader.flatten_mapping(node)
-    mapping: dict[Any, Any] = {}
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=deep)
-        if key in mapping:
-            line = key_node.start_mark.line + 1
-            raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key '{key}' (line {line})", key_node.start_mark
-            )
-        mapping[key] = loader.construct_object(value_node, deep=deep)
-    return mapping
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(
+        r"^[-+]?(?:[0-9][0-9_]*\.[0-9_]*(?:[eE][-+]?[0-9]+)?|\.[0-9_]+(?:[eE][-+]?[0-9]+)?"
+        r"|[0-9][0-9_]*[eE][-+]?[0-9]+|\.(?:inf|Inf|INF)|[-+]\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
+    ),
+    list("-+0123456789."),
+)
 
 
-_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+def _yaml(text: str) -> Any:
+    return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+
+
+class DuplicateKeyError(yaml.YAMLError):
+    """A mapping in the YAML file names the same key twice."""
+
+    def __init__(self, path: str, line: int) -> None:
+        super().__init__(f"duplicate key {path} (line {line})")
+        self.path, self.line = path, line
+
+
+def _check_duplicates(node: yaml.Node, path: tuple[str, ...] = ()) -> None:
+    """Refuse a mapping that repeats a key, naming the key's full dotted path."""
+    if isinstance(node, yaml.MappingNode):
+        seen: set[str] = set()
+        for key_node, value_node in node.value:
+            key = str(key_node.value)
+            if key in seen:
+                raise DuplicateKeyError(".".join((*path, key)), key_node.start_mark.line + 1)
+            seen.add(key)
+            _check_duplicates(value_node, (*path, key))
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            _check_duplicates(item, (*path, str(i)))
+
 
 ALLOWED_SUFFIXES = (".yaml", ".yml")
 
@@ -423,7 +448,14 @@ def read_yaml(path: Path) -> dict[str, Any]:
     if "\x00" in text:
         raise ScenarioError(path, "", "", "a UTF-8 text file, got binary data")
     try:
-        data = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
+        node = yaml.compose(text, Loader=_Loader)
+        if node is not None:
+            _check_duplicates(node)
+        data = _yaml(text)
+    except DuplicateKeyError as exc:
+        raise ScenarioError(
+            path, exc.path, "", f"each key once (duplicate key at line {exc.line})"
+        ) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "?"
@@ -492,7 +524,7 @@ def parse_override(text: str) -> tuple[list[str], Any]:
     if not sep or not key.strip():
         raise ScenarioError("--set", text, text, "KEY=VALUE, e.g. platforms.0.commission=0.08")
     try:
-        value = yaml.safe_load(raw) if raw.strip() else ""
+        value = _yaml(raw) if raw.strip() else ""
     except yaml.YAMLError:
         value = raw
     return key.strip().split("."), value
@@ -516,6 +548,8 @@ def apply_override(data: dict[str, Any], path: list[str], value: Any, source: st
         last = depth == len(path) - 1
         dotted = ".".join(path[: depth + 1])
         if isinstance(node, list):
+            if not node:
+                raise ScenarioError(source, dotted, key, "no index: the list is empty")
             if not key.isdigit() or int(key) >= len(node):
                 raise ScenarioError(source, dotted, key, f"a list index from 0 to {len(node) - 1}")
             if last:

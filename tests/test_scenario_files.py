@@ -19,7 +19,7 @@ BAD = [
      ["consumers.purchase_rate", "1.5", "less than or equal to 1"]),
     ("launch after end", "time: {years: 3}\nplatforms:\n  - {name: A, launch_year: 2030}\n",
      ["platforms.0.launch_year", "2030", "last simulated year 2006"]),
-    ("duplicate key", "seed: 1\nseed: 2\n", ["duplicate key 'seed'"]),
+    ("duplicate key", "seed: 1\nseed: 2\n", ["seed", "duplicate key at line 2"]),
     ("tab indentation", "stores:\n\tcount: 5\n", ["valid YAML", "line 2"]),
     ("empty file", "", ["empty file"]),
     ("not a mapping", "- 1\n- 2\n", ["list", "mapping"]),
@@ -144,5 +144,5 @@ def test_every_field_has_a_unit_and_docs_are_current():
 
 
 def test_people_per_consumer():
-    sc = load_scenario(BASELINE, ["population.consumers=4000", "population.people=2e6"])
+    sc = load_scenario(BASELINE, ["population.consumers=4000", "population.people=2000000"])
     assert math.isclose(sc.population.people_per_consumer, 500.0)
