@@ -20,13 +20,22 @@ TICK_COLUMNS: dict[str, str] = {
     "new_consumers": "float64",
     "shoppers": "float64",
     "online_users": "float64",
+    "mobile_users": "float64",
+    "online_visits": "float64",
+    "store_visits": "float64",
     "online_orders": "float64",
     "offline_orders": "float64",
     "gmv_online": "float64",
     "gmv_offline": "float64",
-    "bad_orders": "float64",
+    "marketing_spend": "float64",
+    "new_customers": "float64",
+    "paid_customers": "float64",
+    "wom_customers": "float64",
+    "counterfeit_incidents": "float64",
     "stores_open": "int32",
+    "store_openings": "int32",
     "store_closures": "int32",
+    "dealers_active": "int32",
     "mean_trust_online": "float64",
     "mean_trust_offline": "float64",
 }
@@ -35,19 +44,33 @@ TICK_COLUMNS: dict[str, str] = {
 #: its value in the year's last week (a level).
 YEARLY: dict[str, str] = {
     "stores_open": "last",
+    "store_openings": "sum",
     "store_closures": "sum",
+    "dealers_active": "last",
     "gmv_online": "sum",
     "gmv_offline": "sum",
     "mean_trust_online": "last",
     "mean_trust_offline": "last",
     "online_users": "last",
+    "mobile_users": "last",
+    "online_visits": "sum",
+    "store_visits": "sum",
     "online_orders": "sum",
     "offline_orders": "sum",
-    "bad_orders": "sum",
+    "marketing_spend": "sum",
+    "new_customers": "sum",
+    "paid_customers": "sum",
+    "wom_customers": "sum",
+    "counterfeit_incidents": "sum",
     "consumers": "last",
     "working_age_population": "last",
     "new_consumers": "sum",
 }
+
+
+def _ratio(num: pd.Series, den: pd.Series) -> np.ndarray:
+    """The ratio num / den, 0 where den is 0 (no NaN in outputs)."""
+    return np.where(den > 0, num / den.where(den > 0, 1), 0.0)
 
 
 class TickRecorder:
@@ -77,24 +100,39 @@ class TickRecorder:
         return pd.DataFrame({k: v[: self.count] for k, v in self.columns.items()})
 
 
-def yearly(ticks: pd.DataFrame) -> pd.DataFrame:
-    """Aggregate tick rows into one row per simulated year.
+def yearly(ticks: pd.DataFrame, annual: list[dict[str, float]] | None = None) -> pd.DataFrame:
+    """Aggregate tick rows into one row per simulated year, joined with year-end indicators.
 
-    ``online_share`` is ``gmv_online / (gmv_online + gmv_offline)`` over the year (0 if the year
-    had no sales at all).
+    Derived columns (each 0 when its denominator is 0):
+    ``online_share = gmv_online / (gmv_online + gmv_offline)``,
+    ``traffic_cost = marketing_spend / new_customers`` (yuan per new online customer),
+    ``online_conversion_rate = online_orders / online_visits``,
+    ``offline_conversion_rate = offline_orders / store_visits``.
 
     Args:
         ticks: The tick table.
+        annual: Year-end rows (churn, traffic cost by platform) from the model.
 
     Returns:
-        One row per year with sums of flows and end-of-year levels.
+        One row per year.
     """
     grouped = ticks.groupby("year", sort=True)
     sums = [c for c, how in YEARLY.items() if how == "sum"]
     lasts = [c for c, how in YEARLY.items() if how == "last"]
-    years = grouped[sums].sum().join(grouped[lasts].last())
-    total = years["gmv_online"] + years["gmv_offline"]
-    share = np.where(total > 0, years["gmv_online"] / total.where(total > 0, 1), 0.0)
-    years = years[list(YEARLY)]
-    years.insert(0, "online_share", share)
-    return years.reset_index()
+    years = grouped[sums].sum().join(grouped[lasts].last())[list(YEARLY)]
+    derived = {
+        "online_share": _ratio(years["gmv_online"], years["gmv_online"] + years["gmv_offline"]),
+        "traffic_cost": _ratio(years["marketing_spend"], years["new_customers"]),
+        "online_conversion_rate": _ratio(years["online_orders"], years["online_visits"]),
+        "offline_conversion_rate": _ratio(years["offline_orders"], years["store_visits"]),
+    }
+    for name, values in derived.items():
+        years[name] = values
+    first = ["online_share", "stores_open", "store_closures", "gmv_online", "gmv_offline",
+             "mean_trust_online", "mean_trust_offline", "traffic_cost", "online_conversion_rate",
+             "offline_conversion_rate"]
+    years = years[first + [c for c in years.columns if c not in first]].reset_index()
+    if annual:
+        extra = pd.DataFrame(annual).astype({"year": years["year"].dtype})
+        years = years.merge(extra, on="year", how="left").fillna(0.0)
+    return years

@@ -2,14 +2,17 @@
 
 One ``step()`` is one week. Phases run in a fixed order, each over the whole population:
 
-1. calendar (new year: platform launches, rent and wages, ageing);
-2. adoption of online shopping;
-3. purchase needs;
-4. channel choice between the nearest open stores and the launched platforms;
-5. purchases, platform commissions and brand revenue;
-6. experience and trust;
-7. firm books at each month end (stores may close);
-8. metrics.
+1. calendar: in week 1, platforms launch, rent, wages and prices are re-indexed, cohorts leave
+   and enter, counterfeit sellers are caught or come in, and new stores open;
+2. adoption of online shopping (and, from the mobile stage, of shopping on a phone);
+3. the attention market: platforms' sellers buy traffic and win customers;
+4. purchase needs (promotion events add needs for online shoppers);
+5. channel choice between the nearest open stores and the platforms one is a customer of;
+6. purchases, platform commissions, brand revenue; visits to stores and platforms;
+7. experience, trust, word of mouth and referrals;
+8. firm books at each month end: stores and dealers may close;
+9. at year end, churn of customers;
+10. metrics.
 
 The model knows nothing of files, the command line or plotting.
 """
@@ -22,8 +25,18 @@ import mesa
 import numpy as np
 
 from o2osim.agents import Brand, Consumer, Dealer, Platform, Population, Store
-from o2osim.agents.consumers import NO_CHANNEL, STORE_CHANNEL
-from o2osim.mechanisms import adoption, choice, demography, geography, needs, trust
+from o2osim.agents.consumers import STORE_CHANNEL, draw_need_rates
+from o2osim.mechanisms import (
+    adoption,
+    attention,
+    choice,
+    churn,
+    demography,
+    geography,
+    needs,
+    trust,
+    word_of_mouth,
+)
 from o2osim.metrics import TickRecorder
 from o2osim.scenario import Scenario
 
@@ -40,13 +53,14 @@ class O2OMarket(mesa.Model):
     Attributes:
         config: The scenario the market was built from (``scenario`` is taken by Mesa 3.5).
         population: The consumers' columns.
-        stores: Store agents, in index order.
+        stores: Store agents, in index order (new stores are appended).
         platforms: Platform agents, in index order.
         dealers: Dealer agents.
         brands: Brand agents.
         year: Calendar year of the current (or next) tick.
         week: Week of the year of the last tick, 1-52.
         recorder: The per-tick metrics.
+        annual: One dict of year-end indicators (churn, traffic cost by platform) per year.
         departed_orders: Orders placed by consumers who have left the market (agent orders).
     """
 
@@ -58,20 +72,29 @@ class O2OMarket(mesa.Model):
         self.year = s.time.start_year
         self.week = 0
         self.population = Population.build(s, self.rng)
-        self.brands = [Brand(self, i, b, s.consumers.basket_value) for i, b in enumerate(s.brands)]
+        self.basket_value = s.consumers.basket_value
+        self.brands = [Brand(self, i, b, self.basket_value) for i, b in enumerate(s.brands)]
         self.dealers = self._build_dealers()
-        self.stores = self._build_stores()
         self.platforms = [Platform(self, i, p) for i, p in enumerate(s.platforms)]
-        self._store_xy = np.array([(st.x, st.y) for st in self.stores], dtype=np.float64)
-        self.store_open = np.ones(len(self.stores), dtype=bool)
+        self.stores: list[Store] = []
+        self._store_xy = np.empty((0, 2))
+        self.store_open = np.empty(0, dtype=bool)
+        self._month_sales = np.empty(0)
+        self._month_units = np.empty(0)
+        self._year_sales = np.empty(0)
         self._centres = geography.district_centres(s.population.area_km, s.population.districts)
+        self._cell_centres = geography.district_centres(
+            s.population.area_km, s.population.cells_per_side
+        )
+        homes = self.rng.choice(np.flatnonzero(self.population.alive), size=s.stores.count)
+        for home in homes:
+            self._open_store(int(home))
         self._refresh_choice_sets()
-        self._month_sales = np.zeros(len(self.stores))
-        self._month_units = np.zeros(len(self.stores))
         self.rent = s.stores.rent
         self.wages = s.stores.wages
         self.recorder = TickRecorder(s.ticks)
-        self._closures_this_tick = 0
+        self.annual: list[dict[str, float]] = []
+        self._tick: dict[str, float] = {}
         self._views_built = False
         self._views: dict[int, Consumer] = {}
         self.departed_orders = 0
@@ -89,21 +112,24 @@ class O2OMarket(mesa.Model):
         xy = self.rng.uniform(0, s.population.area_km, size=(s.dealers.count, 2))
         return [Dealer(self, i, x, y, s.dealers, self.brands) for i, (x, y) in enumerate(xy)]
 
-    def _build_stores(self) -> list[Store]:
-        """Stores open where people live: each sits at the home of a randomly drawn consumer."""
-        s = self.config
+    def _nearest_dealer(self, x: float, y: float) -> Dealer | None:
+        active = [d for d in self.dealers if d.active]
+        if not active:
+            return None
+        return min(active, key=lambda d: (d.x - x) ** 2 + (d.y - y) ** 2)
+
+    def _open_store(self, home: int) -> Store:
+        """A store opens at the home of consumer ``home`` and buys from the nearest dealer."""
         pop = self.population
-        homes = self.rng.choice(np.flatnonzero(pop.alive), size=s.stores.count)
-        dealer_xy = np.array([(d.x, d.y) for d in self.dealers]).reshape(-1, 2)
-        stores = []
-        for i, h in enumerate(homes):
-            x, y = float(pop.x[h]), float(pop.y[h])
-            dealer = None
-            if len(self.dealers):
-                nearest = int(np.argmin(((dealer_xy - (x, y)) ** 2).sum(axis=1)))
-                dealer = self.dealers[nearest]
-            stores.append(Store(self, i, x, y, s.stores, dealer))
-        return stores
+        x, y = float(pop.x[home]), float(pop.y[home])
+        store = Store(self, len(self.stores), x, y, self.config.stores, self._nearest_dealer(x, y))
+        self.stores.append(store)
+        self._store_xy = np.vstack([self._store_xy, [[x, y]]])
+        self.store_open = np.append(self.store_open, True)
+        self._month_sales = np.append(self._month_sales, 0.0)
+        self._month_units = np.append(self._month_units, 0.0)
+        self._year_sales = np.append(self._year_sales, 0.0)
+        return store
 
     def _build_views(self) -> None:
         if not self._views_built:
@@ -135,7 +161,7 @@ class O2OMarket(mesa.Model):
     def _refresh_choice_sets(self) -> None:
         k = self.config.consumers.store_choice_set
         self._choice_ids, self._choice_dist = geography.nearest_open_stores(
-            self._centres, self._store_xy.reshape(-1, 2), self.store_open, k
+            self._cell_centres, self._store_xy, self.store_open, k
         )
 
     # ------------------------------------------------------------------ the weekly tick
@@ -146,45 +172,53 @@ class O2OMarket(mesa.Model):
         tick = self.steps - 1
         self.year = s.time.start_year + tick // s.time.ticks_per_year
         self.week = tick % s.time.ticks_per_year + 1
+        self._tick = dict.fromkeys(
+            ("store_closures", "store_openings", "new_customers", "paid_customers",
+             "wom_customers", "marketing_spend", "online_visits", "store_visits"), 0.0
+        )
         if self.week == 1:
             self._new_year()
-        self._closures_this_tick = 0
         self._adopt()
+        self._buy_traffic()
         discount, boost = self._event_terms()
-        shoppers = needs.draw_shoppers(
-            self.population.size, s.consumers.purchase_rate * boost, self.rng
-        )
-        shoppers = shoppers[self.population.alive[shoppers]]
+        shoppers = self._draw_shoppers(boost)
         flows = self._shop(shoppers, discount)
+        if boost != 1.0 and s.consumers.pull_forward_weeks:
+            self.population.sated_until[shoppers] = self.steps + s.consumers.pull_forward_weeks
+        self._count_visits(flows)
         if self._month_ends():
             self._close_month()
+        if self.week == s.time.ticks_per_year:
+            self._close_year()
         self._record(shoppers.size, flows)
 
-    def _adopt(self) -> None:
-        """Consumers start shopping online, pushed by their contacts or by the whole market."""
-        a = self.config.adoption
-        pop = self.population
-        weeks = self.config.time.ticks_per_year
-        if a.network == "well_mixed":
-            new = adoption.adopt_online(pop.online, pop.alive, a.p, a.q, weeks, self.rng)
-        else:
-            new = adoption.adopt_online_networked(
-                pop.online, pop.alive, pop.adopted_contacts, pop.degree, a.p, a.q, weeks, self.rng
-            )
-        pop.tell_contacts(new, +1)
+    # ---- calendar
 
     def _new_year(self) -> None:
-        """Launch platforms due this year, grow rent and wages, let cohorts leave and enter."""
+        """Launch platforms, index rent, wages and prices, renew cohorts, open stores."""
         s = self.config
         elapsed = self.year - s.time.start_year
         self.rent = s.stores.rent * (1 + s.stores.rent_growth) ** elapsed
         self.wages = s.stores.wages * (1 + s.stores.wage_growth) ** elapsed
+        self.basket_value = s.consumers.basket_value * (1 + s.consumers.spending_growth) ** elapsed
+        for brand in self.brands:
+            brand.list_price = self.basket_value
         for platform in self.platforms:
             platform.launched = platform.config.launch_year <= self.year
+            platform.year_spend = platform.year_new_customers = 0.0
+            if self.steps > 1:
+                platform.update_counterfeits()
+                platform.count_shops()
+        if self.steps == 1:  # the first online shoppers join the platforms open at the start
+            pop = self.population
+            self._start_online(np.flatnonzero(pop.online), tell=False)
         self._new_consumers = 0
-        if s.demography.turnover and self.steps > 1:
-            self._retire()
-            self._come_of_age()
+        if self.steps > 1:
+            if s.demography.turnover:
+                self._retire()
+                self._come_of_age()
+            self._open_new_stores()
+        self._year_sales[:] = 0.0
 
     def _retire(self) -> None:
         """Each consumer who reaches the exit age leaves the market; its slot falls free."""
@@ -196,7 +230,7 @@ class O2OMarket(mesa.Model):
         self.departed_orders += int(pop.orders[leaving].sum())
         pop.orders[leaving] = 0
         pop.alive[leaving] = False
-        pop.online[leaving] = False
+        pop.reset(leaving)
         self._remove_views(leaving)
 
     def _come_of_age(self) -> None:
@@ -210,16 +244,64 @@ class O2OMarket(mesa.Model):
         entering = np.flatnonzero(~pop.alive)[:count]
         c = s.consumers
         pop.alive[entering] = True
+        pop.reset(entering)
         pop.birth_year[entering] = self.year - s.demography.entry_age
-        pop.preferred_channel[entering] = NO_CHANNEL
+        pop.need_rate[entering] = draw_need_rates(
+            c.purchase_rate, c.purchase_rate_cv, entering.size, self.rng
+        )
         fresh = self.rng.normal(c.initial_trust_offline, c.trust_spread, entering.size)
         pop.trust_offline[entering] = np.clip(fresh, 0, 1)
         fresh = self.rng.normal(
             c.initial_trust_online, c.trust_spread, (entering.size, pop.trust_online.shape[1])
         )
         pop.trust_online[entering] = np.clip(fresh, 0, 1)
+        natives = entering[self.rng.random(entering.size) < s.demography.entrants_online]
+        pop.online[natives] = True
+        self._start_online(natives)
         self._new_consumers = entering.size
         self._add_views(entering)
+
+    def _open_new_stores(self) -> None:
+        """New stores open in the districts where even the weakest store did well last year.
+
+        An entrepreneur judges a district by its weakest open store: a newcomer would sell
+        about what that store sold last year, diluted by one more competitor,
+        ``min_sales_d * n_d / (n_d + 1)``, and opens if the gross margin on a month of that
+        exceeds ``entry_hurdle`` times a month's rent and wages. It opens at a random home in
+        the district. Best district first, up to ``max_openings_per_year``;
+        districts without stores give no evidence and get none.
+        """
+        st = self.config.stores
+        if st.max_openings_per_year == 0 or not self.store_open.any():
+            return
+        pop = self.population
+        district_of_store = geography.district_of(
+            self._store_xy[:, 0], self._store_xy[:, 1], self.config.population.area_km,
+            self.config.population.districts,
+        )
+        n_districts = len(self._centres)
+        is_open = self.store_open
+        stores_in = np.bincount(district_of_store[is_open], minlength=n_districts)
+        weakest = np.full(n_districts, np.inf)
+        np.minimum.at(weakest, district_of_store[is_open], self._year_sales[is_open])
+        weakest[stores_in == 0] = 0.0
+        cost = (self.rent + self.wages) * st.entry_hurdle
+        opened = 0
+        while opened < st.max_openings_per_year:
+            expected = weakest / 12 * st.gross_margin * stores_in / (stores_in + 1)
+            best = int(np.argmax(expected))
+            if expected[best] <= cost:
+                break
+            homes = np.flatnonzero(pop.alive & (pop.district == best))
+            if homes.size == 0:
+                break
+            self._open_store(int(self.rng.choice(homes)))
+            weakest[best] *= stores_in[best] / (stores_in[best] + 1)
+            stores_in[best] += 1
+            opened += 1
+        if opened:
+            self._tick["store_openings"] = opened
+            self._refresh_choice_sets()
 
     def _event_terms(self) -> tuple[float, float]:
         """Platform discount and demand multiplier of this week's promotion events."""
@@ -230,18 +312,113 @@ class O2OMarket(mesa.Model):
                 boost *= event.demand_boost
         return discount, boost
 
+    # ---- adoption and the attention market
+
+    def _adopt(self) -> None:
+        """Consumers start shopping online (and on phones), pushed by contacts or the market.
+
+        A new online shopper joins a launched platform, chosen in proportion to each
+        platform's customers (plus one, so a new platform can be found).
+        """
+        s = self.config
+        a = s.adoption
+        pop = self.population
+        weeks = s.time.ticks_per_year
+        if a.network == "well_mixed":
+            new = adoption.adopt_online(pop.online, pop.alive, a.p, a.q, weeks, self.rng)
+        else:
+            new = adoption.adopt_online_networked(
+                pop.online, pop.alive, pop.adopted_contacts, pop.degree, a.p, a.q, weeks, self.rng
+            )
+        self._start_online(new)
+        m = s.stages
+        if m.mobile_year is not None and self.year >= m.mobile_year:
+            # a phone shopper is an online shopper who also shops on the phone
+            adoption.adopt_online(
+                pop.mobile, pop.online, m.mobile_p, m.mobile_q, weeks, self.rng
+            )
+
+    def _start_online(self, new: np.ndarray, tell: bool = True) -> None:
+        """New online shoppers tell their contacts and join a launched platform.
+
+        The platform is chosen in proportion to the customers each has won (plus one
+        consumer's worth, so a new platform can be found).
+        """
+        if tell:
+            self.population.tell_contacts(new, +1)
+        launched = [p for p in self.platforms if p.launched]
+        if new.size and launched:
+            weight = np.array([p.new_customers + self.people_per_consumer for p in launched])
+            pick = self.rng.choice(len(launched), size=new.size, p=weight / weight.sum())
+            for j, platform in enumerate(launched):
+                self._won(platform, new[pick == j], "new_customers")
+
+    def _won(self, platform: Platform, who: np.ndarray, kind: str) -> None:
+        """``who`` become customers of ``platform``; count them under ``kind``."""
+        bit = np.uint8(1 << platform.index)
+        self.population.customer_of[who] |= bit
+        self.population.won_this_year[who] |= bit
+        people = who.size * self.people_per_consumer
+        platform.new_customers += people
+        platform.year_new_customers += people
+        self._tick["new_customers"] += people
+        if kind != "new_customers":
+            self._tick[kind] += people
+
+    def _buy_traffic(self) -> None:
+        """Sellers buy impressions; clicks are paid visits that may win new customers."""
+        att = self.config.attention
+        pop = self.population
+        w = self.people_per_consumer
+        budgets = np.array([p.traffic_budget() for p in self.platforms], dtype=np.float64)
+        online = np.flatnonzero(pop.online)
+        mobile = float(np.count_nonzero(pop.mobile))
+        supply = att.impressions_per_user * w * (
+            online.size - mobile + att.mobile_impressions_factor * mobile
+        )
+        price, impressions = attention.clear(budgets, supply, att.reserve_cpm / 1000)
+        for platform, bought in zip(self.platforms, impressions, strict=True):
+            if bought <= 0:
+                continue
+            spend = bought * price
+            platform.marketing_spend += spend
+            platform.year_spend += spend
+            self._tick["marketing_spend"] += spend
+            clicks = bought * att.click_through
+            self._tick["online_visits"] += clicks
+            visitors = attention.paid_visitors(online, clicks, w, self.rng)
+            won = attention.sign_up(
+                pop.customer_of, visitors, np.uint8(1 << platform.index), att.paid_signup, self.rng
+            )
+            self._won(platform, won, "paid_customers")
+
+    # ---- needs, choice and purchases
+
+    def _draw_shoppers(self, boost: float) -> np.ndarray:
+        """Who has a purchase need this week (events add needs for online shoppers)."""
+        pop = self.population
+        if boost == 1.0:
+            chance = pop.need_rate
+        else:
+            chance = np.where(pop.online, np.minimum(1.0, pop.need_rate * boost), pop.need_rate)
+        shoppers = needs.draw_shoppers(chance, self.rng)
+        ready = pop.alive[shoppers] & (pop.sated_until[shoppers] <= self.steps)
+        return shoppers[ready]
+
     def _utilities(self, shoppers: np.ndarray, discount: float) -> np.ndarray:
         """Utility in yuan of each option (nearest stores, then platforms) for each shopper."""
         s = self.config
         c = s.consumers
         pop = self.population
         k = c.store_choice_set
-        district = pop.district[shoppers]
+        cell = pop.cell[shoppers]
         util = np.empty((shoppers.size, k + len(self.platforms)), dtype=np.float32)
+        # in base-year yuan: travel, waiting and trust are worth more as incomes grow
         store_price = c.basket_value * s.stores.price_index
-        util[:, :k] = -store_price - c.travel_cost * self._choice_dist[district]
+        util[:, :k] = -store_price - c.travel_cost * self._choice_dist[cell]
         util[:, :k] += (c.trust_value * pop.trust_offline[shoppers])[:, None]
-        online = pop.online[shoppers]
+        search = c.search_cost * np.where(pop.mobile[shoppers], s.stages.mobile_search_factor, 1)
+        member = pop.customer_of[shoppers]
         for platform in self.platforms:
             col = k + platform.index
             if not platform.launched:
@@ -249,66 +426,136 @@ class O2OMarket(mesa.Model):
                 continue
             p = platform.config
             price = c.basket_value * p.price_index * (1 - discount)
-            util[:, col] = -price - c.delivery_wait_cost * p.delivery_days
+            util[:, col] = -price - c.delivery_wait_cost * p.delivery_days - search
             util[:, col] += c.trust_value * pop.trust_online[shoppers, platform.index]
-            util[~online, col] = -np.inf
+            util[(member & np.uint8(1 << platform.index)) == 0, col] = -np.inf
         return util
 
     def _shop(self, shoppers: np.ndarray, discount: float) -> dict[str, float]:
         """Shoppers choose a channel, buy, and learn from the experience."""
-        s = self.config
-        c = s.consumers
+        c = self.config.consumers
         pop = self.population
         k = c.store_choice_set
         picked = choice.logit_choice(self._utilities(shoppers, discount), c.choice_scale, self.rng)
         bought = picked >= 0
         buyers, picked = shoppers[bought], picked[bought]
         pop.orders[buyers] += 1
-        scale = self.people_per_consumer
-
         in_store = picked < k
         store_buyers = buyers[in_store]
-        store_ids = self._choice_ids[pop.district[store_buyers], picked[in_store]]
-        units = np.bincount(store_ids, minlength=len(self.stores)) * scale
-        store_price = c.basket_value * s.stores.price_index
+        store_ids = self._choice_ids[pop.cell[store_buyers], picked[in_store]]
+        flows = self._sell_in_stores(store_buyers, store_ids)
+        online_buyers = buyers[~in_store]
+        platform_ids = (picked[~in_store] - k).astype(np.int64)
+        flows |= self._sell_online(online_buyers, platform_ids, discount)
+        return flows
+
+    def _sell_in_stores(self, buyers: np.ndarray, store_ids: np.ndarray) -> dict[str, float]:
+        c = self.config.consumers
+        pop = self.population
+        w = self.people_per_consumer
+        units = np.bincount(store_ids, minlength=len(self.stores)) * w
+        store_price = self.basket_value * self.config.stores.price_index
         self._month_sales += units * store_price
         self._month_units += units
-        pop.preferred_channel[store_buyers] = STORE_CHANNEL
-        trust.learn(pop.trust_offline, store_buyers, 1.0, c.trust_learning_rate)
+        self._year_sales += units * store_price
+        pop.preferred_channel[buyers] = STORE_CHANNEL
+        pop.came_back[buyers] |= pop.store_last_year[buyers] == store_ids
+        pop.store_this_year[buyers] = store_ids
+        trust.learn(pop.trust_offline, buyers, 1.0, c.trust_learning_rate)
         offline_units = float(units.sum())
         for brand in self.brands:
             brand.make_for_stores(offline_units * brand.config.market_share)
+        self._tick["store_visits"] += offline_units
+        return {"offline_orders": offline_units, "gmv_offline": offline_units * store_price}
 
-        online_buyers = buyers[~in_store]
-        platform_ids = (picked[~in_store] - k).astype(np.int64)
-        pop.preferred_channel[online_buyers] = (platform_ids + 1).astype(np.int8)
+    def _sell_online(
+        self, buyers: np.ndarray, platform_ids: np.ndarray, discount: float
+    ) -> dict[str, float]:
+        s = self.config
+        c = s.consumers
+        pop = self.population
+        w = self.people_per_consumer
+        pop.preferred_channel[buyers] = (platform_ids + 1).astype(np.int8)
         gmv_online = bad_total = 0.0
         for platform in self.platforms:
-            mine = online_buyers[platform_ids == platform.index]
-            if mine.size == 0:
-                continue
+            mine = buyers[platform_ids == platform.index]
             p = platform.config
-            bad = self.rng.random(mine.size) < p.counterfeit_rate
+            bit = np.uint8(1 << platform.index)
+            pop.bought_this_year[mine] |= bit
+            self._pick_shops(platform, mine)
+            bad = self.rng.random(mine.size) < platform.counterfeit_rate
             relief = trust.bad_order_relief(
                 p.escrow, p.return_window_days > 0, c.escrow_relief, c.returns_relief
             )
             outcome = np.where(bad, np.float32(relief), np.float32(1.0))
             trust.learn(pop.trust_online, mine, outcome, c.trust_learning_rate, platform.index)
-            orders = mine.size * scale
-            gmv = orders * c.basket_value * p.price_index * (1 - discount)
-            net = platform.book_week(gmv, orders, float(bad.sum()) * scale)
+            self._spread_word(platform, mine[bad], mine[~bad], relief)
+            orders = mine.size * w
+            gmv = orders * self.basket_value * p.price_index * (1 - discount)
+            net = platform.book_week(gmv, orders, float(bad.sum()) * w)
             for brand in self.brands:
                 share = brand.config.market_share
                 brand.sell_online(net * share, orders * share)
             gmv_online += gmv
-            bad_total += float(bad.sum()) * scale
+            bad_total += float(bad.sum()) * w
         return {
-            "online_orders": online_buyers.size * scale,
-            "offline_orders": offline_units,
+            "online_orders": buyers.size * w,
             "gmv_online": gmv_online,
-            "gmv_offline": offline_units * store_price,
-            "bad_orders": bad_total,
+            "counterfeit_incidents": bad_total,
         }
+
+    def _pick_shops(self, platform: Platform, buyers: np.ndarray) -> None:
+        """Each online buyer goes back to its last shop on the platform or picks any shop."""
+        pop = self.population
+        col = platform.index
+        last = pop.shop[buyers, col]
+        loyal = (last >= 0) & (last < platform.shops)
+        loyal &= self.rng.random(buyers.size) < self.config.consumers.shop_loyalty
+        shop = np.where(loyal, last, self.rng.integers(0, platform.shops, size=buyers.size))
+        pop.shop[buyers, col] = shop
+        key = shop.astype(np.int64) * len(self.platforms) + col
+        pop.shop_came_back[buyers] |= pop.shop_last_year[buyers] == key
+        pop.shop_this_year[buyers] = key
+
+    def _spread_word(
+        self, platform: Platform, unhappy: np.ndarray, happy: np.ndarray, relief: float
+    ) -> None:
+        """Unhappy buyers warn contacts; happy ones may bring a contact to the platform."""
+        s = self.config
+        c = s.consumers
+        pop = self.population
+        factor = s.stages.mobile_referral_factor
+        reach = np.where(pop.mobile[unhappy], np.rint(c.wom_reach * factor), c.wom_reach)
+        told = word_of_mouth.random_contacts(
+            pop.contacts_indptr, pop.contacts, unhappy, reach.astype(np.int64), self.rng
+        )
+        told = told[pop.alive[told]]
+        trust.learn(pop.trust_online, told, np.float32(relief),
+                    c.trust_learning_rate * c.wom_weight, platform.index)
+        chance = np.minimum(1.0, c.referral_rate * np.where(pop.mobile[happy], factor, 1.0))
+        referrers = happy[self.rng.random(happy.size) < chance]
+        friends = word_of_mouth.random_contacts(
+            pop.contacts_indptr, pop.contacts, referrers, 1, self.rng
+        )
+        bit = np.uint8(1 << platform.index)
+        friends = np.unique(friends[pop.online[friends] & ((pop.customer_of[friends] & bit) == 0)])
+        self._won(platform, friends, "wom_customers")
+
+    def _count_visits(self, flows: dict[str, float]) -> None:
+        """Visits: platform browsing sessions and store visits that end without a purchase."""
+        c = self.config.consumers
+        pop = self.population
+        w = self.people_per_consumer
+        mobile = float(np.count_nonzero(pop.mobile))
+        pc = float(np.count_nonzero(pop.online)) - mobile
+        sessions = self.rng.poisson(pc * c.pc_visits + mobile * c.mobile_visits) * w
+        # a purchase is a session too; browsing that ends in no order is the rest
+        self._tick["online_visits"] += max(sessions, flows["online_orders"])
+        showroom = self.rng.binomial(int(round(flows["online_orders"] / w)), c.showrooming) * w
+        window = self.rng.poisson(pop.count * c.window_shopping) * w
+        self._tick["store_visits"] += showroom + window
+
+    # ---- books
 
     def _month_ends(self) -> bool:
         """Whether this week is the last of a calendar month (12 months spread over the year)."""
@@ -318,7 +565,7 @@ class O2OMarket(mesa.Model):
         )
 
     def _close_month(self) -> None:
-        """Every open store and dealer books the month; losing stores may close."""
+        """Every open store and dealer books the month; losing stores and dealers close."""
         closed_any = False
         for store in self.stores:
             if not store.is_open:
@@ -326,23 +573,58 @@ class O2OMarket(mesa.Model):
             i = store.index
             if store.close_month(self._month_sales[i], self._month_units[i], self.rent, self.wages):
                 self.store_open[i] = False
-                self._closures_this_tick += 1
+                self._tick["store_closures"] += 1
                 closed_any = True
         self._month_sales[:] = 0.0
         self._month_units[:] = 0.0
-        for dealer in self.dealers:
-            dealer.close_month()
+        exited = [d for d in self.dealers if d.active and d.close_month()]
+        if exited:
+            for store in self.stores:
+                if store.dealer in exited:
+                    store.dealer = self._nearest_dealer(store.x, store.y)
         if closed_any:
             self._refresh_choice_sets()
+
+    def _close_year(self) -> None:
+        """Count lost customers; lost platform customers must be won again."""
+        pop = self.population
+        lost_pf, base_pf = churn.platform_churn(pop.bought_last_year, pop.bought_this_year)
+        lost_on, base_on = churn.seller_churn(pop.shop_last_year, pop.shop_came_back)
+        lost_off, base_off = churn.seller_churn(pop.store_last_year, pop.came_back)
+        row: dict[str, float] = {
+            "year": self.year,
+            "annual_churn_online": lost_on / base_on if base_on else 0.0,
+            "annual_churn_offline": lost_off / base_off if base_off else 0.0,
+            "annual_churn_platform": lost_pf / base_pf if base_pf else 0.0,
+        }
+        for platform in self.platforms:
+            row[f"traffic_cost_{platform.name}"] = traffic_cost(
+                platform.year_spend, platform.year_new_customers, self.people_per_consumer
+            )
+        self.annual.append(row)
+        pop.customer_of &= pop.bought_this_year | pop.won_this_year
+        pop.won_this_year[:] = 0
+        pop.bought_last_year[:] = pop.bought_this_year
+        pop.bought_this_year[:] = 0
+        pop.store_last_year[:] = pop.store_this_year
+        pop.store_this_year[:] = -1
+        pop.came_back[:] = False
+        pop.shop_last_year[:] = pop.shop_this_year
+        pop.shop_this_year[:] = -1
+        pop.shop_came_back[:] = False
 
     def _record(self, shoppers: int, flows: dict[str, float]) -> None:
         pop = self.population
         w = self.people_per_consumer
         alive = pop.alive
-        n_platforms = len(self.platforms)
-        trust_online = float(pop.trust_online[alive, :n_platforms].mean()) if n_platforms else 0.0
+        launched = [p.index for p in self.platforms if p.launched]
+        shoppers_online = pop.online if pop.online.any() else alive
+        trust_online = (
+            float(pop.trust_online[shoppers_online][:, launched].mean()) if launched else 0.0
+        )
         age = self.year - pop.birth_year
         working = alive & (age <= self.config.demography.working_age_max)
+        flows.setdefault("online_orders", 0.0)
         self.recorder.record(
             tick=self.steps,
             year=self.year,
@@ -352,10 +634,12 @@ class O2OMarket(mesa.Model):
             new_consumers=self._new_consumers * w if self.week == 1 else 0.0,
             shoppers=shoppers * w,
             online_users=float(np.count_nonzero(pop.online)) * w,
+            mobile_users=float(np.count_nonzero(pop.mobile)) * w,
             stores_open=int(self.store_open.sum()),
-            store_closures=self._closures_this_tick,
+            dealers_active=sum(d.active for d in self.dealers),
             mean_trust_online=trust_online,
             mean_trust_offline=float(pop.trust_offline[alive].mean()),
+            **self._tick,
             **flows,
         )
 
@@ -374,3 +658,14 @@ class O2OMarket(mesa.Model):
             if progress is not None:
                 progress()
         self.running = self.steps < self.config.ticks
+
+
+def traffic_cost(spend: float, new_customers: float, people_per_consumer: float) -> float:
+    """Marketing spend per newly won customer, yuan.
+
+    0 when nothing was spent; when money was spent but no simulated consumer was won, the cost
+    is taken over one consumer's worth of people (a lower bound, never infinite).
+    """
+    if spend <= 0:
+        return 0.0
+    return spend / max(new_customers, people_per_consumer)

@@ -234,4 +234,5 @@ def run(
         "wall_seconds": round(time.perf_counter() - clock, 3),
         "people_per_consumer": sc.population.people_per_consumer,
     }
-    return Result(sc, ticks, metrics.yearly(ticks), firm_table(model), manifest, model)
+    years = metrics.yearly(ticks, model.annual)
+    return Result(sc, ticks, years, firm_table(model), manifest, model)

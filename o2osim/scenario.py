@@ -14,6 +14,7 @@ import re
 from pathlib import Path
 from typing import Any, Literal
 
+import numpy as np
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -70,11 +71,20 @@ class PopulationConfig(Section):
     districts: int = F(
         10,
         "districts/side",
-        "The city is a districts x districts grid; a consumer's travel to a store is measured "
-        "from the centre of its district.",
+        "The city is a districts x districts grid of local markets, where entrepreneurs judge "
+        "whether a new store would pay.",
         ge=1,
         le=200,
     )
+    cell_km: float = F(
+        1.0, "km", "Resolution of travel: a consumer's distance to a store is measured from the "
+        "centre of its square cell of this side.", gt=0, le=5000,
+    )
+
+    @property
+    def cells_per_side(self) -> int:
+        """Number of travel cells along one side of the city (at most 1000)."""
+        return min(1000, max(1, int(np.ceil(self.area_km / self.cell_km))))
     agent_views: Literal["auto", "eager", "lazy"] = F(
         "auto",
         "-",
@@ -93,6 +103,10 @@ class ConsumerConfig(Section):
 
     purchase_rate: float = F(
         0.2, "orders/week", "Chance that a consumer has a purchase need in a week.", ge=0, le=1
+    )
+    purchase_rate_cv: float = F(
+        0.0, "1", "Spread of the purchase rate across consumers (coefficient of variation of a "
+        "gamma distribution); 0 = everyone alike.", ge=0, le=10,
     )
     basket_value: float = F(120.0, "yuan/order", "List price of one order (basket).", gt=0, le=1e6)
     travel_cost: float = F(
@@ -144,6 +158,43 @@ class ConsumerConfig(Section):
     store_choice_set: int = F(
         3, "stores", "Number of nearest open stores a consumer considers.", ge=1, le=20
     )
+    spending_growth: float = F(
+        0.0, "1/year", "Yearly growth of the basket value (income growth).", ge=-0.5, le=2
+    )
+    search_cost: float = F(
+        10.0, "yuan/order", "Cost of finding the goods online on a computer.", ge=0, le=1e6
+    )
+    pc_visits: float = F(
+        3.0, "visits/week", "Platform visits of an online shopper on a computer.", ge=0, le=1000
+    )
+    mobile_visits: float = F(
+        20.0, "visits/week", "Platform visits of an online shopper on a phone.", ge=0, le=1000
+    )
+    window_shopping: float = F(
+        0.1, "visits/week", "Store visits without a purchase need, per consumer.", ge=0, le=100
+    )
+    showrooming: float = F(
+        0.3, "share of online buyers", "Share of online buyers who look at the goods in a store "
+        "first.", ge=0, le=1,
+    )
+    pull_forward_weeks: int = F(
+        4, "weeks", "Weeks without a new need after buying in a promotion event.", ge=0, le=52
+    )
+    referral_rate: float = F(
+        0.05, "referrals/order", "Chance that a satisfied online buyer brings a contact to the "
+        "platform.", ge=0, le=1,
+    )
+    shop_loyalty: float = F(
+        0.5, "share of orders", "Chance that an online order goes back to the shop of the "
+        "buyer's last order on that platform, rather than to any shop.", ge=0, le=1,
+    )
+    wom_reach: int = F(
+        3, "contacts", "Contacts told about a bad online order.", ge=0, le=200
+    )
+    wom_weight: float = F(
+        0.5, "1", "Weight of hearsay relative to one's own experience in trust learning.",
+        ge=0, le=1,
+    )
 
 
 class StoreConfig(Section):
@@ -163,6 +214,13 @@ class StoreConfig(Section):
     initial_cash: float = F(300_000.0, "yuan", "Cash of a store when it opens.", ge=0, le=1e12)
     closure_after_loss_months: int = F(
         6, "months", "A store closes after this many losing months in a row.", ge=1, le=120
+    )
+    max_openings_per_year: int = F(
+        0, "stores/year", "Most new stores that open in a year.", ge=0, le=100_000
+    )
+    entry_hurdle: float = F(
+        1.2, "x monthly cost", "A store opens only where its expected gross margin exceeds its "
+        "rent and wages by this factor.", ge=0, le=100,
     )
 
 
@@ -191,6 +249,35 @@ class PlatformConfig(Section):
     return_window_days: int = F(
         7, "days", "No-reason return window; 0 means no returns.", ge=0, le=365
     )
+    seller_deposit: float = F(
+        0.0, "yuan/seller", "Deposit a seller forfeits if caught selling fakes.", ge=0, le=1e9
+    )
+    deposit_scale: float = F(
+        50_000.0, "yuan", "Deposit that halves the entry of counterfeit sellers.", gt=0, le=1e9
+    )
+    enforcement: float = F(
+        0.0, "1/year", "Share of counterfeit sellers caught and removed each year.", ge=0, le=1
+    )
+    fake_entry: float = F(
+        0.0, "1/year", "Yearly entry of counterfeit sellers, as a share of the honest ones.",
+        ge=0, le=1,
+    )
+    shop_sales: float = F(
+        2_000_000.0, "yuan/year", "Yearly sales that keep one shop on the platform in business; "
+        "the platform hosts last year's GMV / shop_sales shops (at least one).", gt=0, le=1e15,
+    )
+    marketing_share: float = F(
+        0.05, "share of GMV", "Share of sales that sellers spend on buying traffic.", ge=0, le=1
+    )
+    rivals_half: float = F(
+        10.0, "shops", "Number of shops on the platform at which sellers spend half their "
+        "marketing share: the more rival shops, the more each must pay to be seen.", ge=0,
+        le=1e9,
+    )
+    base_marketing: float = F(
+        20_000.0, "yuan/week", "Traffic bought by the platform itself, sales or not.", ge=0,
+        le=1e12,
+    )
 
 
 class DealerConfig(Section):
@@ -202,6 +289,9 @@ class DealerConfig(Section):
     )
     fixed_cost: float = F(
         50_000.0, "yuan/month", "Dealer's warehouse and staff cost.", ge=0, le=1e12
+    )
+    exit_after_loss_months: int = F(
+        12, "months", "A dealer exits after this many losing months in a row.", ge=1, le=600
     )
 
 
@@ -239,6 +329,10 @@ class DemographyConfig(Section):
         "Yearly decline of the cohort coming of age after the turning point.",
         ge=-0.5,
         le=0.9,
+    )
+    entrants_online: float = F(
+        0.0, "share of entrants", "Share of the people coming of age who already shop online "
+        "(digital natives); they join a platform on entry.", ge=0, le=1,
     )
     turning_point_year: int | None = F(
         None,
@@ -294,6 +388,47 @@ class AdoptionConfig(Section):
     )
 
 
+class AttentionConfig(Section):
+    """The market for online attention: impressions that sellers buy to win customers."""
+
+    impressions_per_user: float = F(
+        50.0, "impressions/week", "Ad impressions an online shopper on a computer sees.",
+        ge=0, le=1e6,
+    )
+    mobile_impressions_factor: float = F(
+        2.0, "x", "How many more impressions a shopper on a phone sees.", ge=0, le=100
+    )
+    reserve_cpm: float = F(
+        2.0, "yuan/1000 impressions", "Lowest price of impressions.", ge=0, le=1e6
+    )
+    click_through: float = F(
+        0.01, "clicks/impression", "Chance that an impression is clicked (a paid visit).",
+        ge=0, le=1,
+    )
+    paid_signup: float = F(
+        0.05, "customers/click", "Chance that a paid visit by a non-customer makes a customer.",
+        ge=0, le=1,
+    )
+
+
+class StagesConfig(Section):
+    """The mobile and social-commerce stage."""
+
+    mobile_year: int | None = F(
+        2011, "year", "Year phones start to be used for shopping; null: no mobile stage.",
+        ge=1950, le=2200,
+    )
+    mobile_p: float = F(0.05, "1/year", "Innovation rate of mobile shopping.", ge=0, le=5)
+    mobile_q: float = F(0.8, "1/year", "Imitation rate of mobile shopping.", ge=0, le=20)
+    mobile_search_factor: float = F(
+        0.3, "x", "Search cost on a phone relative to a computer.", ge=0, le=10
+    )
+    mobile_referral_factor: float = F(
+        3.0, "x", "Referrals by a shopper on a phone (sharing in social apps) relative to a "
+        "computer.", ge=0, le=100,
+    )
+
+
 class EventConfig(Section):
     """A promotion festival (Double 11, 618): platform discounts that pull demand in."""
 
@@ -326,6 +461,7 @@ class Scenario(Section):
     stores: StoreConfig = Field(default_factory=StoreConfig)
     platforms: list[PlatformConfig] = Field(
         default_factory=list,
+        max_length=8,
         description="Online platforms (a list).",
         json_schema_extra={"unit": "-"},
     )
@@ -337,6 +473,8 @@ class Scenario(Section):
     )
     demography: DemographyConfig = Field(default_factory=DemographyConfig)
     adoption: AdoptionConfig = Field(default_factory=AdoptionConfig)
+    attention: AttentionConfig = Field(default_factory=AttentionConfig)
+    stages: StagesConfig = Field(default_factory=StagesConfig)
     events: list[EventConfig] = Field(
         default_factory=list,
         description="Promotion events (a list).",

@@ -76,7 +76,8 @@ IDENTITIES = [
     ("brand production = units sold x unit cost",
      lambda m: sum(b.production_cost for b in m.brands), lambda m: units_sold(m) * unit_cost(m)),
     ("bad orders recorded = bad orders on platforms",
-     lambda m: ticks_sum(m, "bad_orders"), lambda m: sum(p.bad_orders for p in m.platforms)),
+     lambda m: ticks_sum(m, "counterfeit_incidents"),
+     lambda m: sum(p.bad_orders for p in m.platforms)),
     ("store cash = initial cash + profit",
      lambda m: np.array([s.cash for s in m.stores]),
      lambda m: np.array([m.config.stores.initial_cash + s.profit for s in m.stores])),
@@ -277,6 +278,6 @@ def test_causes_move_outcomes(lower, higher, outcome, gap):
 def test_without_platforms_nothing_is_sold_online(seed):
     result = small_run(*ONLINE, "platforms=[]", seed=seed)
     assert (result.years["online_share"] == 0).all()
-    assert (result.ticks[["online_orders", "gmv_online", "bad_orders"]] == 0).all().all()
+    assert (result.ticks[["online_orders", "gmv_online", "counterfeit_incidents"]] == 0).all().all()
     assert (result.ticks["gmv_offline"] > 0).all()
     assert "platform" not in set(result.firms["kind"])

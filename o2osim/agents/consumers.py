@@ -41,14 +41,29 @@ class Population:
         x: Home east coordinate, km (float32).
         y: Home north coordinate, km (float32).
         district: District index of the home (int32).
+        cell: Travel cell of the home (int32); store distances are measured from its centre.
         trust_offline: Trust in physical stores, 0-1 (float32).
         trust_online: Trust in each platform, 0-1, shape (n, platforms) (float32).
         online: Whether the consumer shops online (bool).
         preferred_channel: Channel of the last purchase: -1 none, 0 stores, k+1 platform k (int8).
         orders: Orders this consumer has placed (int32).
+        need_rate: Weekly chance of a purchase need, 0-1 (float32).
         contacts_indptr: CSR row pointers of the social contacts (int64, n + 1).
         contacts: CSR contact indices (int32).
         adopted_contacts: How many of each consumer's contacts shop online (int32).
+        mobile: Whether the consumer shops on a phone (bool).
+        customer_of: Bit ``k`` set if the consumer is a customer of platform ``k`` (uint8).
+        won_this_year: Bit ``k`` set if platform ``k`` won it as a customer this year (uint8).
+        bought_last_year: Bit ``k`` set if it bought on platform ``k`` last year (uint8).
+        bought_this_year: Bit ``k`` set if it bought on platform ``k`` this year (uint8).
+        store_last_year: Store of its last store purchase last year, -1 if none (int32).
+        store_this_year: Store of its last store purchase this year, -1 if none (int32).
+        came_back: Whether it bought again this year at ``store_last_year`` (bool).
+        shop: Shop of its last order on each platform, -1 if none, shape (n, platforms) (int32).
+        shop_last_year: Platform shop of its last online order last year (int64 key, -1 none).
+        shop_this_year: Platform shop of its last online order this year (int64 key, -1 none).
+        shop_came_back: Whether it bought again this year at ``shop_last_year`` (bool).
+        sated_until: Tick until which it has no need after a promotion purchase (int32).
     """
 
     alive: np.ndarray
@@ -56,14 +71,29 @@ class Population:
     x: np.ndarray
     y: np.ndarray
     district: np.ndarray
+    cell: np.ndarray
     trust_offline: np.ndarray
     trust_online: np.ndarray
     online: np.ndarray
     preferred_channel: np.ndarray
     orders: np.ndarray
+    need_rate: np.ndarray
     contacts_indptr: np.ndarray
     contacts: np.ndarray
     adopted_contacts: np.ndarray
+    mobile: np.ndarray
+    customer_of: np.ndarray
+    won_this_year: np.ndarray
+    bought_last_year: np.ndarray
+    bought_this_year: np.ndarray
+    store_last_year: np.ndarray
+    store_this_year: np.ndarray
+    came_back: np.ndarray
+    shop: np.ndarray
+    shop_last_year: np.ndarray
+    shop_this_year: np.ndarray
+    shop_came_back: np.ndarray
+    sated_until: np.ndarray
 
     @property
     def size(self) -> int:
@@ -118,15 +148,48 @@ class Population:
             x=x,
             y=y,
             district=district,
+            cell=geography.district_of(x, y, pop.area_km, pop.cells_per_side),
             trust_offline=trust(c.initial_trust_offline, (n,)),
             trust_online=trust(c.initial_trust_online, (n, n_platforms)),
             online=online,
             preferred_channel=np.full(n, NO_CHANNEL, dtype=np.int8),
             orders=np.zeros(n, dtype=np.int32),
+            need_rate=draw_need_rates(c.purchase_rate, c.purchase_rate_cv, n, rng),
             contacts_indptr=indptr,
             contacts=contacts,
             adopted_contacts=count_in(contacts, np.flatnonzero(online), indptr, n),
+            mobile=np.zeros(n, dtype=bool),
+            customer_of=np.zeros(n, dtype=np.uint8),
+            won_this_year=np.zeros(n, dtype=np.uint8),
+            bought_last_year=np.zeros(n, dtype=np.uint8),
+            bought_this_year=np.zeros(n, dtype=np.uint8),
+            store_last_year=np.full(n, -1, dtype=np.int32),
+            store_this_year=np.full(n, -1, dtype=np.int32),
+            came_back=np.zeros(n, dtype=bool),
+            shop=np.full((n, n_platforms), -1, dtype=np.int32),
+            shop_last_year=np.full(n, -1, dtype=np.int64),
+            shop_this_year=np.full(n, -1, dtype=np.int64),
+            shop_came_back=np.zeros(n, dtype=bool),
+            sated_until=np.zeros(n, dtype=np.int32),
         )
+
+    def reset(self, who: np.ndarray) -> None:
+        """Clear the habits of the slots in ``who``: nothing bought, no customer ties, offline."""
+        self.online[who] = False
+        self.mobile[who] = False
+        self.customer_of[who] = 0
+        self.won_this_year[who] = 0
+        self.bought_last_year[who] = 0
+        self.bought_this_year[who] = 0
+        self.store_last_year[who] = -1
+        self.store_this_year[who] = -1
+        self.came_back[who] = False
+        self.shop[who] = -1
+        self.shop_last_year[who] = -1
+        self.shop_this_year[who] = -1
+        self.shop_came_back[who] = False
+        self.sated_until[who] = 0
+        self.preferred_channel[who] = NO_CHANNEL
 
     @property
     def degree(self) -> np.ndarray:
@@ -143,6 +206,19 @@ class Population:
     def nbytes(self) -> int:
         """Bytes held by the consumer columns."""
         return sum(getattr(self, f).nbytes for f in self.__dataclass_fields__)
+
+
+def draw_need_rates(mean: float, cv: float, n: int, rng: np.random.Generator) -> np.ndarray:
+    """Weekly need chances: gamma distributed with the given mean and coefficient of variation.
+
+    Some people buy a category every few weeks, many once a year or less; ``cv = 0`` gives
+    everyone the mean. Rates are capped at 1.
+    """
+    if cv == 0:
+        return np.full(n, mean, dtype=np.float32)
+    shape = 1.0 / cv**2
+    rates = rng.gamma(shape, mean / shape, size=n)
+    return np.minimum(rates, 1.0).astype(np.float32)
 
 
 def count_in(contacts: np.ndarray, who: np.ndarray, indptr: np.ndarray, n: int) -> np.ndarray:
@@ -206,6 +282,17 @@ class Consumer(mesa.Agent):
     def online(self) -> bool:
         """Whether this consumer shops online."""
         return bool(self._pop.online[self.index])
+
+    @property
+    def mobile(self) -> bool:
+        """Whether this consumer shops on a phone."""
+        return bool(self._pop.mobile[self.index])
+
+    @property
+    def customer_of(self) -> list[str]:
+        """Names of the platforms this consumer is a customer of."""
+        bits = int(self._pop.customer_of[self.index])
+        return [p.name for p in self.model.platforms if bits >> p.index & 1]
 
     @property
     def preferred_channel(self) -> str | None:

@@ -21,6 +21,8 @@ class Dealer(mesa.Agent):
         y: North coordinate of the warehouse, km.
         revenue: Goods sold to stores since the start, yuan.
         profit: Margin minus fixed costs since the start, yuan.
+        active: Whether the dealer still trades.
+        losing_months: Losing months in a row.
     """
 
     def __init__(
@@ -40,6 +42,8 @@ class Dealer(mesa.Agent):
         self.revenue = 0.0
         self.profit = 0.0
         self.month_revenue = 0.0
+        self.active = True
+        self.losing_months = 0
 
     def supply(self, goods: float) -> None:
         """Sell goods worth ``goods`` yuan to a store and buy them from the brands."""
@@ -48,8 +52,18 @@ class Dealer(mesa.Agent):
         for brand in self.brands:
             brand.sell_wholesale(bought * brand.config.market_share)
 
-    def close_month(self) -> None:
-        """Book one month: margin on this month's supplies minus the fixed cost."""
+    def close_month(self) -> bool:
+        """Book one month: margin on this month's supplies minus the fixed cost.
+
+        Returns:
+            True if the dealer exits: its margin has not covered its fixed cost for
+            ``exit_after_loss_months`` months in a row.
+        """
+        profit = self.month_revenue * self.config.margin - self.config.fixed_cost
         self.revenue += self.month_revenue
-        self.profit += self.month_revenue * self.config.margin - self.config.fixed_cost
+        self.profit += profit
         self.month_revenue = 0.0
+        self.losing_months = self.losing_months + 1 if profit < 0 else 0
+        if self.losing_months >= self.config.exit_after_loss_months:
+            self.active = False
+        return not self.active

@@ -18,6 +18,11 @@ class Platform(mesa.Agent):
         orders: Orders since launch (real orders).
         commission_revenue: Commission earned, yuan.
         bad_orders: Counterfeit, wrong or damaged orders (real orders).
+        counterfeit_rate: Current chance that an order is bad (moves with enforcement).
+        marketing_spend: Traffic bought since launch, yuan.
+        new_customers: Customers won since launch (real people).
+        last_week_gmv: GMV of the last week, yuan (sets this week's traffic budget).
+        shops: Number of shops selling on the platform this year.
     """
 
     def __init__(self, model: mesa.Model, index: int, config: PlatformConfig) -> None:
@@ -30,6 +35,45 @@ class Platform(mesa.Agent):
         self.orders = 0.0
         self.commission_revenue = 0.0
         self.bad_orders = 0.0
+        self.counterfeit_rate = config.counterfeit_rate
+        self.marketing_spend = 0.0
+        self.new_customers = 0.0
+        self.last_week_gmv = 0.0
+        self.year_spend = 0.0
+        self.year_new_customers = 0.0
+        self.year_gmv = 0.0
+        self.shops = 1
+
+    def count_shops(self) -> None:
+        """Once a year: as many shops as last year's sales can keep in business (at least one)."""
+        self.shops = max(1, int(self.year_gmv // self.config.shop_sales))
+        self.year_gmv = 0.0
+
+    def traffic_budget(self) -> float:
+        """Yuan its sellers and the platform spend on traffic this week.
+
+        Sellers put part of last week's sales into ads: ``marketing_share`` scaled by the
+        competition among shops, ``shops / (shops + rivals_half)``. Alone on a platform a shop
+        is seen for free; among many rivals it must pay to be seen. The platform adds its own
+        ``base_marketing``.
+        """
+        if not self.launched:
+            return 0.0
+        c = self.config
+        competition = self.shops / (self.shops + c.rivals_half) if self.shops else 0.0
+        return c.base_marketing + c.marketing_share * competition * self.last_week_gmv
+
+    def update_counterfeits(self) -> None:
+        """Once a year: enforcement removes counterfeit sellers, deposits deter new ones.
+
+        ``rate <- rate * (1 - enforcement) + fake_entry * (1 - rate) / (1 + deposit / scale)``
+        """
+        c = self.config
+        deterrence = 1.0 / (1.0 + c.seller_deposit / c.deposit_scale)
+        rate = self.counterfeit_rate
+        self.counterfeit_rate = min(
+            1.0, rate * (1 - c.enforcement) + c.fake_entry * (1 - rate) * deterrence
+        )
 
     def book_week(self, gmv: float, orders: float, bad_orders: float) -> float:
         """Book a week of sales; return what is passed on to the sellers after commission, yuan."""
@@ -38,4 +82,6 @@ class Platform(mesa.Agent):
         self.orders += orders
         self.bad_orders += bad_orders
         self.commission_revenue += commission
+        self.last_week_gmv = gmv
+        self.year_gmv += gmv
         return gmv - commission

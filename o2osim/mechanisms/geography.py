@@ -1,8 +1,9 @@
 """Where people live and which stores they can reach.
 
-The city is a square of side ``area_km`` cut into ``districts x districts`` cells. A consumer's
-travel distance to a store is measured from the centre of the consumer's district, so the choice
-set (the nearest open stores) is computed once per district, not once per consumer.
+The city is a square of side ``area_km``, cut two ways into square grids: districts (local
+markets, where entrepreneurs judge whether a store would pay) and finer travel cells. A
+consumer's travel distance to a store is measured from the centre of its cell, so the choice set
+(the nearest open stores) is computed once per cell, not once per consumer.
 """
 
 from __future__ import annotations
