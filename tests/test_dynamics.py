@@ -1,0 +1,123 @@
+"""The China 2004-2020 story emerges from the rules, and each cause, switched off, weakens it.
+
+Runs the calibrated scenario at a reduced population (10,000 consumers for two million people)
+over several seeds and checks the facts in the median, as docs/calibration.md states them.
+"""
+
+import numpy as np
+import pytest
+from conftest import ROOT
+
+import o2osim
+
+CHINA = ROOT / "scenarios" / "china_2004_2020.yaml"
+SMALL = ["population.consumers=10000"]
+SEEDS = (1, 2, 3, 4, 5)
+PAIRED = (1, 2, 3)
+PROMOTION_WEEKS = [23, 24, 25, 26, 27, 28, 44, 45, 46, 47, 48, 49]
+
+
+def china(*overrides, seed):
+    return o2osim.run(CHINA, seed=seed, overrides=[*SMALL, *overrides], progress=False)
+
+
+@pytest.fixture(scope="module")
+def runs():
+    return {seed: china(seed=seed) for seed in SEEDS}
+
+
+def median(runs, fact):
+    return float(np.median([fact(r.years.set_index("year"), r.ticks) for r in runs.values()]))
+
+
+def traffic_cost_rise(y, t):
+    first = y.index[y["gmv_online"] > 0][:2]
+    return y.loc[2015, "traffic_cost"] / y.loc[first, "traffic_cost"].mean()
+
+
+def double11_ratio(y, t):
+    late = t[t["year"] >= 2016]
+    ordinary = late[~late["week"].isin(PROMOTION_WEEKS)]["gmv_online"].mean()
+    return late[late["week"] == 45]["gmv_online"].mean() / ordinary
+
+
+def store_fall(y, t):
+    return 1 - y.loc[2020, "stores_open"] / y["stores_open"].max()
+
+
+FACTS = [
+    # (the story, fact per run, test on the median over seeds)
+    ("traffic cost rises 10x from the first years to 2015", traffic_cost_rise,
+     lambda m: m >= 10),
+    ("online conversion below 1% from 2013",
+     lambda y, t: y.loc[2013:, "online_conversion_rate"].max(), lambda m: m < 0.01),
+    ("offline conversion well above online", lambda y, t: y["offline_conversion_rate"].min(),
+     lambda m: m > 0.05),
+    ("over a third of online customers lost every year from 2013",
+     lambda y, t: y.loc[2013:, "annual_churn_online"].min(), lambda m: m > 1 / 3),
+    ("working-age population peaks within a year of 2013",
+     lambda y, t: y["working_age_population"].idxmax(), lambda m: 2012 <= m <= 2014),
+    ("working-age population falls after its peak",
+     lambda y, t: y.loc[2020, "working_age_population"] / y["working_age_population"].max(),
+     lambda m: m < 0.995),
+    ("stores peak and fall at least 20% by 2020", store_fall, lambda m: m >= 0.2),
+    ("stores peak before 2020", lambda y, t: y["stores_open"].idxmax(), lambda m: m < 2018),
+    ("Double 11 week sells 5x an ordinary week online", double11_ratio, lambda m: m >= 5),
+]
+
+
+@pytest.mark.parametrize(("fact", "holds"), [f[1:] for f in FACTS], ids=[f[0] for f in FACTS])
+def test_baseline_fact(runs, fact, holds):
+    value = median(runs, fact)
+    assert holds(value), value
+
+
+def last(column):
+    return lambda r: float(r.years[column].iloc[-1])
+
+
+def total(column):
+    return lambda r: float(r.years[column].sum())
+
+
+NO_COUNTERFEITS = [f"platforms.{i}.{f}=0" for i in range(3) for f in ("counterfeit_rate",
+                                                                        "fake_entry")]
+NO_PROTECTION = [f"platforms.{i}.{f}" for i in range(3)
+                 for f in ("escrow=false", "return_window_days=0")]
+
+# (the cause switched off, overrides, outcome, expected sign of (counterfactual - baseline))
+COUNTERFACTUALS = [
+    ("no demographic turning point: cheaper traffic in 2020",
+     ["demography.turning_point_year=null"], last("traffic_cost"), -1),
+    ("no rent and wage growth: fewer store closures",
+     ["stores.rent_growth=0", "stores.wage_growth=0"], total("store_closures"), -1),
+    ("no counterfeits: more online trust", NO_COUNTERFEITS, last("mean_trust_online"), +1),
+    ("no counterfeits: more online share", NO_COUNTERFEITS, last("online_share"), +1),
+    ("no escrow and no returns: less online share", NO_PROTECTION, last("online_share"), -1),
+    ("no mobile stage: fewer customers won by word of mouth", ["stages.mobile_year=null"],
+     total("wom_customers"), -1),
+    ("no mobile stage: online conversion stays higher", ["stages.mobile_year=null"],
+     last("online_conversion_rate"), +1),
+]
+
+
+@pytest.mark.parametrize(("overrides", "outcome", "sign"), [c[1:] for c in COUNTERFACTUALS],
+                         ids=[c[0] for c in COUNTERFACTUALS])
+def test_switching_a_cause_off_weakens_its_dynamic(runs, overrides, outcome, sign):
+    # common random numbers: the same seeds with and without the cause
+    diffs = [outcome(china(*overrides, seed=s)) - outcome(runs[s]) for s in PAIRED]
+    assert np.median(diffs) * sign > 0, diffs
+    assert sum(np.sign(d) == sign for d in diffs) >= 2, diffs
+
+
+def test_full_population_run_shows_the_story_on_the_dashboard(tmp_path):
+    result = o2osim.run(CHINA, progress=False, overrides=["population.consumers=10000"])
+    for column in ["traffic_cost", "online_conversion_rate", "offline_conversion_rate",
+                   "annual_churn_online", "annual_churn_offline", "working_age_population",
+                   "new_consumers", "online_users", "mobile_users", "online_visits",
+                   "store_openings", "dealers_active", "counterfeit_incidents",
+                   "traffic_cost_Taobao", "traffic_cost_JD", "traffic_cost_Pinduoduo"]:
+        assert column in result.years, column
+    assert result.years.notna().all().all()
+    out = result.save(tmp_path / "china")
+    assert (out / "dashboard.png").stat().st_size > 50_000

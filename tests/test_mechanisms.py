@@ -1,0 +1,136 @@
+"""Behaviour tables for the single rules behind the dynamics."""
+
+import numpy as np
+import pytest
+from conftest import BASELINE
+
+from o2osim import O2OMarket, load_scenario
+from o2osim.mechanisms import attention, churn, network, word_of_mouth
+from o2osim.model import traffic_cost
+
+# (budgets, supply, reserve, expected price, expected impressions)
+CLEARING = [
+    ("scarce attention: price = budgets / supply", [60.0, 40.0], 1000.0, 0.01, 0.1, [600, 400]),
+    ("abundant attention: the reserve price holds", [6.0, 4.0], 1e6, 0.01, 0.01, [600, 400]),
+    ("no budget buys nothing", [0.0, 0.0], 1000.0, 0.01, 0.01, [0, 0]),
+    ("no supply sells nothing", [5.0], 0.0, 0.01, 0.01, [0]),
+]
+
+
+@pytest.mark.parametrize(("budgets", "supply", "reserve", "price", "bought"),
+                         [c[1:] for c in CLEARING], ids=[c[0] for c in CLEARING])
+def test_attention_market_clears_proportionally(budgets, supply, reserve, price, bought):
+    got_price, got = attention.clear(np.array(budgets), supply, reserve)
+    assert got_price == pytest.approx(price)
+    np.testing.assert_allclose(got, bought)
+
+
+def test_only_non_customers_can_be_won():
+    rng = np.random.default_rng(0)
+    customer_of = np.array([1, 0, 1, 0, 2], dtype=np.uint8)
+    won = attention.sign_up(customer_of, np.arange(5).repeat(50), np.uint8(1), 1.0, rng)
+    assert won.tolist() == [1, 3, 4]
+
+
+def test_traffic_cost_is_spend_per_new_customer_and_never_infinite():
+    assert traffic_cost(1000.0, 50.0, 10.0) == 20.0
+    assert traffic_cost(1000.0, 0.0, 10.0) == 100.0  # bounded by one consumer's worth
+    assert traffic_cost(0.0, 0.0, 10.0) == 0.0
+
+
+# (last year's sellers, came back, lost, base)
+SELLER_CHURN = [
+    ("everyone came back", [3, 5, 7], [True, True, True], 0, 3),
+    ("one of three lost", [3, 5, 7], [True, False, True], 1, 3),
+    ("no seller last year does not count", [-1, 5, -1], [False, False, False], 1, 1),
+]
+
+
+@pytest.mark.parametrize(("last", "back", "lost", "base"), [c[1:] for c in SELLER_CHURN],
+                         ids=[c[0] for c in SELLER_CHURN])
+def test_seller_churn(last, back, lost, base):
+    assert churn.seller_churn(np.array(last), np.array(back)) == (lost, base)
+
+
+def test_platform_churn_counts_relationships():
+    last = np.array([0b011, 0b001, 0b000], dtype=np.uint8)
+    this = np.array([0b001, 0b000, 0b100], dtype=np.uint8)
+    assert churn.platform_churn(last, this) == (2.0, 3.0)
+
+
+def test_word_of_mouth_reaches_only_real_contacts():
+    rng = np.random.default_rng(1)
+    indptr, contacts = network.small_world(rng.permutation(500), 10, 0.2, rng)
+    who = np.array([3, 17, 250])
+    told = word_of_mouth.random_contacts(indptr, contacts, who, 40, rng)
+    allowed = set(network.contacts_of(indptr, contacts, who).tolist())
+    assert len(told) == 120 and set(told.tolist()) <= allowed
+
+
+def platform_after(years, **settings):
+    overrides = [f"platforms.0.{k}={v}" for k, v in settings.items()]
+    model = O2OMarket(load_scenario(BASELINE, overrides))
+    platform = model.platforms[0]
+    for _ in range(years):
+        platform.update_counterfeits()
+    return platform.counterfeit_rate
+
+
+# (settings, years, expected counterfeit rate after them)
+COUNTERFEITS = [
+    ("no entry, no enforcement: unchanged", dict(counterfeit_rate=0.2), 5, 0.2),
+    ("enforcement removes a share each year",
+     dict(counterfeit_rate=0.2, enforcement=0.5), 2, 0.05),
+    ("entry without enforcement piles up", dict(counterfeit_rate=0.0, fake_entry=0.1), 1, 0.1),
+    ("a deposit at the scale halves entry",
+     dict(counterfeit_rate=0.0, fake_entry=0.1, seller_deposit=50000, deposit_scale=50000), 1,
+     0.05),
+]
+
+
+@pytest.mark.parametrize(("settings", "years", "rate"), [c[1:] for c in COUNTERFEITS],
+                         ids=[c[0] for c in COUNTERFEITS])
+def test_counterfeit_sellers_follow_enforcement_and_deposits(settings, years, rate):
+    assert platform_after(years, **settings) == pytest.approx(rate)
+
+
+def test_dealers_exit_when_margins_stop_covering_costs():
+    model = O2OMarket(load_scenario(BASELINE, ["population.consumers=2000", "time.years=6",
+                                               "dealers.fixed_cost=1e9",
+                                               "dealers.exit_after_loss_months=3"]))
+    model.run()
+    assert not any(d.active for d in model.dealers)
+    assert model.recorder.frame()["dealers_active"].iloc[-1] == 0
+    assert all(s.dealer is None for s in model.stores)
+
+
+def test_stores_of_an_exiting_dealer_move_to_the_survivor():
+    # with costs that one dealer can carry only with every store, the last one survives
+    model = O2OMarket(load_scenario(BASELINE, ["population.consumers=2000", "time.years=6",
+                                               "dealers.fixed_cost=2000000",
+                                               "dealers.exit_after_loss_months=3"]))
+    model.run()
+    active = [d for d in model.dealers if d.active]
+    assert len(active) == 1
+    assert {s.dealer for s in model.stores} == {active[0]}
+
+
+def test_stores_open_where_the_weakest_store_still_earns_well():
+    def openings(*overrides):
+        model = O2OMarket(load_scenario(BASELINE, ["population.consumers=3000", "time.years=5",
+                                                   "stores.count=20", *overrides]))
+        model.run()
+        return int(model.recorder.frame()["store_openings"].sum())
+
+    assert openings("stores.max_openings_per_year=10") > 0
+    assert openings("stores.max_openings_per_year=0") == 0
+    assert openings("stores.max_openings_per_year=10", "stores.entry_hurdle=100") == 0
+
+
+def test_promotion_buyers_skip_the_next_weeks():
+    model = O2OMarket(load_scenario(BASELINE, ["population.consumers=3000", "time.years=7",
+                                               "consumers.pull_forward_weeks=4"]))
+    model.run()
+    ticks = model.recorder.frame()
+    late = ticks[ticks["year"] == 2010].set_index("week")["online_orders"]
+    assert late.loc[46:48].mean() < late.loc[38:43].mean()
