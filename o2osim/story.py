@@ -1,0 +1,96 @@
+"""The stylised facts of Chinese retail 2004-2020, and how to measure them in a run.
+
+People who lived through the period tell a consistent story (see ``docs/calibration.md``):
+traffic got twenty times dearer, online conversion fell below 1%, a third of customers were
+lost every year, the working-age population turned down around 2013, stores closed in large
+numbers, and the Double 11 festival dwarfed ordinary weeks. Each :class:`Fact` measures one of
+these in a run's yearly and weekly tables and says whether it holds; the tests and
+``experiments/china_facts.py`` check them in the median over seeds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pandas as pd
+
+#: Weeks around the promotion festivals, left out of an "ordinary" week.
+PROMOTION_WEEKS = (23, 24, 25, 26, 27, 28, 44, 45, 46, 47, 48, 49)
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One fact of the story: a measure of a run and the test its value must pass.
+
+    Attributes:
+        name: What the story says.
+        measure: Takes the yearly table (indexed by year) and the tick table, returns a number.
+        holds: Whether a value (the median over seeds) agrees with the story.
+        target: The test in words.
+    """
+
+    name: str
+    measure: Callable[[pd.DataFrame, pd.DataFrame], float]
+    holds: Callable[[float], bool]
+    target: str
+
+
+def traffic_cost_rise(years: pd.DataFrame, ticks: pd.DataFrame) -> float:
+    """Traffic cost in 2015 over its mean in the first two years with online sales."""
+    first = years.index[years["gmv_online"] > 0][:2]
+    return float(years.loc[2015, "traffic_cost"] / years.loc[first, "traffic_cost"].mean())
+
+
+def double11_ratio(years: pd.DataFrame, ticks: pd.DataFrame) -> float:
+    """Online GMV in the Double 11 week over an ordinary week's, from 2016 on."""
+    late = ticks[ticks["year"] >= 2016]
+    ordinary = late[~late["week"].isin(PROMOTION_WEEKS)]["gmv_online"].mean()
+    return float(late[late["week"] == 45]["gmv_online"].mean() / ordinary)
+
+
+def store_fall(years: pd.DataFrame, ticks: pd.DataFrame) -> float:
+    """Share of the peak number of open stores gone by the last year."""
+    stores = years["stores_open"]
+    return float(1 - stores.iloc[-1] / stores.max())
+
+
+FACTS: list[Fact] = [
+    Fact("traffic cost rises from the first years to 2015", traffic_cost_rise,
+         lambda v: v >= 10, ">= 10x"),
+    Fact("online conversion from 2013 (highest year)",
+         lambda y, t: float(y.loc[2013:, "online_conversion_rate"].max()),
+         lambda v: v < 0.01, "< 1%"),
+    Fact("offline conversion (lowest year)",
+         lambda y, t: float(y["offline_conversion_rate"].min()), lambda v: v > 0.05, "> 5%"),
+    Fact("online customers lost in a year from 2013 (lowest year)",
+         lambda y, t: float(y.loc[2013:, "annual_churn_online"].min()),
+         lambda v: v > 1 / 3, "> 1/3"),
+    Fact("year the working-age population peaks",
+         lambda y, t: float(y["working_age_population"].idxmax()),
+         lambda v: 2012 <= v <= 2014, "2013 +/- 1"),
+    Fact("working-age population in the last year over its peak",
+         lambda y, t: float(y["working_age_population"].iloc[-1]
+                            / y["working_age_population"].max()),
+         lambda v: v < 0.995, "< 1 (falls after the peak)"),
+    Fact("stores gone from the peak by the last year", store_fall, lambda v: v >= 0.2, ">= 20%"),
+    Fact("year the number of stores peaks",
+         lambda y, t: float(y["stores_open"].idxmax()), lambda v: v < 2018, "before 2018"),
+    Fact("Double 11 week over an ordinary week, online GMV", double11_ratio,
+         lambda v: v >= 5, ">= 5x"),
+]
+
+
+def measure(years: pd.DataFrame, ticks: pd.DataFrame) -> dict[str, float]:
+    """Every fact's value in one run.
+
+    Args:
+        years: The run's yearly table (a ``year`` column or index).
+        ticks: The run's tick table.
+
+    Returns:
+        Fact name to value.
+    """
+    if "year" in years.columns:
+        years = years.set_index("year")
+    return {fact.name: fact.measure(years, ticks) for fact in FACTS}
