@@ -100,7 +100,11 @@ class TickRecorder:
         return pd.DataFrame({k: v[: self.count] for k, v in self.columns.items()})
 
 
-def yearly(ticks: pd.DataFrame, annual: list[dict[str, float]] | None = None) -> pd.DataFrame:
+def yearly(
+    ticks: pd.DataFrame,
+    annual: list[dict[str, float]] | None = None,
+    people_per_consumer: float = 0.0,
+) -> pd.DataFrame:
     """Aggregate tick rows into one row per simulated year, joined with year-end indicators.
 
     Derived columns (each 0 when its denominator is 0):
@@ -112,6 +116,8 @@ def yearly(ticks: pd.DataFrame, annual: list[dict[str, float]] | None = None) ->
     Args:
         ticks: The tick table.
         annual: Year-end rows (churn, traffic cost by platform) from the model.
+        people_per_consumer: Floor of the new customers in ``traffic_cost`` when money was
+            spent but nobody was won (one consumer's worth; never an infinite cost).
 
     Returns:
         One row per year.
@@ -122,15 +128,29 @@ def yearly(ticks: pd.DataFrame, annual: list[dict[str, float]] | None = None) ->
     years = grouped[sums].sum().join(grouped[lasts].last())[list(YEARLY)]
     derived = {
         "online_share": _ratio(years["gmv_online"], years["gmv_online"] + years["gmv_offline"]),
-        "traffic_cost": _ratio(years["marketing_spend"], years["new_customers"]),
+        "traffic_cost": _ratio(
+            years["marketing_spend"],
+            years["new_customers"]
+            .clip(lower=people_per_consumer)
+            .where(years["marketing_spend"] > 0, years["new_customers"]),
+        ),
         "online_conversion_rate": _ratio(years["online_orders"], years["online_visits"]),
         "offline_conversion_rate": _ratio(years["offline_orders"], years["store_visits"]),
     }
     for name, values in derived.items():
         years[name] = values
-    first = ["online_share", "stores_open", "store_closures", "gmv_online", "gmv_offline",
-             "mean_trust_online", "mean_trust_offline", "traffic_cost", "online_conversion_rate",
-             "offline_conversion_rate"]
+    first = [
+        "online_share",
+        "stores_open",
+        "store_closures",
+        "gmv_online",
+        "gmv_offline",
+        "mean_trust_online",
+        "mean_trust_offline",
+        "traffic_cost",
+        "online_conversion_rate",
+        "offline_conversion_rate",
+    ]
     years = years[first + [c for c in years.columns if c not in first]].reset_index()
     if annual:
         extra = pd.DataFrame(annual).astype({"year": years["year"].dtype})

@@ -8,8 +8,9 @@ One ``step()`` is one week. Phases run in a fixed order, each over the whole pop
 3. the attention market: platforms' sellers buy traffic and win customers;
 4. purchase needs (promotion events add needs for online shoppers);
 5. channel choice between the nearest open stores and the platforms one is a customer of;
-6. purchases, platform commissions, brand revenue; visits to stores and platforms;
-7. experience, trust, word of mouth and referrals;
+6. purchases, platform commissions, brand revenue, and with each purchase its experience:
+   trust, word of mouth and referrals; promotion buyers skip the next weeks;
+7. visits to stores and platforms;
 8. firm books at each month end: stores and dealers may close;
 9. at year end, churn of customers;
 10. metrics.
@@ -99,6 +100,7 @@ class O2OMarket(mesa.Model):
         self._views: dict[int, Consumer] = {}
         self.departed_orders = 0
         self._new_consumers = 0
+        self._buyers = np.empty(0, dtype=np.int64)
         eager = s.population.agent_views == "eager" or (
             s.population.agent_views == "auto" and s.population.consumers <= EAGER_VIEWS_LIMIT
         )
@@ -173,8 +175,17 @@ class O2OMarket(mesa.Model):
         self.year = s.time.start_year + tick // s.time.ticks_per_year
         self.week = tick % s.time.ticks_per_year + 1
         self._tick = dict.fromkeys(
-            ("store_closures", "store_openings", "new_customers", "paid_customers",
-             "wom_customers", "marketing_spend", "online_visits", "store_visits"), 0.0
+            (
+                "store_closures",
+                "store_openings",
+                "new_customers",
+                "paid_customers",
+                "wom_customers",
+                "marketing_spend",
+                "online_visits",
+                "store_visits",
+            ),
+            0.0,
         )
         if self.week == 1:
             self._new_year()
@@ -184,7 +195,10 @@ class O2OMarket(mesa.Model):
         shoppers = self._draw_shoppers(boost)
         flows = self._shop(shoppers, discount)
         if boost != 1.0 and s.consumers.pull_forward_weeks:
-            self.population.sated_until[shoppers] = self.steps + s.consumers.pull_forward_weeks
+            # who bought in the event has no need in the next pull_forward_weeks weeks
+            self.population.sated_until[self._buyers] = (
+                self.steps + s.consumers.pull_forward_weeks + 1
+            )
         self._count_visits(flows)
         if self._month_ends():
             self._close_month()
@@ -206,7 +220,7 @@ class O2OMarket(mesa.Model):
         for platform in self.platforms:
             platform.launched = platform.config.launch_year <= self.year
             platform.year_spend = platform.year_new_customers = 0.0
-            if self.steps > 1:
+            if self.steps > 1 and platform.config.launch_year < self.year:
                 platform.update_counterfeits()
                 platform.count_shops()
         if self.steps == 1:  # the first online shoppers join the platforms open at the start
@@ -230,6 +244,7 @@ class O2OMarket(mesa.Model):
         self.departed_orders += int(pop.orders[leaving].sum())
         pop.orders[leaving] = 0
         pop.alive[leaving] = False
+        pop.arrive(leaving, -1)
         pop.reset(leaving)
         self._remove_views(leaving)
 
@@ -244,6 +259,7 @@ class O2OMarket(mesa.Model):
         entering = np.flatnonzero(~pop.alive)[:count]
         c = s.consumers
         pop.alive[entering] = True
+        pop.arrive(entering, +1)
         pop.reset(entering)
         pop.birth_year[entering] = self.year - s.demography.entry_age
         pop.need_rate[entering] = draw_need_rates(
@@ -276,7 +292,9 @@ class O2OMarket(mesa.Model):
             return
         pop = self.population
         district_of_store = geography.district_of(
-            self._store_xy[:, 0], self._store_xy[:, 1], self.config.population.area_km,
+            self._store_xy[:, 0],
+            self._store_xy[:, 1],
+            self.config.population.area_km,
             self.config.population.districts,
         )
         n_districts = len(self._centres)
@@ -317,8 +335,7 @@ class O2OMarket(mesa.Model):
     def _adopt(self) -> None:
         """Consumers start shopping online (and on phones), pushed by contacts or the market.
 
-        A new online shopper joins a launched platform, chosen in proportion to each
-        platform's customers (plus one, so a new platform can be found).
+        A new online shopper joins a launched platform (see :meth:`_start_online`).
         """
         s = self.config
         a = s.adoption
@@ -328,15 +345,20 @@ class O2OMarket(mesa.Model):
             new = adoption.adopt_online(pop.online, pop.alive, a.p, a.q, weeks, self.rng)
         else:
             new = adoption.adopt_online_networked(
-                pop.online, pop.alive, pop.adopted_contacts, pop.degree, a.p, a.q, weeks, self.rng
+                pop.online,
+                pop.alive,
+                pop.adopted_contacts,
+                pop.alive_contacts,
+                a.p,
+                a.q,
+                weeks,
+                self.rng,
             )
         self._start_online(new)
         m = s.stages
         if m.mobile_year is not None and self.year >= m.mobile_year:
             # a phone shopper is an online shopper who also shops on the phone
-            adoption.adopt_online(
-                pop.mobile, pop.online, m.mobile_p, m.mobile_q, weeks, self.rng
-            )
+            adoption.adopt_online(pop.mobile, pop.online, m.mobile_p, m.mobile_q, weeks, self.rng)
 
     def _start_online(self, new: np.ndarray, tell: bool = True) -> None:
         """New online shoppers tell their contacts and join a launched platform.
@@ -373,8 +395,10 @@ class O2OMarket(mesa.Model):
         budgets = np.array([p.traffic_budget() for p in self.platforms], dtype=np.float64)
         online = np.flatnonzero(pop.online)
         mobile = float(np.count_nonzero(pop.mobile))
-        supply = att.impressions_per_user * w * (
-            online.size - mobile + att.mobile_impressions_factor * mobile
+        supply = (
+            att.impressions_per_user
+            * w
+            * (online.size - mobile + att.mobile_impressions_factor * mobile)
         )
         price, impressions = attention.clear(budgets, supply, att.reserve_cpm / 1000)
         for platform, bought in zip(self.platforms, impressions, strict=True):
@@ -439,6 +463,7 @@ class O2OMarket(mesa.Model):
         picked = choice.logit_choice(self._utilities(shoppers, discount), c.choice_scale, self.rng)
         bought = picked >= 0
         buyers, picked = shoppers[bought], picked[bought]
+        self._buyers = buyers
         pop.orders[buyers] += 1
         in_store = picked < k
         store_buyers = buyers[in_store]
@@ -530,8 +555,13 @@ class O2OMarket(mesa.Model):
             pop.contacts_indptr, pop.contacts, unhappy, reach.astype(np.int64), self.rng
         )
         told = told[pop.alive[told]]
-        trust.learn(pop.trust_online, told, np.float32(relief),
-                    c.trust_learning_rate * c.wom_weight, platform.index)
+        trust.learn(
+            pop.trust_online,
+            told,
+            np.float32(relief),
+            c.trust_learning_rate * c.wom_weight,
+            platform.index,
+        )
         chance = np.minimum(1.0, c.referral_rate * np.where(pop.mobile[happy], factor, 1.0))
         referrers = happy[self.rng.random(happy.size) < chance]
         friends = word_of_mouth.random_contacts(

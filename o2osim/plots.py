@@ -15,21 +15,52 @@ from matplotlib.figure import Figure  # noqa: E402
 #: Dashboard panels: (title, y label, log scale, [(column, legend label, scale)]).
 PANELS = [
     ("Online share of sales", "share of GMV", False, [("online_share", "online", 1.0)]),
-    ("Cost of a new online customer", "yuan per new customer (log)", True,
-     [("traffic_cost", "traffic cost", 1.0)]),
-    ("Conversion", "orders per visit (log)", True,
-     [("online_conversion_rate", "online", 1.0), ("offline_conversion_rate", "stores", 1.0)]),
-    ("Physical stores", "stores", False,
-     [("stores_open", "open at year end", 1.0), ("store_openings", "opened in year", 1.0),
-      ("store_closures", "closed in year", 1.0)]),
-    ("Working-age population", "million people", False,
-     [("working_age_population", "aged entry_age to working_age_max", 1e-6)]),
-    ("Customers lost in a year", "share of last year's customers", False,
-     [("annual_churn_online", "online shops", 1.0), ("annual_churn_offline", "stores", 1.0)]),
-    ("Trust", "mean trust (0-1)", False,
-     [("mean_trust_online", "platforms", 1.0), ("mean_trust_offline", "stores", 1.0)]),
-    ("Sales by channel", "GMV, billion yuan", False,
-     [("gmv_online", "online", 1e-9), ("gmv_offline", "stores", 1e-9)]),
+    (
+        "Cost of a new online customer",
+        "yuan per new customer (log)",
+        True,
+        [("traffic_cost", "traffic cost", 1.0)],
+    ),
+    (
+        "Conversion",
+        "orders per visit (log)",
+        True,
+        [("online_conversion_rate", "online", 1.0), ("offline_conversion_rate", "stores", 1.0)],
+    ),
+    (
+        "Physical stores",
+        "stores",
+        False,
+        [
+            ("stores_open", "open at year end", 1.0),
+            ("store_openings", "opened in year", 1.0),
+            ("store_closures", "closed in year", 1.0),
+        ],
+    ),
+    (
+        "Working-age population",
+        "million people",
+        False,
+        [("working_age_population", "aged entry_age to working_age_max", 1e-6)],
+    ),
+    (
+        "Customers lost in a year",
+        "share of last year's customers",
+        False,
+        [("annual_churn_online", "online shops", 1.0), ("annual_churn_offline", "stores", 1.0)],
+    ),
+    (
+        "Trust",
+        "mean trust (0-1)",
+        False,
+        [("mean_trust_online", "platforms", 1.0), ("mean_trust_offline", "stores", 1.0)],
+    ),
+    (
+        "Sales by channel",
+        "GMV, billion yuan",
+        False,
+        [("gmv_online", "online", 1e-9), ("gmv_offline", "stores", 1e-9)],
+    ),
 ]
 
 

@@ -112,7 +112,7 @@ def firm_table(model: O2OMarket) -> pd.DataFrame:
                 kind="dealer",
                 id=d.index,
                 name=f"dealer-{d.index}",
-                open=True,
+                open=d.active,
                 revenue=d.revenue,
                 profit=d.profit,
                 x=d.x,
@@ -234,5 +234,5 @@ def run(
         "wall_seconds": round(time.perf_counter() - clock, 3),
         "people_per_consumer": sc.population.people_per_consumer,
     }
-    years = metrics.yearly(ticks, model.annual)
+    years = metrics.yearly(ticks, model.annual, sc.population.people_per_consumer)
     return Result(sc, ticks, years, firm_table(model), manifest, model)

@@ -77,14 +77,19 @@ class PopulationConfig(Section):
         le=200,
     )
     cell_km: float = F(
-        1.0, "km", "Resolution of travel: a consumer's distance to a store is measured from the "
-        "centre of its square cell of this side.", gt=0, le=5000,
+        1.0,
+        "km",
+        "Resolution of travel: a consumer's distance to a store is measured from the "
+        "centre of its square cell of this side.",
+        gt=0,
+        le=5000,
     )
 
     @property
     def cells_per_side(self) -> int:
         """Number of travel cells along one side of the city (at most 1000)."""
         return min(1000, max(1, int(np.ceil(self.area_km / self.cell_km))))
+
     agent_views: Literal["auto", "eager", "lazy"] = F(
         "auto",
         "-",
@@ -105,8 +110,12 @@ class ConsumerConfig(Section):
         0.2, "orders/week", "Chance that a consumer has a purchase need in a week.", ge=0, le=1
     )
     purchase_rate_cv: float = F(
-        0.0, "1", "Spread of the purchase rate across consumers (coefficient of variation of a "
-        "gamma distribution); 0 = everyone alike.", ge=0, le=10,
+        0.0,
+        "1",
+        "Spread of the purchase rate across consumers (coefficient of variation of a "
+        "gamma distribution); 0 = everyone alike.",
+        ge=0,
+        le=10,
     )
     basket_value: float = F(120.0, "yuan/order", "List price of one order (basket).", gt=0, le=1e6)
     travel_cost: float = F(
@@ -174,26 +183,37 @@ class ConsumerConfig(Section):
         0.1, "visits/week", "Store visits without a purchase need, per consumer.", ge=0, le=100
     )
     showrooming: float = F(
-        0.3, "share of online buyers", "Share of online buyers who look at the goods in a store "
-        "first.", ge=0, le=1,
+        0.3,
+        "share of online buyers",
+        "Share of online buyers who look at the goods in a store first.",
+        ge=0,
+        le=1,
     )
     pull_forward_weeks: int = F(
         4, "weeks", "Weeks without a new need after buying in a promotion event.", ge=0, le=52
     )
     referral_rate: float = F(
-        0.05, "referrals/order", "Chance that a satisfied online buyer brings a contact to the "
-        "platform.", ge=0, le=1,
+        0.05,
+        "referrals/order",
+        "Chance that a satisfied online buyer brings a contact to the platform.",
+        ge=0,
+        le=1,
     )
     shop_loyalty: float = F(
-        0.5, "share of orders", "Chance that an online order goes back to the shop of the "
-        "buyer's last order on that platform, rather than to any shop.", ge=0, le=1,
+        0.5,
+        "share of orders",
+        "Chance that an online order goes back to the shop of the "
+        "buyer's last order on that platform, rather than to any shop.",
+        ge=0,
+        le=1,
     )
-    wom_reach: int = F(
-        3, "contacts", "Contacts told about a bad online order.", ge=0, le=200
-    )
+    wom_reach: int = F(3, "contacts", "Contacts told about a bad online order.", ge=0, le=200)
     wom_weight: float = F(
-        0.5, "1", "Weight of hearsay relative to one's own experience in trust learning.",
-        ge=0, le=1,
+        0.5,
+        "1",
+        "Weight of hearsay relative to one's own experience in trust learning.",
+        ge=0,
+        le=1,
     )
 
 
@@ -219,8 +239,12 @@ class StoreConfig(Section):
         0, "stores/year", "Most new stores that open in a year.", ge=0, le=100_000
     )
     entry_hurdle: float = F(
-        1.2, "x monthly cost", "A store opens only where its expected gross margin exceeds its "
-        "rent and wages by this factor.", ge=0, le=100,
+        1.2,
+        "x monthly cost",
+        "A store opens only where its expected gross margin exceeds its "
+        "rent and wages by this factor.",
+        ge=0,
+        le=100,
     )
 
 
@@ -259,23 +283,36 @@ class PlatformConfig(Section):
         0.0, "1/year", "Share of counterfeit sellers caught and removed each year.", ge=0, le=1
     )
     fake_entry: float = F(
-        0.0, "1/year", "Yearly entry of counterfeit sellers, as a share of the honest ones.",
-        ge=0, le=1,
+        0.0,
+        "1/year",
+        "Yearly entry of counterfeit sellers, as a share of the honest ones.",
+        ge=0,
+        le=1,
     )
     shop_sales: float = F(
-        2_000_000.0, "yuan/year", "Yearly sales that keep one shop on the platform in business; "
-        "the platform hosts last year's GMV / shop_sales shops (at least one).", gt=0, le=1e15,
+        2_000_000.0,
+        "yuan/year",
+        "Yearly sales that keep one shop on the platform in business; "
+        "the platform hosts last year's GMV / shop_sales shops (at least one).",
+        gt=0,
+        le=1e15,
     )
     marketing_share: float = F(
         0.05, "share of GMV", "Share of sales that sellers spend on buying traffic.", ge=0, le=1
     )
     rivals_half: float = F(
-        10.0, "shops", "Number of shops on the platform at which sellers spend half their "
-        "marketing share: the more rival shops, the more each must pay to be seen.", ge=0,
+        10.0,
+        "shops",
+        "Number of shops on the platform at which sellers spend half their "
+        "marketing share: the more rival shops, the more each must pay to be seen.",
+        ge=0,
         le=1e9,
     )
     base_marketing: float = F(
-        20_000.0, "yuan/week", "Traffic bought by the platform itself, sales or not.", ge=0,
+        20_000.0,
+        "yuan/week",
+        "Traffic bought by the platform itself, sales or not.",
+        ge=0,
         le=1e12,
     )
 
@@ -331,8 +368,12 @@ class DemographyConfig(Section):
         le=0.9,
     )
     entrants_online: float = F(
-        0.0, "share of entrants", "Share of the people coming of age who already shop online "
-        "(digital natives); they join a platform on entry.", ge=0, le=1,
+        0.0,
+        "share of entrants",
+        "Share of the people coming of age who already shop online "
+        "(digital natives); they join a platform on entry.",
+        ge=0,
+        le=1,
     )
     turning_point_year: int | None = F(
         None,
@@ -392,8 +433,11 @@ class AttentionConfig(Section):
     """The market for online attention: impressions that sellers buy to win customers."""
 
     impressions_per_user: float = F(
-        50.0, "impressions/week", "Ad impressions an online shopper on a computer sees.",
-        ge=0, le=1e6,
+        50.0,
+        "impressions/week",
+        "Ad impressions an online shopper on a computer sees.",
+        ge=0,
+        le=1e6,
     )
     mobile_impressions_factor: float = F(
         2.0, "x", "How many more impressions a shopper on a phone sees.", ge=0, le=100
@@ -402,12 +446,18 @@ class AttentionConfig(Section):
         2.0, "yuan/1000 impressions", "Lowest price of impressions.", ge=0, le=1e6
     )
     click_through: float = F(
-        0.01, "clicks/impression", "Chance that an impression is clicked (a paid visit).",
-        ge=0, le=1,
+        0.01,
+        "clicks/impression",
+        "Chance that an impression is clicked (a paid visit).",
+        ge=0,
+        le=1,
     )
     paid_signup: float = F(
-        0.05, "customers/click", "Chance that a paid visit by a non-customer makes a customer.",
-        ge=0, le=1,
+        0.05,
+        "customers/click",
+        "Chance that a paid visit by a non-customer makes a customer.",
+        ge=0,
+        le=1,
     )
 
 
@@ -415,8 +465,11 @@ class StagesConfig(Section):
     """The mobile and social-commerce stage."""
 
     mobile_year: int | None = F(
-        2011, "year", "Year phones start to be used for shopping; null: no mobile stage.",
-        ge=1950, le=2200,
+        2011,
+        "year",
+        "Year phones start to be used for shopping; null: no mobile stage.",
+        ge=1950,
+        le=2200,
     )
     mobile_p: float = F(0.05, "1/year", "Innovation rate of mobile shopping.", ge=0, le=5)
     mobile_q: float = F(0.8, "1/year", "Imitation rate of mobile shopping.", ge=0, le=20)
@@ -424,8 +477,11 @@ class StagesConfig(Section):
         0.3, "x", "Search cost on a phone relative to a computer.", ge=0, le=10
     )
     mobile_referral_factor: float = F(
-        3.0, "x", "Referrals by a shopper on a phone (sharing in social apps) relative to a "
-        "computer.", ge=0, le=100,
+        3.0,
+        "x",
+        "Referrals by a shopper on a phone (sharing in social apps) relative to a computer.",
+        ge=0,
+        le=100,
     )
 
 

@@ -56,28 +56,57 @@ def store_fall(years: pd.DataFrame, ticks: pd.DataFrame) -> float:
 
 
 FACTS: list[Fact] = [
-    Fact("traffic cost rises from the first years to 2015", traffic_cost_rise,
-         lambda v: v >= 10, ">= 10x"),
-    Fact("online conversion from 2013 (highest year)",
-         lambda y, t: float(y.loc[2013:, "online_conversion_rate"].max()),
-         lambda v: v < 0.01, "< 1%"),
-    Fact("offline conversion (lowest year)",
-         lambda y, t: float(y["offline_conversion_rate"].min()), lambda v: v > 0.05, "> 5%"),
-    Fact("online customers lost in a year from 2013 (lowest year)",
-         lambda y, t: float(y.loc[2013:, "annual_churn_online"].min()),
-         lambda v: v > 1 / 3, "> 1/3"),
-    Fact("year the working-age population peaks",
-         lambda y, t: float(y["working_age_population"].idxmax()),
-         lambda v: 2012 <= v <= 2014, "2013 +/- 1"),
-    Fact("working-age population in the last year over its peak",
-         lambda y, t: float(y["working_age_population"].iloc[-1]
-                            / y["working_age_population"].max()),
-         lambda v: v < 0.995, "< 1 (falls after the peak)"),
+    Fact(
+        "traffic cost rises from the first years to 2015",
+        traffic_cost_rise,
+        lambda v: v >= 10,
+        ">= 10x",
+    ),
+    Fact(
+        "online conversion from 2013 (highest year)",
+        lambda y, t: float(y.loc[2013:, "online_conversion_rate"].max()),
+        lambda v: v < 0.01,
+        "< 1%",
+    ),
+    Fact(
+        "offline conversion (lowest year)",
+        lambda y, t: float(y["offline_conversion_rate"].min()),
+        lambda v: v > 0.05,
+        "> 5%",
+    ),
+    Fact(
+        "online customers lost in a year from 2013 (lowest year)",
+        lambda y, t: float(y.loc[2013:, "annual_churn_online"].min()),
+        lambda v: v > 1 / 3,
+        "> 1/3",
+    ),
+    Fact(
+        "year the working-age population peaks",
+        lambda y, t: float(y["working_age_population"].idxmax()),
+        lambda v: 2012 <= v <= 2014,
+        "2013 +/- 1",
+    ),
+    Fact(
+        "working-age population in the last year over its peak",
+        lambda y, t: float(
+            y["working_age_population"].iloc[-1] / y["working_age_population"].max()
+        ),
+        lambda v: v < 0.995,
+        "< 1 (falls after the peak)",
+    ),
     Fact("stores gone from the peak by the last year", store_fall, lambda v: v >= 0.2, ">= 20%"),
-    Fact("year the number of stores peaks",
-         lambda y, t: float(y["stores_open"].idxmax()), lambda v: v < 2018, "before 2018"),
-    Fact("Double 11 week over an ordinary week, online GMV", double11_ratio,
-         lambda v: v >= 5, ">= 5x"),
+    Fact(
+        "year the number of stores peaks",
+        lambda y, t: float(y["stores_open"].idxmax()),
+        lambda v: v < 2018,
+        "before 2018",
+    ),
+    Fact(
+        "Double 11 week over an ordinary week, online GMV",
+        double11_ratio,
+        lambda v: v >= 5,
+        ">= 5x",
+    ),
 ]
 
 

@@ -51,6 +51,7 @@ class Population:
         contacts_indptr: CSR row pointers of the social contacts (int64, n + 1).
         contacts: CSR contact indices (int32).
         adopted_contacts: How many of each consumer's contacts shop online (int32).
+        alive_contacts: How many of each consumer's contacts are in the market (int32).
         mobile: Whether the consumer shops on a phone (bool).
         customer_of: Bit ``k`` set if the consumer is a customer of platform ``k`` (uint8).
         won_this_year: Bit ``k`` set if platform ``k`` won it as a customer this year (uint8).
@@ -81,6 +82,7 @@ class Population:
     contacts_indptr: np.ndarray
     contacts: np.ndarray
     adopted_contacts: np.ndarray
+    alive_contacts: np.ndarray
     mobile: np.ndarray
     customer_of: np.ndarray
     won_this_year: np.ndarray
@@ -158,6 +160,7 @@ class Population:
             contacts_indptr=indptr,
             contacts=contacts,
             adopted_contacts=count_in(contacts, np.flatnonzero(online), indptr, n),
+            alive_contacts=count_in(contacts, np.flatnonzero(alive), indptr, n),
             mobile=np.zeros(n, dtype=bool),
             customer_of=np.zeros(n, dtype=np.uint8),
             won_this_year=np.zeros(n, dtype=np.uint8),
@@ -199,6 +202,12 @@ class Population:
     def tell_contacts(self, who: np.ndarray, change: int) -> None:
         """The contacts of ``who`` learn that they started (+1) or stopped (-1) shopping online."""
         self.adopted_contacts += change * count_in(
+            self.contacts, who, self.contacts_indptr, self.size
+        )
+
+    def arrive(self, who: np.ndarray, change: int) -> None:
+        """The contacts of ``who`` learn that they entered (+1) or left (-1) the market."""
+        self.alive_contacts += change * count_in(
             self.contacts, who, self.contacts_indptr, self.size
         )
 

@@ -67,6 +67,9 @@ class Store(mesa.Agent):
         goods = sales * (1.0 - self.config.gross_margin)
         if self.dealer is not None:
             self.dealer.supply(goods)
+        else:  # no dealer left: the store buys straight from the brands
+            for brand in self.model.brands:
+                brand.sell_wholesale(goods * brand.config.market_share)
         profit = sales - goods - rent - wages
         self.revenue += sales
         self.units_sold += units

@@ -81,7 +81,7 @@ def adopt_online_networked(
         online: Boolean adoption column, updated in place.
         alive: Which slots hold a consumer in the market.
         adopted_contacts: Number of each consumer's contacts who shop online.
-        degree: Number of contacts of each consumer.
+        degree: Number of each consumer's contacts who are in the market.
         p: Innovation rate, per year.
         q: Imitation rate, per year.
         weeks_per_year: Ticks in a year.

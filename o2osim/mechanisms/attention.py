@@ -61,7 +61,10 @@ def paid_visitors(
 
 
 def sign_up(
-    customer_of: np.ndarray, visitors: np.ndarray, bit: np.uint8, chance: float,
+    customer_of: np.ndarray,
+    visitors: np.ndarray,
+    bit: np.uint8,
+    chance: float,
     rng: np.random.Generator,
 ) -> np.ndarray:
     """Each visitor who is not yet a customer of the platform becomes one with ``chance``.

@@ -51,13 +51,13 @@ def district_centres(area_km: float, districts: int) -> np.ndarray:
 def nearest_open_stores(
     centres: np.ndarray, store_xy: np.ndarray, is_open: np.ndarray, k: int
 ) -> tuple[np.ndarray, np.ndarray]:
-    """The ``k`` nearest open stores of each district and their distances.
+    """The ``k`` nearest open stores of each travel cell and their distances.
 
-    A district with fewer than ``k`` open stores gets ``-1`` for the missing slots and an
+    A cell with fewer than ``k`` open stores gets ``-1`` for the missing slots and an
     infinite distance, which the choice rule treats as an unavailable option.
 
     Args:
-        centres: District centres, shape (D, 2), km.
+        centres: Cell centres, shape (D, 2), km.
         store_xy: Store locations, shape (S, 2), km.
         is_open: Which stores are open, shape (S,).
         k: Size of the choice set.

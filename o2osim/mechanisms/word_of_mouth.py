@@ -13,7 +13,10 @@ import numpy as np
 
 
 def random_contacts(
-    indptr: np.ndarray, contacts: np.ndarray, who: np.ndarray, per_person: np.ndarray | int,
+    indptr: np.ndarray,
+    contacts: np.ndarray,
+    who: np.ndarray,
+    per_person: np.ndarray | int,
     rng: np.random.Generator,
 ) -> np.ndarray:
     """Draw ``per_person`` random contacts (with repeats) of each person in ``who``.
