@@ -55,7 +55,25 @@ def store_fall(years: pd.DataFrame, ticks: pd.DataFrame) -> float:
     return float(1 - stores.iloc[-1] / stores.max())
 
 
+def first_traffic_cost(years: pd.DataFrame, ticks: pd.DataFrame) -> float:
+    """Mean traffic cost in the first two years with online sales, yuan per new customer."""
+    first = years.index[years["gmv_online"] > 0][:2]
+    return float(years.loc[first, "traffic_cost"].mean())
+
+
 FACTS: list[Fact] = [
+    Fact(
+        "traffic cost in the first years (yuan per new customer)",
+        first_traffic_cost,
+        lambda v: 1 <= v <= 15,
+        "about 5",
+    ),
+    Fact(
+        "traffic cost in 2015 (yuan per new customer)",
+        lambda y, t: float(y.loc[2015, "traffic_cost"]),
+        lambda v: 50 <= v <= 250,
+        "about 100 or more",
+    ),
     Fact(
         "traffic cost rises from the first years to 2015",
         traffic_cost_rise,
