@@ -175,7 +175,7 @@ def test_consumer_views_read_the_population_columns():
 
 def test_consumer_views_follow_trust_as_it_changes():
     model = small_model(*ONLINE, ticks=1)
-    c = model.agents_by_type[Consumer].select(lambda a: a.online, at_most=1)[0]
+    c = next(iter(model.agents_by_type[Consumer].select(lambda a: a.online, at_most=1)))
     before = c.trust
     model.population.trust_online[c.index, 1] = 0.125
     assert c.trust == {**before, "JD": 0.125}
