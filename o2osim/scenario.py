@@ -12,11 +12,11 @@ import difflib
 import math
 import re
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import numpy as np
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, Strict, ValidationError, model_validator
 
 from o2osim.errors import ScenarioError
 
@@ -367,6 +367,13 @@ class DemographyConfig(Section):
         ge=-0.5,
         le=0.9,
     )
+    births: dict[Annotated[int, Strict(False)], float] | None = F(
+        None,
+        "million births/year",
+        "Births by calendar year (e.g. {1985: 22.0, 1990: 23.9}); "
+        "when given, each cohort's size follows it (interpolated) instead of cohort_growth, "
+        "cohort_decline and turning_point_year.",
+    )  # lax keys: JSON (a run's manifest) writes the years as strings
     entrants_online: float = F(
         0.0,
         "share of entrants",
@@ -389,6 +396,14 @@ class DemographyConfig(Section):
             raise FieldProblem(
                 "demography.exit_age", self.exit_age, f"above entry_age ({self.entry_age})"
             )
+        if self.births is not None:
+            if not self.births:
+                raise FieldProblem("demography.births", {}, "at least one year")
+            for year, count in self.births.items():
+                if not (1800 <= year <= 2200 and count > 0):
+                    raise FieldProblem(
+                        f"demography.births.{year}", count, "a year 1800-2200 with births > 0"
+                    )
         if not self.entry_age <= self.working_age_max < self.exit_age:
             raise FieldProblem(
                 "demography.working_age_max",

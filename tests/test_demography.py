@@ -48,3 +48,20 @@ def test_leavers_leave_at_exit_age():
     ages = model.year - pop.birth_year[pop.alive]
     assert ages.max() < 75 and ages.min() >= 15
     assert np.count_nonzero(pop.online & ~pop.alive) == 0
+
+
+def test_a_births_series_sets_the_cohorts():
+    # births rise to 1987 and fall after: with entry at 15 the cohorts coming of age peak in 2002
+    births = "{1940: 10, 1987: 25, 2005: 16}"
+    years = working_age(f"demography.births={births}", "demography.cohort_growth=0",
+                        seed=1)
+    entrants = years["new_consumers"].iloc[1:]
+    assert entrants.idxmax() <= 2006
+    assert entrants.iloc[-1] < 0.8 * entrants.max()
+
+
+def test_births_series_is_validated(tmp_path):
+    from o2osim import ScenarioError, load_scenario
+
+    with pytest.raises(ScenarioError, match="demography.births.1990"):
+        load_scenario(BASELINE, ["demography.births={1990: -3}"])

@@ -5,7 +5,10 @@ The number of people coming of age (reaching ``entry_age``) in year ``y`` is
     E(y) = E(T) * (1 + cohort_growth) ** (y - T)      for y <= T
     E(y) = E(T) * (1 - cohort_decline) ** (y - T)     for y > T
 
-with ``T = turning_point_year`` (without a turning point, growth goes on). The working-age
+with ``T = turning_point_year`` (without a turning point, growth goes on). Alternatively a
+``births`` series (births by calendar year) sets the size of each cohort directly: the cohort
+coming of age in ``y`` is the births of ``y - entry_age``, interpolated linearly between the
+given years and held flat beyond them. The working-age
 population is everyone from ``entry_age`` to ``working_age_max``; it keeps growing while the
 cohort coming of age is larger than the one retiring, and turns down some years after ``T``,
 as the dividend of large cohorts runs out. Nothing here fixes that year: it follows from the
@@ -33,6 +36,11 @@ def cohort_size(years: np.ndarray, d: DemographyConfig, reference_year: int) -> 
 
     def level(y: np.ndarray) -> np.ndarray:
         y = np.asarray(y, dtype=np.float64)
+        if d.births:
+            # a births series: the cohort coming of age in y was born in y - entry_age
+            born = np.array(sorted(d.births), dtype=np.float64)
+            counts = np.array([d.births[int(b)] for b in born])
+            return np.interp(y - d.entry_age, born, counts)
         if d.turning_point_year is None:
             return (1 + d.cohort_growth) ** y
         t = d.turning_point_year
