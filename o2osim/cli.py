@@ -80,6 +80,31 @@ def _cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_bench(args: argparse.Namespace) -> int:
+    from o2osim import bench
+
+    try:
+        sizes = [int(x.replace("_", "")) for x in args.consumers.split(",") if x.strip()]
+    except ValueError:
+        raise O2OError(
+            f"--consumers: got {args.consumers!r}, expected comma-separated integers"
+        ) from None
+    if not sizes or min(sizes) < 10:
+        raise O2OError(f"--consumers: got {args.consumers!r}, expected sizes of at least 10")
+    report = bench.run_bench(
+        sizes,
+        args.years,
+        args.scenario,
+        progress=lambda m: print(f"running {m} ...", file=sys.stderr, flush=True),
+    )
+    print(bench.table(report))
+    if args.out:
+        Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.out).write_text(json.dumps(report, indent=2) + "\n")
+        print(f"report: {args.out}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
     parser = argparse.ArgumentParser(
@@ -101,6 +126,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("scenarios", nargs="+", help="scenario YAML files")
     _add_overrides(p)
     p.set_defaults(func=_cmd_validate)
+
+    p = sub.add_parser("bench", help="measure speed and memory at several population sizes")
+    p.add_argument(
+        "--consumers",
+        default="10000,100000,1000000",
+        help="comma-separated population sizes (default 10000,100000,1000000)",
+    )
+    p.add_argument("--years", type=int, default=17, help="simulated years (default 17)")
+    p.add_argument("--scenario", default=None, help="scenario (default china_2004_2020.yaml)")
+    p.add_argument("--out", help="write the report as JSON to this file")
+    p.set_defaults(func=_cmd_bench)
 
     p = sub.add_parser("schema", help="print the scenario JSON schema")
     p.add_argument(

@@ -20,6 +20,7 @@ The model knows nothing of files, the command line or plotting.
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import mesa
@@ -101,6 +102,9 @@ class O2OMarket(mesa.Model):
         self.departed_orders = 0
         self._new_consumers = 0
         self._buyers = np.empty(0, dtype=np.int64)
+        self._working_age: float | None = None
+        #: Seconds spent in each phase of the weekly tick, summed over the run.
+        self.phase_seconds: dict[str, float] = {}
         eager = s.population.agent_views == "eager" or (
             s.population.agent_views == "auto" and s.population.consumers <= EAGER_VIEWS_LIMIT
         )
@@ -187,24 +191,39 @@ class O2OMarket(mesa.Model):
             ),
             0.0,
         )
+        clock = _PhaseClock(self.phase_seconds)
         if self.week == 1:
             self._new_year()
-        self._adopt()
+        clock.lap("calendar")
+        agents = s.engine == "agents"
+        self._adopt_by_agents() if agents else self._adopt()
+        clock.lap("adoption")
         self._buy_traffic()
+        clock.lap("attention")
         discount, boost = self._event_terms()
-        shoppers = self._draw_shoppers(boost)
-        flows = self._shop(shoppers, discount)
+        if agents:  # each consumer's need and choice in one Consumer.shop()
+            shoppers, picked = self._shop_by_agents(discount, boost)
+        else:
+            shoppers = self._draw_shoppers(boost)
+            clock.lap("needs")
+            picked = self._choose(shoppers, discount)
+        clock.lap("choice")
+        flows = self._book(shoppers, picked, discount)
         if boost != 1.0 and s.consumers.pull_forward_weeks:
             # who bought in the event has no need in the next pull_forward_weeks weeks
             self.population.sated_until[self._buyers] = (
                 self.steps + s.consumers.pull_forward_weeks + 1
             )
+        clock.lap("purchases")
         self._count_visits(flows)
+        clock.lap("visits")
         if self._month_ends():
             self._close_month()
         if self.week == s.time.ticks_per_year:
             self._close_year()
+        clock.lap("books")
         self._record(shoppers.size, flows)
+        clock.lap("metrics")
 
     # ---- calendar
 
@@ -455,12 +474,16 @@ class O2OMarket(mesa.Model):
             util[(member & np.uint8(1 << platform.index)) == 0, col] = -np.inf
         return util
 
-    def _shop(self, shoppers: np.ndarray, discount: float) -> dict[str, float]:
-        """Shoppers choose a channel, buy, and learn from the experience."""
+    def _choose(self, shoppers: np.ndarray, discount: float) -> np.ndarray:
+        """Each shopper picks an option by logit (-1 where nothing was available)."""
+        c = self.config.consumers
+        return choice.logit_choice(self._utilities(shoppers, discount), c.choice_scale, self.rng)
+
+    def _book(self, shoppers: np.ndarray, picked: np.ndarray, discount: float) -> dict[str, float]:
+        """Shoppers buy what they picked and learn from the experience."""
         c = self.config.consumers
         pop = self.population
         k = c.store_choice_set
-        picked = choice.logit_choice(self._utilities(shoppers, discount), c.choice_scale, self.rng)
         bought = picked >= 0
         buyers, picked = shoppers[bought], picked[bought]
         self._buyers = buyers
@@ -473,6 +496,34 @@ class O2OMarket(mesa.Model):
         platform_ids = (picked[~in_store] - k).astype(np.int64)
         flows |= self._sell_online(online_buyers, platform_ids, discount)
         return flows
+
+    # ---- the reference engine: the same consumer decisions, one Mesa agent at a time
+
+    def _adopt_by_agents(self) -> None:
+        """Every consumer runs :meth:`Consumer.adopt`; the adoptions then take effect at once."""
+        pop = self.population
+        self._build_views()
+        self._adopters: list[int] = []
+        self._mobile_adopters: list[int] = []
+        in_market = max(pop.count, 1)
+        online = int(np.count_nonzero(pop.online))
+        self.adoption_share = online / in_market
+        self.mobile_share = int(np.count_nonzero(pop.mobile)) / max(online, 1)
+        self.agents_by_type[Consumer].shuffle_do("adopt")
+        new = np.array(sorted(self._adopters), dtype=np.int64)
+        pop.online[new] = True
+        self._start_online(new)
+        pop.mobile[np.array(self._mobile_adopters, dtype=np.int64)] = True
+
+    def _shop_by_agents(self, discount: float, boost: float) -> tuple[np.ndarray, np.ndarray]:
+        """Every consumer runs :meth:`Consumer.shop`; returns the shoppers and their picks."""
+        self.week_terms = (discount, boost)
+        self._picks: list[tuple[int, int]] = []
+        self.agents_by_type[Consumer].shuffle_do("shop")
+        picks = sorted(self._picks)
+        shoppers = np.array([i for i, _ in picks], dtype=np.int64)
+        picked = np.array([o for _, o in picks], dtype=np.int64)
+        return shoppers, picked
 
     def _sell_in_stores(self, buyers: np.ndarray, store_ids: np.ndarray) -> dict[str, float]:
         c = self.config.consumers
@@ -652,15 +703,17 @@ class O2OMarket(mesa.Model):
         trust_online = (
             float(pop.trust_online[shoppers_online][:, launched].mean()) if launched else 0.0
         )
-        age = self.year - pop.birth_year
-        working = alive & (age <= self.config.demography.working_age_max)
+        if self.week == 1 or self._working_age is None:  # ages change only at new year
+            age = self.year - pop.birth_year
+            working = alive & (age <= self.config.demography.working_age_max)
+            self._working_age = float(np.count_nonzero(working)) * w
         flows.setdefault("online_orders", 0.0)
         self.recorder.record(
             tick=self.steps,
             year=self.year,
             week=self.week,
             consumers=float(np.count_nonzero(alive)) * w,
-            working_age_population=float(np.count_nonzero(working)) * w,
+            working_age_population=self._working_age,
             new_consumers=self._new_consumers * w if self.week == 1 else 0.0,
             shoppers=shoppers * w,
             online_users=float(np.count_nonzero(pop.online)) * w,
@@ -688,6 +741,19 @@ class O2OMarket(mesa.Model):
             if progress is not None:
                 progress()
         self.running = self.steps < self.config.ticks
+
+
+class _PhaseClock:
+    """Adds the time since the last lap to a phase's total (for the benchmark's profile)."""
+
+    def __init__(self, totals: dict[str, float]) -> None:
+        self.totals = totals
+        self.last = time.perf_counter()
+
+    def lap(self, phase: str) -> None:
+        now = time.perf_counter()
+        self.totals[phase] = self.totals.get(phase, 0.0) + now - self.last
+        self.last = now
 
 
 def traffic_cost(spend: float, new_customers: float, people_per_consumer: float) -> float:

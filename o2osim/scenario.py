@@ -526,6 +526,13 @@ class Scenario(Section):
     seed: int = F(
         0, "-", "Seed of the one random stream every draw comes from.", ge=0, le=2**63 - 1
     )
+    engine: Literal["vectorized", "agents"] = F(
+        "vectorized",
+        "-",
+        "How consumers decide: `vectorized` over numpy columns (fast), or `agents`, each "
+        "Consumer's adopt() and shop() run by Mesa's shuffle_do (the reference, for teaching "
+        "and verification; about 100x slower).",
+    )
     time: TimeConfig = Field(default_factory=TimeConfig)
     population: PopulationConfig = Field(default_factory=PopulationConfig)
     consumers: ConsumerConfig = Field(default_factory=ConsumerConfig)

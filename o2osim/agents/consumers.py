@@ -9,6 +9,7 @@ AgentSet methods work as usual.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -320,3 +321,81 @@ class Consumer(mesa.Agent):
 
     def __repr__(self) -> str:
         return f"Consumer({self.index}, age={self.age}, channel={self.preferred_channel!r})"
+
+    # ---- the reference engine (``engine: agents``): one consumer's decisions in plain Python
+
+    def adopt(self) -> None:
+        """Decide whether to start shopping online, and later on a phone, this week.
+
+        Someone not yet online starts with probability ``1 - exp(-(p + q x) / 52)``, where ``x``
+        is the share of its contacts in the market who shop online (or of everyone, when the
+        market is well mixed). From the mobile stage on, an online shopper starts using a phone
+        the same way, imitating the share of online shoppers already on phones. The decision
+        takes effect for everyone at once after all consumers have decided.
+        """
+        model, pop, i = self.model, self._pop, self.index
+        s = model.config
+        rng = model.rng
+        if not pop.online[i]:
+            a = s.adoption
+            if a.network == "well_mixed":
+                x = model.adoption_share
+            else:
+                x = pop.adopted_contacts[i] / max(int(pop.alive_contacts[i]), 1)
+            if rng.random() < 1.0 - math.exp(-(a.p + a.q * x) / s.time.ticks_per_year):
+                model._adopters.append(i)
+        elif not pop.mobile[i]:
+            m = s.stages
+            if m.mobile_year is not None and model.year >= m.mobile_year:
+                x = model.mobile_share
+                hazard = (m.mobile_p + m.mobile_q * x) / s.time.ticks_per_year
+                if rng.random() < 1.0 - math.exp(-hazard):
+                    model._mobile_adopters.append(i)
+
+    def shop(self) -> None:
+        """Decide whether a need comes up this week and, if so, where to buy.
+
+        A need comes with this consumer's weekly chance (times the promotion boost for an
+        online shopper), unless it bought in a promotion a few weeks ago. It then weighs each
+        of the nearest open stores and each launched platform it is a customer of, in yuan:
+        minus the price, minus travel, waiting and search costs, plus the value of its trust in
+        the channel, adds a Gumbel taste shock scaled by ``choice_scale``, and takes the best.
+        """
+        model, pop, i = self.model, self._pop, self.index
+        s = model.config
+        c = s.consumers
+        rng = model.rng
+        discount, boost = model.week_terms
+        chance = float(pop.need_rate[i])
+        if pop.online[i] and boost != 1.0:
+            chance = min(1.0, chance * boost)
+        if pop.sated_until[i] > model.steps or rng.random() >= chance:
+            return
+        options: list[tuple[float, int]] = []
+        cell = pop.cell[i]
+        for slot in range(c.store_choice_set):
+            distance = float(model._choice_dist[cell, slot])
+            if math.isfinite(distance):
+                utility = (
+                    -c.basket_value * s.stores.price_index
+                    - c.travel_cost * distance
+                    + c.trust_value * float(pop.trust_offline[i])
+                )
+                options.append((utility, slot))
+        search = c.search_cost * (s.stages.mobile_search_factor if pop.mobile[i] else 1.0)
+        for platform in model.platforms:
+            if not platform.launched or not (int(pop.customer_of[i]) >> platform.index) & 1:
+                continue
+            p = platform.config
+            utility = (
+                -c.basket_value * p.price_index * (1 - discount)
+                - c.delivery_wait_cost * p.delivery_days
+                - search
+                + c.trust_value * float(pop.trust_online[i, platform.index])
+            )
+            options.append((utility, c.store_choice_set + platform.index))
+        picked = -1
+        if options:
+            scores = [u / c.choice_scale + rng.gumbel() for u, _ in options]
+            picked = options[scores.index(max(scores))][1]
+        model._picks.append((i, picked))

@@ -71,10 +71,18 @@ def nearest_open_stores(
     open_ids = np.flatnonzero(is_open)
     if open_ids.size == 0:
         return ids, dist
-    diff = centres[:, None, :] - store_xy[None, open_ids, :]
-    all_dist = np.sqrt((diff**2).sum(axis=2))
+    sq = (centres[:, None, 0] - store_xy[None, open_ids, 0]) ** 2
+    sq += (centres[:, None, 1] - store_xy[None, open_ids, 1]) ** 2
     take = min(k, open_ids.size)
-    order = np.argsort(all_dist, axis=1, kind="stable")[:, :take]
-    ids[:, :take] = open_ids[order]
-    dist[:, :take] = np.take_along_axis(all_dist, order, axis=1)
+    # the k nearest in any order (linear time), then ordered among themselves
+    near = (
+        sq.argsort(axis=1)[:, :take]
+        if take == open_ids.size
+        else (np.argpartition(sq, take - 1, axis=1)[:, :take])
+    )
+    near_sq = np.take_along_axis(sq, near, axis=1)
+    order = np.argsort(near_sq, axis=1, kind="stable")
+    near = np.take_along_axis(near, order, axis=1)
+    ids[:, :take] = open_ids[near]
+    dist[:, :take] = np.sqrt(np.take_along_axis(near_sq, order, axis=1))
     return ids, dist
