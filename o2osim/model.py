@@ -547,80 +547,100 @@ class O2OMarket(mesa.Model):
     def _sell_online(
         self, buyers: np.ndarray, platform_ids: np.ndarray, discount: float
     ) -> dict[str, float]:
-        s = self.config
-        c = s.consumers
+        """Online buyers order on their platforms: shops, bad orders, trust, word, books."""
+        c = self.config.consumers
         pop = self.population
         w = self.people_per_consumer
-        pop.preferred_channel[buyers] = (platform_ids + 1).astype(np.int8)
-        gmv_online = bad_total = 0.0
+        n_platforms = len(self.platforms)
+        pid = platform_ids
+        pop.preferred_channel[buyers] = (pid + 1).astype(np.int8)
+        pop.bought_this_year[buyers] |= np.left_shift(1, pid).astype(np.uint8)
+        self._pick_shops(buyers, pid)
+        rates = np.array([p.counterfeit_rate for p in self.platforms])
+        reliefs = np.array(
+            [
+                trust.bad_order_relief(
+                    p.config.escrow,
+                    p.config.return_window_days > 0,
+                    c.escrow_relief,
+                    c.returns_relief,
+                )
+                for p in self.platforms
+            ],
+            dtype=np.float32,
+        )
+        bad = self.rng.random(buyers.size) < rates[pid] if n_platforms else pid < 0
+        outcome = np.where(bad, reliefs[pid] if n_platforms else 0, np.float32(1.0))
+        trust.learn(pop.trust_online, buyers, outcome, c.trust_learning_rate, pid)
+        self._spread_word(buyers[bad], pid[bad], buyers[~bad], pid[~bad], reliefs)
+        orders = np.bincount(pid, minlength=n_platforms) * w
+        bad_orders = np.bincount(pid, weights=bad, minlength=n_platforms) * w
+        gmv_online = 0.0
         for platform in self.platforms:
-            mine = buyers[platform_ids == platform.index]
-            p = platform.config
-            bit = np.uint8(1 << platform.index)
-            pop.bought_this_year[mine] |= bit
-            self._pick_shops(platform, mine)
-            bad = self.rng.random(mine.size) < platform.counterfeit_rate
-            relief = trust.bad_order_relief(
-                p.escrow, p.return_window_days > 0, c.escrow_relief, c.returns_relief
-            )
-            outcome = np.where(bad, np.float32(relief), np.float32(1.0))
-            trust.learn(pop.trust_online, mine, outcome, c.trust_learning_rate, platform.index)
-            self._spread_word(platform, mine[bad], mine[~bad], relief)
-            orders = mine.size * w
-            gmv = orders * self.basket_value * p.price_index * (1 - discount)
-            net = platform.book_week(gmv, orders, float(bad.sum()) * w)
+            m = platform.index
+            gmv = orders[m] * self.basket_value * platform.config.price_index * (1 - discount)
+            net = platform.book_week(gmv, float(orders[m]), float(bad_orders[m]))
             for brand in self.brands:
                 share = brand.config.market_share
-                brand.sell_online(net * share, orders * share)
+                brand.sell_online(net * share, orders[m] * share)
             gmv_online += gmv
-            bad_total += float(bad.sum()) * w
         return {
             "online_orders": buyers.size * w,
             "gmv_online": gmv_online,
-            "counterfeit_incidents": bad_total,
+            "counterfeit_incidents": float(bad_orders.sum()),
         }
 
-    def _pick_shops(self, platform: Platform, buyers: np.ndarray) -> None:
+    def _pick_shops(self, buyers: np.ndarray, pid: np.ndarray) -> None:
         """Each online buyer goes back to its last shop on the platform or picks any shop."""
+        if buyers.size == 0:
+            return
         pop = self.population
-        col = platform.index
-        last = pop.shop[buyers, col]
-        loyal = (last >= 0) & (last < platform.shops)
+        shops = np.array([p.shops for p in self.platforms])[pid]
+        last = pop.shop[buyers, pid]
+        loyal = (last >= 0) & (last < shops)
         loyal &= self.rng.random(buyers.size) < self.config.consumers.shop_loyalty
-        shop = np.where(loyal, last, self.rng.integers(0, platform.shops, size=buyers.size))
-        pop.shop[buyers, col] = shop
-        key = shop.astype(np.int64) * len(self.platforms) + col
+        shop = np.where(loyal, last, self.rng.integers(0, shops))
+        pop.shop[buyers, pid] = shop
+        key = shop.astype(np.int64) * len(self.platforms) + pid
         pop.shop_came_back[buyers] |= pop.shop_last_year[buyers] == key
         pop.shop_this_year[buyers] = key
 
     def _spread_word(
-        self, platform: Platform, unhappy: np.ndarray, happy: np.ndarray, relief: float
+        self,
+        unhappy: np.ndarray,
+        unhappy_pid: np.ndarray,
+        happy: np.ndarray,
+        happy_pid: np.ndarray,
+        reliefs: np.ndarray,
     ) -> None:
-        """Unhappy buyers warn contacts; happy ones may bring a contact to the platform."""
+        """Unhappy buyers warn contacts; happy ones may bring a contact to their platform."""
         s = self.config
         c = s.consumers
         pop = self.population
         factor = s.stages.mobile_referral_factor
         reach = np.where(pop.mobile[unhappy], np.rint(c.wom_reach * factor), c.wom_reach)
-        told = word_of_mouth.random_contacts(
+        told, teller = word_of_mouth.random_contacts(
             pop.contacts_indptr, pop.contacts, unhappy, reach.astype(np.int64), self.rng
         )
-        told = told[pop.alive[told]]
+        heard = pop.alive[told]
+        told, told_pid = told[heard], unhappy_pid[teller[heard]]
         trust.learn(
             pop.trust_online,
             told,
-            np.float32(relief),
+            reliefs[told_pid] if told.size else np.float32(1.0),
             c.trust_learning_rate * c.wom_weight,
-            platform.index,
+            told_pid,
         )
         chance = np.minimum(1.0, c.referral_rate * np.where(pop.mobile[happy], factor, 1.0))
-        referrers = happy[self.rng.random(happy.size) < chance]
-        friends = word_of_mouth.random_contacts(
-            pop.contacts_indptr, pop.contacts, referrers, 1, self.rng
+        refer = self.rng.random(happy.size) < chance
+        friends, source = word_of_mouth.random_contacts(
+            pop.contacts_indptr, pop.contacts, happy[refer], 1, self.rng
         )
-        bit = np.uint8(1 << platform.index)
-        friends = np.unique(friends[pop.online[friends] & ((pop.customer_of[friends] & bit) == 0)])
-        self._won(platform, friends, "wom_customers")
+        friend_pid = happy_pid[refer][source]
+        fresh = pop.online[friends] & ((pop.customer_of[friends] >> friend_pid) & 1 == 0)
+        for platform in self.platforms:
+            mine = fresh & (friend_pid == platform.index)
+            self._won(platform, np.unique(friends[mine]), "wom_customers")
 
     def _count_visits(self, flows: dict[str, float]) -> None:
         """Visits: platform browsing sessions and store visits that end without a purchase."""

@@ -33,7 +33,7 @@ def learn(
     who: np.ndarray,
     outcome: np.ndarray | float,
     rate: float,
-    column: int | None = None,
+    column: int | np.ndarray | None = None,
 ) -> None:
     """Each listed consumer moves its trust a step ``rate`` toward the outcome of its purchase.
 
@@ -42,7 +42,7 @@ def learn(
         who: Indices of the consumers who had an experience.
         outcome: Their outcomes, 0-1 (an array aligned with ``who`` or one number).
         rate: Learning rate, 0-1.
-        column: For a table, the channel's column.
+        column: For a table, the channel's column (one, or one per consumer in ``who``).
     """
     rows = who if column is None else (who, column)
     current = trust[rows]

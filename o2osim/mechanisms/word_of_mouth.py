@@ -18,15 +18,19 @@ def random_contacts(
     who: np.ndarray,
     per_person: np.ndarray | int,
     rng: np.random.Generator,
-) -> np.ndarray:
+) -> tuple[np.ndarray, np.ndarray]:
     """Draw ``per_person`` random contacts (with repeats) of each person in ``who``.
 
     People without contacts draw none.
+
+    Returns:
+        The contacts drawn, and for each the position in ``who`` of the person who drew it.
     """
     degree = (indptr[who + 1] - indptr[who]).astype(np.int64)
     counts = np.where(degree > 0, per_person, 0)
-    tellers = np.repeat(who, counts)
-    if tellers.size == 0:
-        return tellers
-    offsets = (rng.random(tellers.size) * np.repeat(degree, counts)).astype(np.int64)
-    return contacts[indptr[tellers] + offsets].astype(np.int64)
+    source = np.repeat(np.arange(who.size), counts)
+    if source.size == 0:
+        return source, source
+    tellers = who[source]
+    offsets = (rng.random(source.size) * degree[source]).astype(np.int64)
+    return contacts[indptr[tellers] + offsets].astype(np.int64), source
