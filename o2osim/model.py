@@ -28,6 +28,7 @@ import numpy as np
 
 from o2osim.agents import Brand, Consumer, Dealer, Platform, Population, Store
 from o2osim.agents.consumers import STORE_CHANNEL, draw_need_rates
+from o2osim.agents.stores import StoreBooks
 from o2osim.mechanisms import (
     adoption,
     attention,
@@ -80,7 +81,7 @@ class O2OMarket(mesa.Model):
         self.platforms = [Platform(self, i, p) for i, p in enumerate(s.platforms)]
         self.stores: list[Store] = []
         self._store_xy = np.empty((0, 2))
-        self.store_open = np.empty(0, dtype=bool)
+        self.store_books = StoreBooks()
         self._month_sales = np.empty(0)
         self._month_units = np.empty(0)
         self._year_sales = np.empty(0)
@@ -128,14 +129,18 @@ class O2OMarket(mesa.Model):
         """A store opens at the home of consumer ``home`` and buys from the nearest dealer."""
         pop = self.population
         x, y = float(pop.x[home]), float(pop.y[home])
-        store = Store(self, len(self.stores), x, y, self.config.stores, self._nearest_dealer(x, y))
+        store = Store(self, x, y, self.config.stores.initial_cash, self._nearest_dealer(x, y))
         self.stores.append(store)
         self._store_xy = np.vstack([self._store_xy, [[x, y]]])
-        self.store_open = np.append(self.store_open, True)
         self._month_sales = np.append(self._month_sales, 0.0)
         self._month_units = np.append(self._month_units, 0.0)
         self._year_sales = np.append(self._year_sales, 0.0)
         return store
+
+    @property
+    def store_open(self) -> np.ndarray:
+        """Which stores trade (a column of the store books)."""
+        return self.store_books.is_open
 
     def _build_views(self) -> None:
         if not self._views_built:
@@ -164,11 +169,21 @@ class O2OMarket(mesa.Model):
         self._build_views()
         return super().agents_by_type
 
-    def _refresh_choice_sets(self) -> None:
+    def _refresh_choice_sets(self, closed: np.ndarray | None = None) -> None:
+        """Recompute each travel cell's nearest open stores (only cells that lost one)."""
         k = self.config.consumers.store_choice_set
-        self._choice_ids, self._choice_dist = geography.nearest_open_stores(
-            self._cell_centres, self._store_xy, self.store_open, k
-        )
+        if closed is None:
+            self._choice_ids, self._choice_dist = geography.nearest_open_stores(
+                self._cell_centres, self._store_xy, self.store_open, k
+            )
+            return
+        stale = np.flatnonzero(np.isin(self._choice_ids, closed).any(axis=1))
+        if stale.size:
+            ids, dist = geography.nearest_open_stores(
+                self._cell_centres[stale], self._store_xy, self.store_open, k
+            )
+            self._choice_ids[stale] = ids
+            self._choice_dist[stale] = dist
 
     # ------------------------------------------------------------------ the weekly tick
 
@@ -385,6 +400,8 @@ class O2OMarket(mesa.Model):
         The platform is chosen in proportion to the customers each has won (plus one
         consumer's worth, so a new platform can be found).
         """
+        if new.size == 0:
+            return
         if tell:
             self.population.tell_contacts(new, +1)
         launched = [p for p in self.platforms if p.launched]
@@ -396,6 +413,8 @@ class O2OMarket(mesa.Model):
 
     def _won(self, platform: Platform, who: np.ndarray, kind: str) -> None:
         """``who`` become customers of ``platform``; count them under ``kind``."""
+        if who.size == 0:
+            return
         bit = np.uint8(1 << platform.index)
         self.population.customer_of[who] |= bit
         self.population.won_this_year[who] |= bit
@@ -667,15 +686,28 @@ class O2OMarket(mesa.Model):
 
     def _close_month(self) -> None:
         """Every open store and dealer books the month; losing stores and dealers close."""
-        closed_any = False
-        for store in self.stores:
-            if not store.is_open:
-                continue
-            i = store.index
-            if store.close_month(self._month_sales[i], self._month_units[i], self.rent, self.wages):
-                self.store_open[i] = False
-                self._tick["store_closures"] += 1
-                closed_any = True
+        st = self.config.stores
+        books = self.store_books
+        goods, closed = books.close_month(
+            self._month_sales,
+            self._month_units,
+            self.rent,
+            self.wages,
+            st.gross_margin,
+            st.closure_after_loss_months,
+            self.steps,
+        )
+        self._tick["store_closures"] += closed.size
+        supplied = books.dealer >= 0
+        per_dealer = np.bincount(
+            books.dealer[supplied], weights=goods[supplied], minlength=len(self.dealers)
+        )
+        for dealer, amount in zip(self.dealers, per_dealer, strict=True):
+            if amount > 0:
+                dealer.supply(float(amount))
+        direct = float(goods[~supplied].sum())  # no dealer left: stores buy from the brands
+        for brand in self.brands:
+            brand.sell_wholesale(direct * brand.config.market_share)
         self._month_sales[:] = 0.0
         self._month_units[:] = 0.0
         exited = [d for d in self.dealers if d.active and d.close_month()]
@@ -683,8 +715,8 @@ class O2OMarket(mesa.Model):
             for store in self.stores:
                 if store.dealer in exited:
                     store.dealer = self._nearest_dealer(store.x, store.y)
-        if closed_any:
-            self._refresh_choice_sets()
+        if closed.size:
+            self._refresh_choice_sets(closed)
 
     def _close_year(self) -> None:
         """Count lost customers; lost platform customers must be won again."""
@@ -719,10 +751,14 @@ class O2OMarket(mesa.Model):
         w = self.people_per_consumer
         alive = pop.alive
         launched = [p.index for p in self.platforms if p.launched]
-        shoppers_online = pop.online if pop.online.any() else alive
-        trust_online = (
-            float(pop.trust_online[shoppers_online][:, launched].mean()) if launched else 0.0
-        )
+        n_online = int(np.count_nonzero(pop.online))
+        n_alive = int(np.count_nonzero(alive))
+        # means as weighted sums (one pass, no gathered copies)
+        who = (pop.online if n_online else alive).view(np.uint8)
+        trust_online = 0.0
+        if launched:
+            sums = who @ pop.trust_online
+            trust_online = float(sums[launched].sum()) / ((n_online or n_alive) * len(launched))
         if self.week == 1 or self._working_age is None:  # ages change only at new year
             age = self.year - pop.birth_year
             working = alive & (age <= self.config.demography.working_age_max)
@@ -732,16 +768,16 @@ class O2OMarket(mesa.Model):
             tick=self.steps,
             year=self.year,
             week=self.week,
-            consumers=float(np.count_nonzero(alive)) * w,
+            consumers=n_alive * w,
             working_age_population=self._working_age,
             new_consumers=self._new_consumers * w if self.week == 1 else 0.0,
             shoppers=shoppers * w,
-            online_users=float(np.count_nonzero(pop.online)) * w,
+            online_users=n_online * w,
             mobile_users=float(np.count_nonzero(pop.mobile)) * w,
             stores_open=int(self.store_open.sum()),
             dealers_active=sum(d.active for d in self.dealers),
             mean_trust_online=trust_online,
-            mean_trust_offline=float(pop.trust_offline[alive].mean()),
+            mean_trust_offline=float(alive.view(np.uint8) @ pop.trust_offline) / max(n_alive, 1),
             **self._tick,
             **flows,
         )

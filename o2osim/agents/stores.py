@@ -1,83 +1,178 @@
-"""Physical stores: a place to see and touch the goods, with rent and wages to pay."""
+"""Physical stores: a place to see and touch the goods, with rent and wages to pay.
+
+Stores are few next to consumers, but a city can hold thousands and each books every month, so
+their books are columns too (:class:`StoreBooks`), booked for all stores at once; a
+:class:`Store` agent is a view on one row.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import mesa
-
-from o2osim.scenario import StoreConfig
+import numpy as np
 
 if TYPE_CHECKING:
     from o2osim.agents.dealers import Dealer
 
 
-class Store(mesa.Agent):
-    """A physical store that books a profit and loss each month and closes after losing too long.
+def _grow(array: np.ndarray, value: float | int | bool) -> np.ndarray:
+    return np.append(array, np.array([value], dtype=array.dtype))
+
+
+@dataclass(eq=False)
+class StoreBooks:
+    """The books of every store ever opened, one row per store.
 
     Attributes:
-        index: Position of the store in the model's store arrays.
-        x: East coordinate, km.
-        y: North coordinate, km.
-        dealer: The dealer the store buys its goods from (or ``None``).
         is_open: Whether the store still trades.
         cash: Cash on hand, yuan.
         losing_months: Losing months in a row.
         revenue: Sales since opening, yuan.
         profit: Profit since opening, yuan.
-        units_sold: Orders sold since opening (real orders, not agent orders).
-        closed_tick: Tick of closure, or ``None`` while open.
+        units_sold: Orders sold since opening (real orders).
+        last_month_profit: Profit of the last booked month, yuan.
+        closed_tick: Tick of closure, -1 while open.
+        dealer: Index of the dealer it buys from, -1 for none.
+    """
+
+    is_open: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=bool))
+    cash: np.ndarray = field(default_factory=lambda: np.empty(0))
+    losing_months: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int32))
+    revenue: np.ndarray = field(default_factory=lambda: np.empty(0))
+    profit: np.ndarray = field(default_factory=lambda: np.empty(0))
+    units_sold: np.ndarray = field(default_factory=lambda: np.empty(0))
+    last_month_profit: np.ndarray = field(default_factory=lambda: np.empty(0))
+    closed_tick: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
+    dealer: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
+
+    def add(self, cash: float, dealer: int) -> int:
+        """Open a new row with ``cash`` and the given dealer; return its index."""
+        self.is_open = _grow(self.is_open, True)
+        self.cash = _grow(self.cash, cash)
+        self.losing_months = _grow(self.losing_months, 0)
+        for name in ("revenue", "profit", "units_sold", "last_month_profit"):
+            setattr(self, name, _grow(getattr(self, name), 0.0))
+        self.closed_tick = _grow(self.closed_tick, -1)
+        self.dealer = _grow(self.dealer, dealer)
+        return self.is_open.size - 1
+
+    def close_month(
+        self,
+        sales: np.ndarray,
+        units: np.ndarray,
+        rent: float,
+        wages: float,
+        gross_margin: float,
+        closure_after: int,
+        tick: int,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Each open store books a month: it keeps the gross margin, pays rent and wages.
+
+        A store closes after ``closure_after`` losing months in a row, or when its cash runs
+        out. Closed stores book nothing.
+
+        Args:
+            sales: This month's sales per store, yuan.
+            units: This month's orders per store.
+            rent: Rent due per store this month, yuan.
+            wages: Wages due per store this month, yuan.
+            gross_margin: Share of sales kept after the cost of goods.
+            closure_after: Losing months in a row that close a store.
+            tick: The current tick (recorded as the closing tick).
+
+        Returns:
+            The cost of goods each store pays its supplier this month (0 for closed stores),
+            and the indices of the stores that close now.
+        """
+        trading = self.is_open
+        goods = np.where(trading, sales * (1.0 - gross_margin), 0.0)
+        profit = np.where(trading, sales - goods - rent - wages, 0.0)
+        self.revenue += np.where(trading, sales, 0.0)
+        self.units_sold += np.where(trading, units, 0.0)
+        self.profit += profit
+        self.cash += profit
+        self.last_month_profit = np.where(trading, profit, self.last_month_profit)
+        losing = trading & (profit < 0)
+        self.losing_months = np.where(losing, self.losing_months + 1, 0).astype(np.int32)
+        closing = np.flatnonzero(
+            trading & ((self.losing_months >= closure_after) | (self.cash < 0))
+        )
+        self.is_open[closing] = False
+        self.closed_tick[closing] = tick
+        return goods, closing
+
+
+class Store(mesa.Agent):
+    """A physical store that books a profit and loss each month and closes after losing too long.
+
+    The agent is a view on its row of the model's :class:`StoreBooks`.
+
+    Attributes:
+        index: Position of the store in the model's store arrays.
+        x: East coordinate, km.
+        y: North coordinate, km.
     """
 
     def __init__(
-        self,
-        model: mesa.Model,
-        index: int,
-        x: float,
-        y: float,
-        config: StoreConfig,
-        dealer: Dealer | None,
+        self, model: mesa.Model, x: float, y: float, cash: float, dealer: Dealer | None
     ) -> None:
         super().__init__(model)
-        self.index = index
+        self.index = model.store_books.add(cash, -1 if dealer is None else dealer.index)
         self.x, self.y = x, y
-        self.dealer = dealer
-        self.config = config
-        self.is_open = True
-        self.cash = config.initial_cash
-        self.losing_months = 0
-        self.revenue = 0.0
-        self.profit = 0.0
-        self.units_sold = 0.0
-        self.last_month_profit = 0.0
-        self.closed_tick: int | None = None
 
-    def close_month(self, sales: float, units: float, rent: float, wages: float) -> bool:
-        """Book one month: keep the gross margin of sales, pay goods, rent and wages.
+    @property
+    def _books(self) -> StoreBooks:
+        return self.model.store_books
 
-        Args:
-            sales: Revenue this month, yuan.
-            units: Orders sold this month.
-            rent: Rent due this month, yuan.
-            wages: Wages due this month, yuan.
+    @property
+    def dealer(self) -> Dealer | None:
+        """The dealer the store buys its goods from (``None`` for none)."""
+        d = int(self._books.dealer[self.index])
+        return None if d < 0 else self.model.dealers[d]
 
-        Returns:
-            True if the store closes at the end of this month.
-        """
-        goods = sales * (1.0 - self.config.gross_margin)
-        if self.dealer is not None:
-            self.dealer.supply(goods)
-        else:  # no dealer left: the store buys straight from the brands
-            for brand in self.model.brands:
-                brand.sell_wholesale(goods * brand.config.market_share)
-        profit = sales - goods - rent - wages
-        self.revenue += sales
-        self.units_sold += units
-        self.profit += profit
-        self.cash += profit
-        self.last_month_profit = profit
-        self.losing_months = self.losing_months + 1 if profit < 0 else 0
-        if self.losing_months >= self.config.closure_after_loss_months or self.cash < 0:
-            self.is_open = False
-            self.closed_tick = self.model.steps
-        return not self.is_open
+    @dealer.setter
+    def dealer(self, dealer: Dealer | None) -> None:
+        self._books.dealer[self.index] = -1 if dealer is None else dealer.index
+
+    @property
+    def is_open(self) -> bool:
+        """Whether the store still trades."""
+        return bool(self._books.is_open[self.index])
+
+    @property
+    def cash(self) -> float:
+        """Cash on hand, yuan."""
+        return float(self._books.cash[self.index])
+
+    @property
+    def losing_months(self) -> int:
+        """Losing months in a row."""
+        return int(self._books.losing_months[self.index])
+
+    @property
+    def revenue(self) -> float:
+        """Sales since opening, yuan."""
+        return float(self._books.revenue[self.index])
+
+    @property
+    def profit(self) -> float:
+        """Profit since opening, yuan."""
+        return float(self._books.profit[self.index])
+
+    @property
+    def units_sold(self) -> float:
+        """Orders sold since opening (real orders, not agent orders)."""
+        return float(self._books.units_sold[self.index])
+
+    @property
+    def last_month_profit(self) -> float:
+        """Profit of the last booked month, yuan."""
+        return float(self._books.last_month_profit[self.index])
+
+    @property
+    def closed_tick(self) -> int | None:
+        """Tick of closure, or ``None`` while open."""
+        tick = int(self._books.closed_tick[self.index])
+        return None if tick < 0 else tick
