@@ -27,7 +27,7 @@ import mesa
 import numpy as np
 
 from o2osim.agents import Brand, Consumer, Dealer, Platform, Population, Store
-from o2osim.agents.consumers import STORE_CHANNEL, draw_need_rates
+from o2osim.agents.consumers import STORE_CHANNEL, draw_need_rates, draw_trust
 from o2osim.agents.stores import StoreBooks
 from o2osim.mechanisms import (
     adoption,
@@ -299,12 +299,15 @@ class O2OMarket(mesa.Model):
         pop.need_rate[entering] = draw_need_rates(
             c.purchase_rate, c.purchase_rate_cv, entering.size, self.rng
         )
-        fresh = self.rng.normal(c.initial_trust_offline, c.trust_spread, entering.size)
-        pop.trust_offline[entering] = np.clip(fresh, 0, 1)
-        fresh = self.rng.normal(
-            c.initial_trust_online, c.trust_spread, (entering.size, pop.trust_online.shape[1])
+        pop.trust_offline[entering] = draw_trust(
+            c.initial_trust_offline, c.trust_spread, entering.size, self.rng
         )
-        pop.trust_online[entering] = np.clip(fresh, 0, 1)
+        pop.trust_online[entering] = draw_trust(
+            c.initial_trust_online,
+            c.trust_spread,
+            (entering.size, pop.trust_online.shape[1]),
+            self.rng,
+        )
         natives = entering[self.rng.random(entering.size) < s.demography.entrants_online]
         pop.online[natives] = True
         self._start_online(natives)

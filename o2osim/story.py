@@ -36,10 +36,15 @@ class Fact:
     target: str
 
 
+def first_traffic_cost(years: pd.DataFrame, ticks: pd.DataFrame) -> float:
+    """Mean traffic cost in the first two years with online sales, yuan per new customer."""
+    first = years.index[years["gmv_online"] > 0][:2]
+    return float(years.loc[first, "traffic_cost"].mean())
+
+
 def traffic_cost_rise(years: pd.DataFrame, ticks: pd.DataFrame) -> float:
     """Traffic cost in 2015 over its mean in the first two years with online sales."""
-    first = years.index[years["gmv_online"] > 0][:2]
-    return float(years.loc[2015, "traffic_cost"] / years.loc[first, "traffic_cost"].mean())
+    return float(years.loc[2015, "traffic_cost"]) / first_traffic_cost(years, ticks)
 
 
 def double11_ratio(years: pd.DataFrame, ticks: pd.DataFrame) -> float:
@@ -53,12 +58,6 @@ def store_fall(years: pd.DataFrame, ticks: pd.DataFrame) -> float:
     """Share of the peak number of open stores gone by the last year."""
     stores = years["stores_open"]
     return float(1 - stores.iloc[-1] / stores.max())
-
-
-def first_traffic_cost(years: pd.DataFrame, ticks: pd.DataFrame) -> float:
-    """Mean traffic cost in the first two years with online sales, yuan per new customer."""
-    first = years.index[years["gmv_online"] > 0][:2]
-    return float(years.loc[first, "traffic_cost"].mean())
 
 
 FACTS: list[Fact] = [

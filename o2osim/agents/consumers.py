@@ -142,8 +142,7 @@ class Population:
         online = (rng.random(n) < scenario.adoption.initial_adopters) & alive
 
         def trust(mean: float, shape: tuple[int, ...]) -> np.ndarray:
-            values = rng.normal(mean, c.trust_spread, size=shape).astype(np.float32)
-            return np.clip(values, 0.0, 1.0, out=values)
+            return draw_trust(mean, c.trust_spread, shape, rng)
 
         return cls(
             alive=alive,
@@ -216,6 +215,14 @@ class Population:
     def nbytes(self) -> int:
         """Bytes held by the consumer columns."""
         return sum(getattr(self, f).nbytes for f in self.__dataclass_fields__)
+
+
+def draw_trust(
+    mean: float, spread: float, shape: tuple[int, ...] | int, rng: np.random.Generator
+) -> np.ndarray:
+    """Initial trust: normal around ``mean`` with standard deviation ``spread``, within [0, 1]."""
+    values = rng.normal(mean, spread, size=shape).astype(np.float32)
+    return np.clip(values, 0.0, 1.0, out=values)
 
 
 def draw_need_rates(mean: float, cv: float, n: int, rng: np.random.Generator) -> np.ndarray:
