@@ -1,0 +1,20 @@
+"""The README's Python example runs as written."""
+
+import re
+
+import matplotlib
+from conftest import ROOT
+
+matplotlib.use("Agg")
+
+
+def test_readme_python_example_runs(tmp_path, monkeypatch):
+    readme = (ROOT / "README.md").read_text()
+    blocks = re.findall(r"```python\n(.*?)```", readme, flags=re.S)
+    assert blocks, "the README has a Python example"
+    monkeypatch.chdir(ROOT)
+    code = blocks[0].replace('result.save("out/mine")', f'result.save("{tmp_path}/mine")')
+    namespace: dict = {}
+    exec(compile(code, "README.md", "exec"), namespace)  # noqa: S102 - our own README
+    assert (tmp_path / "mine" / "years.csv").exists()
+    assert namespace["consumer"].age >= 15
