@@ -15,7 +15,9 @@ One ``step()`` is one week. Phases run in a fixed order, each over the whole pop
 9. at year end, churn of customers;
 10. metrics.
 
-The model knows nothing of files, the command line or plotting.
+The rules of the online side live in :mod:`o2osim.market.online` and those of physical stores
+in :mod:`o2osim.market.offline`; the model inherits both. It knows nothing of files, the
+command line or plotting.
 """
 
 from __future__ import annotations
@@ -27,18 +29,15 @@ import mesa
 import numpy as np
 
 from o2osim.agents import Brand, Consumer, Dealer, Platform, Population, Store
-from o2osim.agents.consumers import STORE_CHANNEL, draw_need_rates, draw_trust
+from o2osim.agents.consumers import draw_need_rates, draw_trust
 from o2osim.agents.stores import StoreBooks
+from o2osim.market import OnlineSide, StoreSide
 from o2osim.mechanisms import (
-    adoption,
-    attention,
     choice,
     churn,
     demography,
     geography,
     needs,
-    trust,
-    word_of_mouth,
 )
 from o2osim.metrics import TickRecorder
 from o2osim.scenario import Scenario
@@ -47,7 +46,7 @@ from o2osim.scenario import Scenario
 EAGER_VIEWS_LIMIT = 100_000
 
 
-class O2OMarket(mesa.Model):
+class O2OMarket(OnlineSide, StoreSide, mesa.Model):
     """A retail market where physical stores and online platforms compete for consumers.
 
     Args:
@@ -119,29 +118,6 @@ class O2OMarket(mesa.Model):
         xy = self.rng.uniform(0, s.population.area_km, size=(s.dealers.count, 2))
         return [Dealer(self, i, x, y, s.dealers, self.brands) for i, (x, y) in enumerate(xy)]
 
-    def _nearest_dealer(self, x: float, y: float) -> Dealer | None:
-        active = [d for d in self.dealers if d.active]
-        if not active:
-            return None
-        return min(active, key=lambda d: (d.x - x) ** 2 + (d.y - y) ** 2)
-
-    def _open_store(self, home: int) -> Store:
-        """A store opens at the home of consumer ``home`` and buys from the nearest dealer."""
-        pop = self.population
-        x, y = float(pop.x[home]), float(pop.y[home])
-        store = Store(self, x, y, self.config.stores.initial_cash, self._nearest_dealer(x, y))
-        self.stores.append(store)
-        self._store_xy = np.vstack([self._store_xy, [[x, y]]])
-        self._month_sales = np.append(self._month_sales, 0.0)
-        self._month_units = np.append(self._month_units, 0.0)
-        self._year_sales = np.append(self._year_sales, 0.0)
-        return store
-
-    @property
-    def store_open(self) -> np.ndarray:
-        """Which stores trade (a column of the store books)."""
-        return self.store_books.is_open
-
     def _build_views(self) -> None:
         if not self._views_built:
             self._views_built = True
@@ -168,22 +144,6 @@ class O2OMarket(mesa.Model):
         """Agents by class; consumer views are created on first access when built lazily."""
         self._build_views()
         return super().agents_by_type
-
-    def _refresh_choice_sets(self, closed: np.ndarray | None = None) -> None:
-        """Recompute each travel cell's nearest open stores (only cells that lost one)."""
-        k = self.config.consumers.store_choice_set
-        if closed is None:
-            self._choice_ids, self._choice_dist = geography.nearest_open_stores(
-                self._cell_centres, self._store_xy, self.store_open, k
-            )
-            return
-        stale = np.flatnonzero(np.isin(self._choice_ids, closed).any(axis=1))
-        if stale.size:
-            ids, dist = geography.nearest_open_stores(
-                self._cell_centres[stale], self._store_xy, self.store_open, k
-            )
-            self._choice_ids[stale] = ids
-            self._choice_dist[stale] = dist
 
     # ------------------------------------------------------------------ the weekly tick
 
@@ -314,50 +274,6 @@ class O2OMarket(mesa.Model):
         self._new_consumers = entering.size
         self._add_views(entering)
 
-    def _open_new_stores(self) -> None:
-        """New stores open in the districts where even the weakest store did well last year.
-
-        An entrepreneur judges a district by its weakest open store: a newcomer would sell
-        about what that store sold last year, diluted by one more competitor,
-        ``min_sales_d * n_d / (n_d + 1)``, and opens if the gross margin on a month of that
-        exceeds ``entry_hurdle`` times a month's rent and wages. It opens at a random home in
-        the district. Best district first, up to ``max_openings_per_year``;
-        districts without stores give no evidence and get none.
-        """
-        st = self.config.stores
-        if st.max_openings_per_year == 0 or not self.store_open.any():
-            return
-        pop = self.population
-        district_of_store = geography.district_of(
-            self._store_xy[:, 0],
-            self._store_xy[:, 1],
-            self.config.population.area_km,
-            self.config.population.districts,
-        )
-        n_districts = len(self._centres)
-        is_open = self.store_open
-        stores_in = np.bincount(district_of_store[is_open], minlength=n_districts)
-        weakest = np.full(n_districts, np.inf)
-        np.minimum.at(weakest, district_of_store[is_open], self._year_sales[is_open])
-        weakest[stores_in == 0] = 0.0
-        cost = (self.rent + self.wages) * st.entry_hurdle
-        opened = 0
-        while opened < st.max_openings_per_year:
-            expected = weakest / 12 * st.gross_margin * stores_in / (stores_in + 1)
-            best = int(np.argmax(expected))
-            if expected[best] <= cost:
-                break
-            homes = np.flatnonzero(pop.alive & (pop.district == best))
-            if homes.size == 0:
-                break
-            self._open_store(int(self.rng.choice(homes)))
-            weakest[best] *= stores_in[best] / (stores_in[best] + 1)
-            stores_in[best] += 1
-            opened += 1
-        if opened:
-            self._tick["store_openings"] = opened
-            self._refresh_choice_sets()
-
     def _event_terms(self) -> tuple[float, float]:
         """Platform discount and demand multiplier of this week's promotion events."""
         discount, boost = 0.0, 1.0
@@ -368,94 +284,6 @@ class O2OMarket(mesa.Model):
         return discount, boost
 
     # ---- adoption and the attention market
-
-    def _adopt(self) -> None:
-        """Consumers start shopping online (and on phones), pushed by contacts or the market.
-
-        A new online shopper joins a launched platform (see :meth:`_start_online`).
-        """
-        s = self.config
-        a = s.adoption
-        pop = self.population
-        weeks = s.time.ticks_per_year
-        if a.network == "well_mixed":
-            new = adoption.adopt_online(pop.online, pop.alive, a.p, a.q, weeks, self.rng)
-        else:
-            new = adoption.adopt_online_networked(
-                pop.online,
-                pop.alive,
-                pop.adopted_contacts,
-                pop.alive_contacts,
-                a.p,
-                a.q,
-                weeks,
-                self.rng,
-            )
-        self._start_online(new)
-        m = s.stages
-        if m.mobile_year is not None and self.year >= m.mobile_year:
-            # a phone shopper is an online shopper who also shops on the phone
-            adoption.adopt_online(pop.mobile, pop.online, m.mobile_p, m.mobile_q, weeks, self.rng)
-
-    def _start_online(self, new: np.ndarray, tell: bool = True) -> None:
-        """New online shoppers tell their contacts and join a launched platform.
-
-        The platform is chosen in proportion to the customers each has won (plus one
-        consumer's worth, so a new platform can be found).
-        """
-        if new.size == 0:
-            return
-        if tell:
-            self.population.tell_contacts(new, +1)
-        launched = [p for p in self.platforms if p.launched]
-        if new.size and launched:
-            weight = np.array([p.new_customers + self.people_per_consumer for p in launched])
-            pick = self.rng.choice(len(launched), size=new.size, p=weight / weight.sum())
-            for j, platform in enumerate(launched):
-                self._won(platform, new[pick == j], "new_customers")
-
-    def _won(self, platform: Platform, who: np.ndarray, kind: str) -> None:
-        """``who`` become customers of ``platform``; count them under ``kind``."""
-        if who.size == 0:
-            return
-        bit = np.uint8(1 << platform.index)
-        self.population.customer_of[who] |= bit
-        self.population.won_this_year[who] |= bit
-        people = who.size * self.people_per_consumer
-        platform.new_customers += people
-        platform.year_new_customers += people
-        self._tick["new_customers"] += people
-        if kind != "new_customers":
-            self._tick[kind] += people
-
-    def _buy_traffic(self) -> None:
-        """Sellers buy impressions; clicks are paid visits that may win new customers."""
-        att = self.config.attention
-        pop = self.population
-        w = self.people_per_consumer
-        budgets = np.array([p.traffic_budget() for p in self.platforms], dtype=np.float64)
-        online = np.flatnonzero(pop.online)
-        mobile = float(np.count_nonzero(pop.mobile))
-        supply = (
-            att.impressions_per_user
-            * w
-            * (online.size - mobile + att.mobile_impressions_factor * mobile)
-        )
-        price, impressions = attention.clear(budgets, supply, att.reserve_cpm / 1000)
-        for platform, bought in zip(self.platforms, impressions, strict=True):
-            if bought <= 0:
-                continue
-            spend = bought * price
-            platform.marketing_spend += spend
-            platform.year_spend += spend
-            self._tick["marketing_spend"] += spend
-            clicks = bought * att.click_through
-            self._tick["online_visits"] += clicks
-            visitors = attention.paid_visitors(online, clicks, w, self.rng)
-            won = attention.sign_up(
-                pop.customer_of, visitors, np.uint8(1 << platform.index), att.paid_signup, self.rng
-            )
-            self._won(platform, won, "paid_customers")
 
     # ---- needs, choice and purchases
 
@@ -547,123 +375,6 @@ class O2OMarket(mesa.Model):
         picked = np.array([o for _, o in picks], dtype=np.int64)
         return shoppers, picked
 
-    def _sell_in_stores(self, buyers: np.ndarray, store_ids: np.ndarray) -> dict[str, float]:
-        c = self.config.consumers
-        pop = self.population
-        w = self.people_per_consumer
-        units = np.bincount(store_ids, minlength=len(self.stores)) * w
-        store_price = self.basket_value * self.config.stores.price_index
-        self._month_sales += units * store_price
-        self._month_units += units
-        self._year_sales += units * store_price
-        pop.preferred_channel[buyers] = STORE_CHANNEL
-        pop.came_back[buyers] |= pop.store_last_year[buyers] == store_ids
-        pop.store_this_year[buyers] = store_ids
-        trust.learn(pop.trust_offline, buyers, 1.0, c.trust_learning_rate)
-        offline_units = float(units.sum())
-        for brand in self.brands:
-            brand.make_for_stores(offline_units * brand.config.market_share)
-        self._tick["store_visits"] += offline_units
-        return {"offline_orders": offline_units, "gmv_offline": offline_units * store_price}
-
-    def _sell_online(
-        self, buyers: np.ndarray, platform_ids: np.ndarray, discount: float
-    ) -> dict[str, float]:
-        """Online buyers order on their platforms: shops, bad orders, trust, word, books."""
-        c = self.config.consumers
-        pop = self.population
-        w = self.people_per_consumer
-        n_platforms = len(self.platforms)
-        pid = platform_ids
-        pop.preferred_channel[buyers] = (pid + 1).astype(np.int8)
-        pop.bought_this_year[buyers] |= np.left_shift(1, pid).astype(np.uint8)
-        self._pick_shops(buyers, pid)
-        rates = np.array([p.counterfeit_rate for p in self.platforms])
-        reliefs = np.array(
-            [
-                trust.bad_order_relief(
-                    p.config.escrow,
-                    p.config.return_window_days > 0,
-                    c.escrow_relief,
-                    c.returns_relief,
-                )
-                for p in self.platforms
-            ],
-            dtype=np.float32,
-        )
-        bad = self.rng.random(buyers.size) < rates[pid] if n_platforms else pid < 0
-        outcome = np.where(bad, reliefs[pid] if n_platforms else 0, np.float32(1.0))
-        trust.learn(pop.trust_online, buyers, outcome, c.trust_learning_rate, pid)
-        self._spread_word(buyers[bad], pid[bad], buyers[~bad], pid[~bad], reliefs)
-        orders = np.bincount(pid, minlength=n_platforms) * w
-        bad_orders = np.bincount(pid, weights=bad, minlength=n_platforms) * w
-        gmv_online = 0.0
-        for platform in self.platforms:
-            m = platform.index
-            gmv = orders[m] * self.basket_value * platform.config.price_index * (1 - discount)
-            net = platform.book_week(gmv, float(orders[m]), float(bad_orders[m]))
-            for brand in self.brands:
-                share = brand.config.market_share
-                brand.sell_online(net * share, orders[m] * share)
-            gmv_online += gmv
-        return {
-            "online_orders": buyers.size * w,
-            "gmv_online": gmv_online,
-            "counterfeit_incidents": float(bad_orders.sum()),
-        }
-
-    def _pick_shops(self, buyers: np.ndarray, pid: np.ndarray) -> None:
-        """Each online buyer goes back to its last shop on the platform or picks any shop."""
-        if buyers.size == 0:
-            return
-        pop = self.population
-        shops = np.array([p.shops for p in self.platforms])[pid]
-        last = pop.shop[buyers, pid]
-        loyal = (last >= 0) & (last < shops)
-        loyal &= self.rng.random(buyers.size) < self.config.consumers.shop_loyalty
-        shop = np.where(loyal, last, self.rng.integers(0, shops))
-        pop.shop[buyers, pid] = shop
-        key = shop.astype(np.int64) * len(self.platforms) + pid
-        pop.shop_came_back[buyers] |= pop.shop_last_year[buyers] == key
-        pop.shop_this_year[buyers] = key
-
-    def _spread_word(
-        self,
-        unhappy: np.ndarray,
-        unhappy_pid: np.ndarray,
-        happy: np.ndarray,
-        happy_pid: np.ndarray,
-        reliefs: np.ndarray,
-    ) -> None:
-        """Unhappy buyers warn contacts; happy ones may bring a contact to their platform."""
-        s = self.config
-        c = s.consumers
-        pop = self.population
-        factor = s.stages.mobile_referral_factor
-        reach = np.where(pop.mobile[unhappy], np.rint(c.wom_reach * factor), c.wom_reach)
-        told, teller = word_of_mouth.random_contacts(
-            pop.contacts_indptr, pop.contacts, unhappy, reach.astype(np.int64), self.rng
-        )
-        heard = pop.alive[told]
-        told, told_pid = told[heard], unhappy_pid[teller[heard]]
-        trust.learn(
-            pop.trust_online,
-            told,
-            reliefs[told_pid] if told.size else np.float32(1.0),
-            c.trust_learning_rate * c.wom_weight,
-            told_pid,
-        )
-        chance = np.minimum(1.0, c.referral_rate * np.where(pop.mobile[happy], factor, 1.0))
-        refer = self.rng.random(happy.size) < chance
-        friends, source = word_of_mouth.random_contacts(
-            pop.contacts_indptr, pop.contacts, happy[refer], 1, self.rng
-        )
-        friend_pid = happy_pid[refer][source]
-        fresh = pop.online[friends] & ((pop.customer_of[friends] >> friend_pid) & 1 == 0)
-        for platform in self.platforms:
-            mine = fresh & (friend_pid == platform.index)
-            self._won(platform, np.unique(friends[mine]), "wom_customers")
-
     def _count_visits(self, flows: dict[str, float]) -> None:
         """Visits: platform browsing sessions and store visits that end without a purchase."""
         c = self.config.consumers
@@ -686,40 +397,6 @@ class O2OMarket(mesa.Model):
         return (self.week * 12) // per_year != ((self.week - 1) * 12) // per_year or (
             self.week == per_year
         )
-
-    def _close_month(self) -> None:
-        """Every open store and dealer books the month; losing stores and dealers close."""
-        st = self.config.stores
-        books = self.store_books
-        goods, closed = books.close_month(
-            self._month_sales,
-            self._month_units,
-            self.rent,
-            self.wages,
-            st.gross_margin,
-            st.closure_after_loss_months,
-            self.steps,
-        )
-        self._tick["store_closures"] += closed.size
-        supplied = books.dealer >= 0
-        per_dealer = np.bincount(
-            books.dealer[supplied], weights=goods[supplied], minlength=len(self.dealers)
-        )
-        for dealer, amount in zip(self.dealers, per_dealer, strict=True):
-            if amount > 0:
-                dealer.supply(float(amount))
-        direct = float(goods[~supplied].sum())  # no dealer left: stores buy from the brands
-        for brand in self.brands:
-            brand.sell_wholesale(direct * brand.config.market_share)
-        self._month_sales[:] = 0.0
-        self._month_units[:] = 0.0
-        exited = [d for d in self.dealers if d.active and d.close_month()]
-        if exited:
-            for store in self.stores:
-                if store.dealer in exited:
-                    store.dealer = self._nearest_dealer(store.x, store.y)
-        if closed.size:
-            self._refresh_choice_sets(closed)
 
     def _close_year(self) -> None:
         """Count lost customers; lost platform customers must be won again."""

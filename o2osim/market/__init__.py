@@ -1,0 +1,12 @@
+"""The two sides of the market, as parts of :class:`o2osim.model.O2OMarket`.
+
+``OnlineSide`` holds the rules of platforms and online shoppers (adoption, the attention
+market, selling online, word of mouth); ``StoreSide`` those of physical stores (where they
+are, what they sell, their books, entry). The model class inherits both and runs their phases
+in the order of the weekly tick.
+"""
+
+from o2osim.market.offline import StoreSide
+from o2osim.market.online import OnlineSide
+
+__all__ = ["OnlineSide", "StoreSide"]
