@@ -201,14 +201,18 @@ class Population:
 
     def tell_contacts(self, who: np.ndarray, change: int) -> None:
         """The contacts of ``who`` learn that they started (+1) or stopped (-1) shopping online."""
-        self.adopted_contacts += change * count_in(
-            self.contacts, who, self.contacts_indptr, self.size
+        np.add.at(
+            self.adopted_contacts,
+            network.contacts_of(self.contacts_indptr, self.contacts, who),
+            change,
         )
 
     def arrive(self, who: np.ndarray, change: int) -> None:
         """The contacts of ``who`` learn that they entered (+1) or left (-1) the market."""
-        self.alive_contacts += change * count_in(
-            self.contacts, who, self.contacts_indptr, self.size
+        np.add.at(
+            self.alive_contacts,
+            network.contacts_of(self.contacts_indptr, self.contacts, who),
+            change,
         )
 
     @property

@@ -56,8 +56,7 @@ def adopt_online(
         return waiting
     in_market = np.count_nonzero(alive)
     prob = weekly_adoption_probability(p, q, 1.0 - waiting.size / in_market, weeks_per_year)
-    count = rng.binomial(waiting.size, prob)
-    new = rng.choice(waiting, size=count, replace=False) if count else waiting[:0]
+    new = waiting[rng.random(waiting.size) < prob]
     online[new] = True
     return new
 

@@ -31,9 +31,9 @@ def logit_choice(utility: np.ndarray, scale: float, rng: np.random.Generator) ->
     """
     if utility.shape[0] == 0:
         return np.empty(0, dtype=np.int64)
-    available = np.isfinite(utility).any(axis=1)
     utility /= scale
-    utility += rng.gumbel(size=utility.shape).astype(utility.dtype, copy=False)
+    np.add(utility, rng.gumbel(size=utility.shape), out=utility, casting="same_kind")
     choice = utility.argmax(axis=1)
-    choice[~available] = -1
+    # -inf stays -inf with noise added: the best option is unavailable only if all are
+    choice[np.isneginf(utility[np.arange(choice.size), choice])] = -1
     return choice
