@@ -28,8 +28,9 @@ def test_attention_market_clears_proportionally(budgets, supply, reserve, price,
 def test_only_non_customers_can_be_won():
     rng = np.random.default_rng(0)
     customer_of = np.array([1, 0, 1, 0, 2], dtype=np.uint8)
-    won = attention.sign_up(customer_of, np.arange(5).repeat(50), np.uint8(1), 1.0, rng)
-    assert won.tolist() == [1, 3, 4]
+    visitors = np.arange(5).repeat(50)
+    won = attention.sign_up(customer_of, visitors, np.zeros(250, dtype=np.int64), 1.0, rng)
+    assert np.unique(visitors[won]).tolist() == [1, 3, 4]  # platform 0's non-customers
 
 
 def test_traffic_cost_is_spend_per_new_customer_and_never_infinite():

@@ -73,6 +73,23 @@ class OnlineSide:
         if kind != "new_customers":
             self._tick[kind] += people
 
+    def _won_pairs(self, who: np.ndarray, pid: np.ndarray, kind: str) -> None:
+        """Consumers ``who`` become customers of platforms ``pid`` (pairs may repeat)."""
+        if who.size == 0:
+            return
+        n_platforms = len(self.platforms)
+        key = np.unique(who * n_platforms + pid)
+        who, pid = key // n_platforms, key % n_platforms
+        bits = np.left_shift(1, pid).astype(np.uint8)
+        np.bitwise_or.at(self.population.customer_of, who, bits)
+        np.bitwise_or.at(self.population.won_this_year, who, bits)
+        people = np.bincount(pid, minlength=n_platforms) * self.people_per_consumer
+        for platform in self.platforms:
+            platform.new_customers += people[platform.index]
+            platform.year_new_customers += people[platform.index]
+        self._tick["new_customers"] += float(people.sum())
+        self._tick[kind] += float(people.sum())
+
     def _buy_traffic(self) -> None:
         """Sellers buy impressions; clicks are paid visits that may win new customers."""
         att = self.config.attention
@@ -87,20 +104,16 @@ class OnlineSide:
             * (online.size - mobile + att.mobile_impressions_factor * mobile)
         )
         price, impressions = attention.clear(budgets, supply, att.reserve_cpm / 1000)
-        for platform, bought in zip(self.platforms, impressions, strict=True):
-            if bought <= 0:
-                continue
-            spend = bought * price
-            platform.marketing_spend += spend
-            platform.year_spend += spend
-            self._tick["marketing_spend"] += spend
-            clicks = bought * att.click_through
-            self._tick["online_visits"] += clicks
-            visitors = attention.paid_visitors(online, clicks, w, self.rng)
-            won = attention.sign_up(
-                pop.customer_of, visitors, np.uint8(1 << platform.index), att.paid_signup, self.rng
-            )
-            self._won(platform, won, "paid_customers")
+        spend = impressions * price
+        clicks = impressions * att.click_through
+        for platform in self.platforms:
+            platform.marketing_spend += spend[platform.index]
+            platform.year_spend += spend[platform.index]
+        self._tick["marketing_spend"] += float(spend.sum())
+        self._tick["online_visits"] += float(clicks.sum())
+        visitors, pid = attention.paid_visitors(online, clicks, w, self.rng)
+        won = attention.sign_up(pop.customer_of, visitors, pid, att.paid_signup, self.rng)
+        self._won_pairs(visitors[won], pid[won], "paid_customers")
 
     def _sell_online(
         self, buyers: np.ndarray, platform_ids: np.ndarray, discount: float
@@ -196,6 +209,4 @@ class OnlineSide:
         )
         friend_pid = happy_pid[refer][source]
         fresh = pop.online[friends] & ((pop.customer_of[friends] >> friend_pid) & 1 == 0)
-        for platform in self.platforms:
-            mine = fresh & (friend_pid == platform.index)
-            self._won(platform, np.unique(friends[mine]), "wom_customers")
+        self._won_pairs(friends[fresh], friend_pid[fresh], "wom_customers")

@@ -41,29 +41,33 @@ def clear(budgets: np.ndarray, supply: float, reserve_price: float) -> tuple[flo
 
 
 def paid_visitors(
-    online_idx: np.ndarray, clicks: float, people_per_consumer: float, rng: np.random.Generator
-) -> np.ndarray:
-    """The online shoppers who click an ad: a Poisson number of random online consumers.
+    online_idx: np.ndarray,
+    clicks: np.ndarray,
+    people_per_consumer: float,
+    rng: np.random.Generator,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The online shoppers who click each platform's ads: Poisson numbers of random shoppers.
 
     Args:
         online_idx: Indices of the consumers who shop online.
-        clicks: Clicks bought this week (real people).
+        clicks: Clicks bought this week by each platform (real people).
         people_per_consumer: Real people per simulated consumer.
         rng: The model's random stream.
 
     Returns:
-        Indices of the clicking consumers (with repeats).
+        Indices of the clicking consumers (with repeats) and the platform of each click.
     """
-    if online_idx.size == 0 or clicks <= 0:
-        return online_idx[:0]
-    count = rng.poisson(clicks / people_per_consumer)
-    return online_idx[rng.integers(0, online_idx.size, size=count)]
+    if online_idx.size == 0 or clicks.sum() <= 0:
+        return online_idx[:0], online_idx[:0]
+    counts = rng.poisson(clicks / people_per_consumer)
+    pid = np.repeat(np.arange(clicks.size), counts)
+    return online_idx[rng.integers(0, online_idx.size, size=pid.size)], pid
 
 
 def sign_up(
     customer_of: np.ndarray,
     visitors: np.ndarray,
-    bit: np.uint8,
+    pid: np.ndarray,
     chance: float,
     rng: np.random.Generator,
 ) -> np.ndarray:
@@ -72,12 +76,12 @@ def sign_up(
     Args:
         customer_of: Bit mask of the platforms each consumer is a customer of.
         visitors: The visiting consumers.
-        bit: The platform's bit.
+        pid: The platform of each visit.
         chance: Probability that a visit by a non-customer makes a customer.
         rng: The model's random stream.
 
     Returns:
-        The new customers (unique indices); the caller records them.
+        A mask over the visits: those that made a new customer (the caller records them).
     """
-    fresh = visitors[(customer_of[visitors] & bit) == 0]
-    return np.unique(fresh[rng.random(fresh.size) < chance])
+    fresh = ((customer_of[visitors] >> pid) & 1) == 0
+    return fresh & (rng.random(visitors.size) < chance)
