@@ -81,9 +81,6 @@ class O2OMarket(OnlineSide, StoreSide, mesa.Model):
         self.stores: list[Store] = []
         self._store_xy = np.empty((0, 2))
         self.store_books = StoreBooks()
-        self._month_sales = np.empty(0)
-        self._month_units = np.empty(0)
-        self._year_sales = np.empty(0)
         self._centres = geography.district_centres(s.population.area_km, s.population.districts)
         self._cell_centres = geography.district_centres(
             s.population.area_km, s.population.cells_per_side
@@ -226,7 +223,7 @@ class O2OMarket(OnlineSide, StoreSide, mesa.Model):
                 self._retire()
                 self._come_of_age()
             self._open_new_stores()
-        self._year_sales[:] = 0.0
+        self.store_books.year_sales[:] = 0.0
 
     def _retire(self) -> None:
         """Each consumer who reaches the exit age leaves the market; its slot falls free."""

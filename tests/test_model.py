@@ -122,8 +122,8 @@ def test_closed_stores_sell_nothing_after_their_closed_tick():
             assert store.closed_tick <= model.steps
             books = (store.units_sold, store.revenue, store.cash)
             if store.closed_tick < model.steps:  # a later week: nothing more is sold or paid
-                assert model._month_units[store.index] == 0
-                assert model._month_sales[store.index] == 0
+                assert model.store_books.month_units[store.index] == 0
+                assert model.store_books.month_sales[store.index] == 0
                 assert books == frozen[store.index]
             frozen[store.index] = books
         assert model.recorder.last("stores_open") == sum(s.is_open for s in model.stores)

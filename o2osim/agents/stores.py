@@ -35,6 +35,9 @@ class StoreBooks:
         last_month_profit: Profit of the last booked month, yuan.
         closed_tick: Tick of closure, -1 while open.
         dealer: Index of the dealer it buys from, -1 for none.
+        month_sales: Sales of the month so far, yuan.
+        month_units: Orders of the month so far (real orders).
+        year_sales: Sales of the year so far, yuan (what entrepreneurs judge entry by).
     """
 
     is_open: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=bool))
@@ -46,36 +49,49 @@ class StoreBooks:
     last_month_profit: np.ndarray = field(default_factory=lambda: np.empty(0))
     closed_tick: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
     dealer: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
+    month_sales: np.ndarray = field(default_factory=lambda: np.empty(0))
+    month_units: np.ndarray = field(default_factory=lambda: np.empty(0))
+    year_sales: np.ndarray = field(default_factory=lambda: np.empty(0))
 
     def add(self, cash: float, dealer: int) -> int:
         """Open a new row with ``cash`` and the given dealer; return its index."""
         self.is_open = _grow(self.is_open, True)
         self.cash = _grow(self.cash, cash)
         self.losing_months = _grow(self.losing_months, 0)
-        for name in ("revenue", "profit", "units_sold", "last_month_profit"):
+        for name in (
+            "revenue",
+            "profit",
+            "units_sold",
+            "last_month_profit",
+            "month_sales",
+            "month_units",
+            "year_sales",
+        ):
             setattr(self, name, _grow(getattr(self, name), 0.0))
         self.closed_tick = _grow(self.closed_tick, -1)
         self.dealer = _grow(self.dealer, dealer)
         return self.is_open.size - 1
 
+    def sell(self, units: np.ndarray, price: float) -> None:
+        """Record a week's orders per store (real orders) at ``price`` yuan each."""
+        self.month_sales += units * price
+        self.month_units += units
+        self.year_sales += units * price
+
     def close_month(
         self,
-        sales: np.ndarray,
-        units: np.ndarray,
         rent: float,
         wages: float,
         gross_margin: float,
         closure_after: int,
         tick: int,
     ) -> tuple[np.ndarray, np.ndarray]:
-        """Each open store books a month: it keeps the gross margin, pays rent and wages.
+        """Each open store books the month's sales: it keeps the gross margin, pays rent and wages.
 
         A store closes after ``closure_after`` losing months in a row, or when its cash runs
-        out. Closed stores book nothing.
+        out. Closed stores book nothing. The month's sales start again from zero.
 
         Args:
-            sales: This month's sales per store, yuan.
-            units: This month's orders per store.
             rent: Rent due per store this month, yuan.
             wages: Wages due per store this month, yuan.
             gross_margin: Share of sales kept after the cost of goods.
@@ -87,6 +103,7 @@ class StoreBooks:
             and the indices of the stores that close now.
         """
         trading = self.is_open
+        sales, units = self.month_sales, self.month_units
         goods = np.where(trading, sales * (1.0 - gross_margin), 0.0)
         profit = np.where(trading, sales - goods - rent - wages, 0.0)
         self.revenue += np.where(trading, sales, 0.0)
@@ -101,6 +118,8 @@ class StoreBooks:
         )
         self.is_open[closing] = False
         self.closed_tick[closing] = tick
+        self.month_sales = np.zeros_like(sales)
+        self.month_units = np.zeros_like(units)
         return goods, closing
 
 

@@ -28,9 +28,6 @@ class StoreSide:
         store = Store(self, x, y, self.config.stores.initial_cash, self._nearest_dealer(x, y))
         self.stores.append(store)
         self._store_xy = np.vstack([self._store_xy, [[x, y]]])
-        self._month_sales = np.append(self._month_sales, 0.0)
-        self._month_units = np.append(self._month_units, 0.0)
-        self._year_sales = np.append(self._year_sales, 0.0)
         return store
 
     @property
@@ -78,7 +75,7 @@ class StoreSide:
         is_open = self.store_open
         stores_in = np.bincount(district_of_store[is_open], minlength=n_districts)
         weakest = np.full(n_districts, np.inf)
-        np.minimum.at(weakest, district_of_store[is_open], self._year_sales[is_open])
+        np.minimum.at(weakest, district_of_store[is_open], self.store_books.year_sales[is_open])
         weakest[stores_in == 0] = 0.0
         cost = (self.rent + self.wages) * st.entry_hurdle
         opened = 0
@@ -104,9 +101,7 @@ class StoreSide:
         w = self.people_per_consumer
         units = np.bincount(store_ids, minlength=len(self.stores)) * w
         store_price = self.basket_value * self.config.stores.price_index
-        self._month_sales += units * store_price
-        self._month_units += units
-        self._year_sales += units * store_price
+        self.store_books.sell(units, store_price)
         pop.preferred_channel[buyers] = STORE_CHANNEL
         pop.came_back[buyers] |= pop.store_last_year[buyers] == store_ids
         pop.store_this_year[buyers] = store_ids
@@ -122,8 +117,6 @@ class StoreSide:
         st = self.config.stores
         books = self.store_books
         goods, closed = books.close_month(
-            self._month_sales,
-            self._month_units,
             self.rent,
             self.wages,
             st.gross_margin,
@@ -141,8 +134,6 @@ class StoreSide:
         direct = float(goods[~supplied].sum())  # no dealer left: stores buy from the brands
         for brand in self.brands:
             brand.sell_wholesale(direct * brand.config.market_share)
-        self._month_sales[:] = 0.0
-        self._month_units[:] = 0.0
         exited = [d for d in self.dealers if d.active and d.close_month()]
         if exited:
             for store in self.stores:
