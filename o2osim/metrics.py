@@ -7,6 +7,8 @@ of the tick columns.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
@@ -100,6 +102,18 @@ class TickRecorder:
         return pd.DataFrame({k: v[: self.count] for k, v in self.columns.items()})
 
 
+def traffic_cost(spend: Any, new_customers: Any, people_per_consumer: float) -> Any:
+    """Marketing spend per newly won customer, yuan (numbers or arrays).
+
+    0 when nothing was spent; when money was spent but no simulated consumer was won, the cost
+    is taken over one consumer's worth of people (a lower bound, never infinite).
+    """
+    spend = np.asarray(spend, dtype=np.float64)
+    won = np.maximum(new_customers, people_per_consumer)
+    cost = np.where((spend > 0) & (won > 0), spend / np.where(won > 0, won, 1.0), 0.0)
+    return float(cost) if cost.ndim == 0 else cost
+
+
 def yearly(
     ticks: pd.DataFrame,
     annual: list[dict[str, float]] | None = None,
@@ -128,11 +142,10 @@ def yearly(
     years = grouped[sums].sum().join(grouped[lasts].last())[list(YEARLY)]
     derived = {
         "online_share": _ratio(years["gmv_online"], years["gmv_online"] + years["gmv_offline"]),
-        "traffic_cost": _ratio(
-            years["marketing_spend"],
-            years["new_customers"]
-            .clip(lower=people_per_consumer)
-            .where(years["marketing_spend"] > 0, years["new_customers"]),
+        "traffic_cost": traffic_cost(
+            years["marketing_spend"].to_numpy(),
+            years["new_customers"].to_numpy(),
+            people_per_consumer,
         ),
         "online_conversion_rate": _ratio(years["online_orders"], years["online_visits"]),
         "offline_conversion_rate": _ratio(years["offline_orders"], years["store_visits"]),

@@ -39,7 +39,7 @@ from o2osim.mechanisms import (
     geography,
     needs,
 )
-from o2osim.metrics import TickRecorder
+from o2osim.metrics import TickRecorder, traffic_cost
 from o2osim.scenario import Scenario
 
 #: Populations up to this size get their ``Consumer`` views at build time under ``auto``.
@@ -487,14 +487,3 @@ class _PhaseClock:
         now = time.perf_counter()
         self.totals[phase] = self.totals.get(phase, 0.0) + now - self.last
         self.last = now
-
-
-def traffic_cost(spend: float, new_customers: float, people_per_consumer: float) -> float:
-    """Marketing spend per newly won customer, yuan.
-
-    0 when nothing was spent; when money was spent but no simulated consumer was won, the cost
-    is taken over one consumer's worth of people (a lower bound, never infinite).
-    """
-    if spend <= 0:
-        return 0.0
-    return spend / max(new_customers, people_per_consumer)

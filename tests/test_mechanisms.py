@@ -6,7 +6,7 @@ from conftest import BASELINE
 
 from o2osim import O2OMarket, load_scenario
 from o2osim.mechanisms import attention, churn, network, word_of_mouth
-from o2osim.model import traffic_cost
+from o2osim.metrics import traffic_cost
 
 # (budgets, supply, reserve, expected price, expected impressions)
 CLEARING = [
