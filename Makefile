@@ -27,14 +27,14 @@ demo: $(VENV)/.installed
 	$(BIN)/o2osim run scenarios/baseline.yaml --out $(OUT)
 
 test: $(VENV)/.installed-dev
-	$(BIN)/ruff check o2osim tests
+	$(BIN)/ruff check o2osim tests experiments
 	$(BIN)/python -m pytest
 
 lint: $(VENV)/.installed-dev
-	$(BIN)/ruff check o2osim tests
+	$(BIN)/ruff check o2osim tests experiments
 
 format: $(VENV)/.installed-dev
-	$(BIN)/ruff format o2osim tests
+	$(BIN)/ruff format o2osim tests experiments
 
 docs: $(VENV)/.installed
 	$(BIN)/o2osim schema --markdown > docs/scenarios.md

@@ -25,12 +25,14 @@ SCENARIO = Path(__file__).resolve().parents[1] / "scenarios" / "china_2004_2020.
 
 
 def facts_of(args: tuple[int, list[str]]) -> dict[str, float]:
+    """Every fact of the story measured in one run (seed, overrides)."""
     seed, overrides = args
     result = o2osim.run(SCENARIO, seed=seed, overrides=overrides, progress=False)
     return story.measure(result.years, result.ticks)
 
 
 def main() -> int:
+    """Run the seeds and print the facts table; 1 if any fact fails."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=5)
     parser.add_argument("--consumers", type=int, default=40000)

@@ -5,7 +5,7 @@ import pytest
 from conftest import BASELINE
 
 from o2osim import O2OMarket, load_scenario
-from o2osim.mechanisms import attention, churn, network, word_of_mouth
+from o2osim.mechanisms import attention, choice, churn, network, sampling, word_of_mouth
 from o2osim.metrics import traffic_cost
 
 # (budgets, supply, reserve, expected price, expected impressions)
@@ -26,11 +26,20 @@ def test_attention_market_clears_proportionally(budgets, supply, reserve, price,
 
 
 def test_only_non_customers_can_be_won():
-    rng = np.random.default_rng(0)
     customer_of = np.array([1, 0, 1, 0, 2], dtype=np.uint8)
     visitors = np.arange(5).repeat(50)
-    won = attention.sign_up(customer_of, visitors, np.zeros(250, dtype=np.int64), 1.0, rng)
+    won = attention.sign_up(customer_of, visitors, np.zeros(250, dtype=np.int64))
     assert np.unique(visitors[won]).tolist() == [1, 3, 4]  # platform 0's non-customers
+
+
+def test_paid_visits_that_convert_are_a_thinned_poisson_number_of_clicks():
+    rng = np.random.default_rng(3)
+    online = np.arange(100, 200)
+    clicks = np.array([20_000.0, 0.0, 5_000.0])  # real people; 10 per consumer
+    drawn = [attention.paid_visitors(online, clicks, 0.1, 10.0, rng) for _ in range(400)]
+    per_platform = np.mean([np.bincount(pid, minlength=3) for _, pid in drawn], axis=0)
+    np.testing.assert_allclose(per_platform, [200.0, 0.0, 50.0], rtol=0.05)
+    assert all(np.isin(who, online).all() for who, _ in drawn)
 
 
 def test_traffic_cost_is_spend_per_new_customer_and_never_infinite():
@@ -136,3 +145,48 @@ def test_promotion_buyers_skip_the_next_weeks():
     ticks = model.recorder.frame()
     late = ticks[ticks["year"] == 2010].set_index("week")["online_orders"]
     assert late.loc[46:48].mean() < late.loc[38:43].mean()
+
+
+def test_logit_never_picks_an_unavailable_option_even_on_an_extreme_taste_shock():
+    # seed 2 draws an exact-zero exponential (an infinite Gumbel shock) for an unavailable
+    # option in this shape: without the floor it would turn into NaN and win the argmax
+    utility = np.zeros((1_000_000, 3), dtype=np.float32)
+    utility[:, 1:] = -np.inf
+    picked = choice.logit_choice(utility, 1.0, np.random.default_rng(2))
+    assert (picked == 0).all()
+
+
+def test_logit_choice_shares_follow_the_logit_formula():
+    utility = np.tile(np.array([0.0, 1.0, -np.inf], dtype=np.float32), (200_000, 1))
+    picked = choice.logit_choice(utility, 1.0, np.random.default_rng(0))
+    share_second = np.mean(picked == 1)
+    assert share_second == pytest.approx(np.e / (1 + np.e), abs=0.005)
+    assert not (picked == 2).any()
+
+
+@pytest.mark.parametrize("p", [0.001, 0.05, 0.5])
+def test_bernoulli_indices_include_each_position_with_its_chance(p):
+    rng = np.random.default_rng(4)
+    n, runs = 2_000, 400
+    hits = np.zeros(n)
+    for _ in range(runs):
+        drawn = sampling.bernoulli_indices(n, p, rng)
+        assert (np.diff(drawn) > 0).all() and (drawn >= 0).all() and (drawn < n).all()
+        hits[drawn] += 1
+    # every position equally likely, and the right number overall
+    assert hits.sum() / (n * runs) == pytest.approx(p, rel=0.05)
+    first, last = hits[: n // 2].sum(), hits[n // 2 :].sum()
+    assert first / max(last, 1) == pytest.approx(1.0, abs=0.1)
+
+
+def test_thinning_keeps_each_candidate_with_its_own_chance():
+    rng = np.random.default_rng(5)
+    n, most = 1_000, 0.2
+    chance = np.linspace(0.0, most, n)
+    hits = np.zeros(n)
+    for _ in range(2_000):
+        drawn = sampling.bernoulli_indices(n, most, rng)
+        hits[sampling.thinned(drawn, chance[drawn], most, rng)] += 1
+    low, high = hits[:100].mean() / 2_000, hits[-100:].mean() / 2_000
+    assert low == pytest.approx(chance[:100].mean(), abs=0.01)
+    assert high == pytest.approx(chance[-100:].mean(), abs=0.01)

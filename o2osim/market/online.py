@@ -54,8 +54,8 @@ class OnlineSide:
             self.population.tell_contacts(new, +1)
         launched = [p for p in self.platforms if p.launched]
         if new.size and launched:
-            weight = np.array([p.new_customers + self.people_per_consumer for p in launched])
-            pick = self.rng.choice(len(launched), size=new.size, p=weight / weight.sum())
+            weight = np.cumsum([p.new_customers + self.people_per_consumer for p in launched])
+            pick = np.searchsorted(weight, self.rng.random(new.size) * weight[-1], side="right")
             for j, platform in enumerate(launched):
                 self._won(platform, new[pick == j], "new_customers")
 
@@ -111,8 +111,8 @@ class OnlineSide:
             platform.year_spend += spend[platform.index]
         self._tick["marketing_spend"] += float(spend.sum())
         self._tick["online_visits"] += float(clicks.sum())
-        visitors, pid = attention.paid_visitors(online, clicks, w, self.rng)
-        won = attention.sign_up(pop.customer_of, visitors, pid, att.paid_signup, self.rng)
+        visitors, pid = attention.paid_visitors(online, clicks, att.paid_signup, w, self.rng)
+        won = attention.sign_up(pop.customer_of, visitors, pid)
         self._won_pairs(visitors[won], pid[won], "paid_customers")
 
     def _sell_online(
@@ -170,7 +170,8 @@ class OnlineSide:
         last = pop.shop[buyers, pid]
         loyal = (last >= 0) & (last < shops)
         loyal &= self.rng.random(buyers.size) < self.config.consumers.shop_loyalty
-        shop = np.where(loyal, last, self.rng.integers(0, shops))
+        any_shop = (self.rng.random(buyers.size) * shops).astype(last.dtype)
+        shop = np.where(loyal, last, any_shop)
         pop.shop[buyers, pid] = shop
         key = shop.astype(np.int64) * len(self.platforms) + pid
         pop.shop_came_back[buyers] |= pop.shop_last_year[buyers] == key

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from o2osim.mechanisms.sampling import bernoulli_indices, thinned
+
 
 def weekly_adoption_probability(p: float, q: float, share: float, weeks_per_year: int) -> float:
     """Chance that one non-adopter starts shopping online this week.
@@ -51,12 +53,13 @@ def adopt_online(
     Returns:
         Indices of the consumers who adopted this week.
     """
-    waiting = np.flatnonzero(alive & ~online)
-    if waiting.size == 0:
-        return waiting
+    waiting = int(np.count_nonzero(alive & ~online))
+    if waiting == 0:
+        return np.empty(0, dtype=np.int64)
     in_market = np.count_nonzero(alive)
-    prob = weekly_adoption_probability(p, q, 1.0 - waiting.size / in_market, weeks_per_year)
-    new = waiting[rng.random(waiting.size) < prob]
+    prob = weekly_adoption_probability(p, q, 1.0 - waiting / in_market, weeks_per_year)
+    drawn = bernoulli_indices(online.size, prob, rng)
+    new = drawn[alive[drawn] & ~online[drawn]]
     online[new] = True
     return new
 
@@ -89,11 +92,11 @@ def adopt_online_networked(
     Returns:
         Indices of the consumers who adopted this week (the caller updates contact counts).
     """
-    waiting = np.flatnonzero(alive & ~online)
-    if waiting.size == 0:
-        return waiting
+    # nobody's hazard exceeds that of a consumer whose contacts all shop online
+    most = weekly_adoption_probability(p, q, 1.0, weeks_per_year)
+    drawn = bernoulli_indices(online.size, most, rng)
+    waiting = drawn[alive[drawn] & ~online[drawn]]
     share = adopted_contacts[waiting] / np.maximum(degree[waiting], 1)
-    hazard = (p + q * share) / weeks_per_year
-    new = waiting[rng.random(waiting.size) < -np.expm1(-hazard)]
+    new = thinned(waiting, -np.expm1(-(p + q * share) / weeks_per_year), most, rng)
     online[new] = True
     return new

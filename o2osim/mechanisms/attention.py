@@ -43,45 +43,43 @@ def clear(budgets: np.ndarray, supply: float, reserve_price: float) -> tuple[flo
 def paid_visitors(
     online_idx: np.ndarray,
     clicks: np.ndarray,
+    signup: float,
     people_per_consumer: float,
     rng: np.random.Generator,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """The online shoppers who click each platform's ads: Poisson numbers of random shoppers.
+    """The paid visits that would make a customer: Poisson numbers of random online shoppers.
+
+    Each click is a visit by a random online shopper, and a visit makes a customer of a shopper
+    who is not one yet with probability ``signup``. Keeping each click with probability
+    ``signup`` leaves a Poisson number of visits again (Poisson thinning), so only those are
+    drawn: the same outcome as drawing every click, at a fraction of the random numbers.
 
     Args:
         online_idx: Indices of the consumers who shop online.
         clicks: Clicks bought this week by each platform (real people).
+        signup: Chance that a visit by a non-customer makes a customer.
         people_per_consumer: Real people per simulated consumer.
         rng: The model's random stream.
 
     Returns:
-        Indices of the clicking consumers (with repeats) and the platform of each click.
+        Indices of the visiting consumers (with repeats) and the platform of each visit.
     """
     if online_idx.size == 0 or clicks.sum() <= 0:
         return online_idx[:0], online_idx[:0]
-    counts = rng.poisson(clicks / people_per_consumer)
+    counts = rng.poisson(clicks * signup / people_per_consumer)
     pid = np.repeat(np.arange(clicks.size), counts)
     return online_idx[rng.integers(0, online_idx.size, size=pid.size)], pid
 
 
-def sign_up(
-    customer_of: np.ndarray,
-    visitors: np.ndarray,
-    pid: np.ndarray,
-    chance: float,
-    rng: np.random.Generator,
-) -> np.ndarray:
-    """Each visitor who is not yet a customer of the platform becomes one with ``chance``.
+def sign_up(customer_of: np.ndarray, visitors: np.ndarray, pid: np.ndarray) -> np.ndarray:
+    """Which converting visits make a new customer: those by shoppers not yet customers.
 
     Args:
         customer_of: Bit mask of the platforms each consumer is a customer of.
-        visitors: The visiting consumers.
+        visitors: The visiting consumers, from :func:`paid_visitors`.
         pid: The platform of each visit.
-        chance: Probability that a visit by a non-customer makes a customer.
-        rng: The model's random stream.
 
     Returns:
         A mask over the visits: those that made a new customer (the caller records them).
     """
-    fresh = ((customer_of[visitors] >> pid) & 1) == 0
-    return fresh & (rng.random(visitors.size) < chance)
+    return ((customer_of[visitors] >> pid) & 1) == 0
