@@ -29,9 +29,9 @@ import mesa
 import numpy as np
 
 from o2osim.agents import Brand, Consumer, Dealer, Platform, Population, Store
-from o2osim.agents.consumers import draw_need_rates, draw_trust
+from o2osim.agents.consumers import draw_large_accounts, draw_need_rates, draw_trust
 from o2osim.agents.stores import StoreBooks
-from o2osim.market import OnlineSide, StoreSide
+from o2osim.market import BrandSide, OnlineSide, StoreSide
 from o2osim.mechanisms import (
     choice,
     churn,
@@ -41,12 +41,13 @@ from o2osim.mechanisms import (
 )
 from o2osim.metrics import TickRecorder, traffic_cost
 from o2osim.scenario import Scenario
+from o2osim.strategies.channel import Needs
 
 #: Populations up to this size get their ``Consumer`` views at build time under ``auto``.
 EAGER_VIEWS_LIMIT = 100_000
 
 
-class O2OMarket(OnlineSide, StoreSide, mesa.Model):
+class O2OMarket(OnlineSide, StoreSide, BrandSide, mesa.Model):
     """A retail market where physical stores and online platforms compete for consumers.
 
     Args:
@@ -89,6 +90,7 @@ class O2OMarket(OnlineSide, StoreSide, mesa.Model):
         for home in homes:
             self._open_store(int(home))
         self._refresh_choice_sets()
+        self._init_brands()
         self.rent = s.stores.rent
         self.wages = s.stores.wages
         self.recorder = TickRecorder(s.ticks)
@@ -177,10 +179,12 @@ class O2OMarket(OnlineSide, StoreSide, mesa.Model):
             shoppers, picked = self._shop_by_agents(discount, boost)
         else:
             shoppers = self._draw_shoppers(boost)
+            needs = self._needs(shoppers)
             clock.lap("needs")
-            picked = self._choose(shoppers, discount)
+            picked = self._choose(shoppers, discount, needs)
         clock.lap("choice")
-        flows = self._book(shoppers, picked, discount)
+        flows = self._book(shoppers, picked, discount, None if agents else needs)
+        self._brands_week()
         if boost != 1.0 and s.consumers.pull_forward_weeks:
             # who bought in the event has no need in the next pull_forward_weeks weeks
             self.population.sated_until[self._buyers] = (
@@ -209,7 +213,7 @@ class O2OMarket(OnlineSide, StoreSide, mesa.Model):
         for brand in self.brands:
             brand.list_price = self.basket_value
         for platform in self.platforms:
-            platform.launched = platform.config.launch_year <= self.year
+            platform.new_year(self.year)
             platform.year_spend = platform.year_new_customers = 0.0
             if self.steps > 1 and platform.config.launch_year < self.year:
                 platform.update_counterfeits()
@@ -265,6 +269,9 @@ class O2OMarket(OnlineSide, StoreSide, mesa.Model):
             (entering.size, pop.trust_online.shape[1]),
             self.rng,
         )
+        pop.large_account[entering] = draw_large_accounts(
+            c.large_account_share, entering.size, self.rng
+        )
         natives = entering[self.rng.random(entering.size) < s.demography.entrants_online]
         pop.online[natives] = True
         self._start_online(natives)
@@ -295,7 +302,9 @@ class O2OMarket(OnlineSide, StoreSide, mesa.Model):
         ready = pop.alive[shoppers] & (pop.sated_until[shoppers] <= self.steps)
         return shoppers[ready]
 
-    def _utilities(self, shoppers: np.ndarray, discount: float) -> np.ndarray:
+    def _utilities(
+        self, shoppers: np.ndarray, discount: float, needs: Needs | None = None
+    ) -> np.ndarray:
         """Utility in yuan of each option (nearest stores, then platforms) for each shopper."""
         s = self.config
         c = s.consumers
@@ -319,14 +328,25 @@ class O2OMarket(OnlineSide, StoreSide, mesa.Model):
             util[:, col] = -price - c.delivery_wait_cost * p.delivery_days - search
             util[:, col] += c.trust_value * pop.trust_online[shoppers, platform.index]
             util[(member & np.uint8(1 << platform.index)) == 0, col] = -np.inf
+        if needs is not None:
+            self._price_terms(util, shoppers, needs, discount)
         return util
 
-    def _choose(self, shoppers: np.ndarray, discount: float) -> np.ndarray:
+    def _choose(
+        self, shoppers: np.ndarray, discount: float, needs: Needs | None = None
+    ) -> np.ndarray:
         """Each shopper picks an option by logit (-1 where nothing was available)."""
         c = self.config.consumers
-        return choice.logit_choice(self._utilities(shoppers, discount), c.choice_scale, self.rng)
+        util = self._utilities(shoppers, discount, needs)
+        return choice.logit_choice(util, c.choice_scale, self.rng)
 
-    def _book(self, shoppers: np.ndarray, picked: np.ndarray, discount: float) -> dict[str, float]:
+    def _book(
+        self,
+        shoppers: np.ndarray,
+        picked: np.ndarray,
+        discount: float,
+        needs: Needs | None = None,
+    ) -> dict[str, float]:
         """Shoppers buy what they picked and learn from the experience."""
         c = self.config.consumers
         pop = self.population
@@ -338,11 +358,22 @@ class O2OMarket(OnlineSide, StoreSide, mesa.Model):
         in_store = picked < k
         store_buyers = buyers[in_store]
         store_ids = self._choice_ids[pop.cell[store_buyers], picked[in_store]]
-        flows = self._sell_in_stores(store_buyers, store_ids)
         online_buyers = buyers[~in_store]
         platform_ids = (picked[~in_store] - k).astype(np.int64)
-        flows |= self._sell_online(online_buyers, platform_ids, discount)
-        return flows
+        if needs is None:
+            flows = self._sell_in_stores(store_buyers, store_ids)
+            return flows | self._sell_online(online_buyers, platform_ids, discount)
+        # a purchase is of the wanted brand only where the brand was on offer
+        offered = np.where(in_store, needs.in_stores[bought], needs.online[bought])
+        brand = np.where(offered, needs.brand[bought], -1)
+        size = needs.size[bought]
+        flows = self._sell_in_stores(store_buyers, store_ids, brand[in_store], size[in_store])
+        online = self._sell_online(
+            online_buyers, platform_ids, discount, brand[~in_store], size[~in_store]
+        )
+        flows["offline_orders"] += online.pop("pick_up_orders")
+        flows["gmv_offline"] += online.pop("pick_up_gmv")
+        return flows | online
 
     # ---- the reference engine: the same consumer decisions, one Mesa agent at a time
 
@@ -411,6 +442,7 @@ class O2OMarket(OnlineSide, StoreSide, mesa.Model):
             row[f"traffic_cost_{platform.name}"] = traffic_cost(
                 platform.year_spend, platform.year_new_customers, self.people_per_consumer
             )
+        row |= self._firm_year()
         self.annual.append(row)
         pop.customer_of &= pop.bought_this_year | pop.won_this_year
         pop.won_this_year[:] = 0

@@ -208,6 +208,24 @@ class ConsumerConfig(Section):
         le=1,
     )
     wom_reach: int = F(3, "contacts", "Contacts told about a bad online order.", ge=0, le=200)
+    large_account_share: float = F(
+        0.0,
+        "share of consumers",
+        "Share of consumers who are large accounts (buying for a business or an institution).",
+        ge=0,
+        le=1,
+    )
+    large_account_baskets: float = F(
+        5.0, "baskets/order", "Size of a large account's order.", ge=1, le=1000
+    )
+    order_size_cv: float = F(
+        0.0,
+        "-",
+        "Spread of order sizes: coefficient of variation of a lognormal size with mean one "
+        "basket (0: every order is one basket).",
+        ge=0,
+        le=5,
+    )
     wom_weight: float = F(
         0.5,
         "1",
@@ -289,6 +307,29 @@ class PlatformConfig(Section):
         ge=0,
         le=1,
     )
+    protection_start_year: int | None = F(
+        None,
+        "year",
+        "Reputation investment: year from which escrow, returns, seller deposits and "
+        "enforcement are in force (null: from launch).",
+        ge=1950,
+        le=2200,
+    )
+    protection_cost: float = F(
+        0.0,
+        "yuan/order",
+        "What escrow and the return service cost the platform per order while in force.",
+        ge=0,
+        le=1e6,
+    )
+    enforcement_cost: float = F(
+        0.0,
+        "yuan/year",
+        "What enforcement at full strength (enforcement 1) costs the platform per year; the "
+        "cost scales with enforcement.",
+        ge=0,
+        le=1e12,
+    )
     shop_sales: float = F(
         2_000_000.0,
         "yuan/year",
@@ -332,6 +373,17 @@ class DealerConfig(Section):
     )
 
 
+ChannelStrategy = Literal[
+    "none",
+    "product_split",
+    "customer_split",
+    "order_size_split",
+    "transaction_link_split",
+    "brand_split",
+    "region_split",
+]
+
+
 class BrandConfig(Section):
     """A brand whose goods are sold in stores and online."""
 
@@ -339,6 +391,96 @@ class BrandConfig(Section):
     unit_cost: float = F(0.45, "share of list price", "Production cost of the goods.", ge=0, le=1)
     market_share: float = F(
         1.0, "share of orders", "Share of all orders that buy this brand's goods.", ge=0, le=1
+    )
+    channel_strategy: ChannelStrategy = F(
+        "none",
+        "-",
+        "How the brand splits its goods between stores and platforms (see docs/strategies.md): "
+        "`none` (everything everywhere), `product_split`, `customer_split`, "
+        "`order_size_split`, `transaction_link_split`, `brand_split`, `region_split`.",
+    )
+    online_price_index: float | None = F(
+        None,
+        "x list price",
+        "Price of the brand's goods online (the channel price difference; 1.0 with a store "
+        "price_index of 1.0 is one price everywhere); null: each platform's price_index.",
+        gt=0,
+        le=10,
+    )
+    loyalty: float = F(
+        20.0,
+        "yuan",
+        "What a shopper who wants this brand gives up by buying a rival's goods where the "
+        "brand is not on offer.",
+        ge=0,
+        le=1e6,
+    )
+    new_model_share: float = F(
+        0.5,
+        "share of the brand's orders",
+        "product_split: orders for new models, sold only in stores; the rest find the "
+        "brand everywhere (online-only models and out-of-season stock online).",
+        ge=0,
+        le=1,
+    )
+    large_order_baskets: float = F(
+        3.0,
+        "baskets",
+        "order_size_split: online orders larger than this are routed to the nearest dealer.",
+        gt=0,
+        le=1000,
+    )
+    routed_margin: float = F(
+        0.08,
+        "share of order value",
+        "order_size_split: what the dealer keeps of a routed order; a dealer takes a routed "
+        "order with chance min(1, routed_margin / dealers.margin).",
+        ge=0,
+        le=1,
+    )
+    pickup_fee: float = F(
+        0.08,
+        "share of order value",
+        "transaction_link_split: what the brand pays the store where an online order is "
+        "picked up.",
+        ge=0,
+        le=1,
+    )
+    pickup_cross_sell: float = F(
+        0.2,
+        "orders/pick-up",
+        "transaction_link_split: chance that a pick-up visit ends in a store purchase too.",
+        ge=0,
+        le=1,
+    )
+    online_brand_awareness: float = F(
+        0.05,
+        "share of consumers",
+        "brand_split: share of consumers who know the online-only brand at the start.",
+        ge=0,
+        le=1,
+    )
+    awareness_growth: float = F(
+        0.5,
+        "1/year",
+        "brand_split: yearly rate at which the rest of the consumers come to know it.",
+        ge=0,
+        le=52,
+    )
+    awareness_cost: float = F(
+        0.0,
+        "yuan/year",
+        "brand_split: what building the online brand's awareness costs the brand.",
+        ge=0,
+        le=1e12,
+    )
+    ground_reach_km: float = F(
+        2.0,
+        "km",
+        "region_split: the brand sells online only to consumers whose nearest open store is "
+        "farther than this.",
+        ge=0,
+        le=1e4,
     )
 
 
@@ -577,6 +719,22 @@ class Scenario(Section):
         for i, name in enumerate(brand_names):
             if name in brand_names[:i]:
                 raise FieldProblem(f"brands.{i}.name", name, "a name no other brand has")
+        if self.engine == "agents":
+            for name in ("large_account_share", "order_size_cv"):
+                if getattr(self.consumers, name) > 0:
+                    raise FieldProblem(
+                        f"consumers.{name}",
+                        getattr(self.consumers, name),
+                        "0 when engine is agents (the reference engine has one-basket orders)",
+                    )
+            for i, brand in enumerate(self.brands):
+                if brand.channel_strategy != "none" or brand.online_price_index is not None:
+                    raise FieldProblem(
+                        f"brands.{i}.channel_strategy",
+                        brand.channel_strategy,
+                        "none with online_price_index null when engine is agents "
+                        "(the reference engine has no channel strategies)",
+                    )
         total = sum(b.market_share for b in self.brands)
         if total > 1 + 1e-9:
             raise FieldProblem(

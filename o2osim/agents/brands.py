@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import mesa
 
 from o2osim.scenario import BrandConfig
@@ -12,9 +14,15 @@ class Brand(mesa.Agent):
 
     Attributes:
         index: Position of the brand in the model's brand list.
-        revenue_offline: Wholesale revenue from dealers, yuan.
+        revenue_offline: Wholesale revenue from dealers (and stores buying direct), yuan.
         revenue_online: Online sales after platform commission, yuan.
-        production_cost: Cost of the goods it made, yuan.
+        cost_offline: Production cost of the goods sold in stores, yuan.
+        cost_online: Production cost of the goods sold online, yuan.
+        channel_costs: What the online channel costs besides production: pick-up fees paid to
+            stores, margins paid to dealers on routed orders, awareness building, yuan.
+        units_offline: Baskets of its goods sold in stores (real baskets).
+        units_online: Baskets of its goods sold online (real baskets).
+        awareness: Share of consumers who know its online-only brand (``brand_split``).
     """
 
     def __init__(
@@ -27,22 +35,58 @@ class Brand(mesa.Agent):
         self.list_price = list_price
         self.revenue_offline = 0.0
         self.revenue_online = 0.0
-        self.production_cost = 0.0
+        self.cost_offline = 0.0
+        self.cost_online = 0.0
+        self.channel_costs = 0.0
+        self.units_offline = 0.0
+        self.units_online = 0.0
+        self.awareness = config.online_brand_awareness
 
     def sell_wholesale(self, amount: float) -> None:
         """Receive ``amount`` yuan from a dealer for goods that end up in stores."""
         self.revenue_offline += amount
 
     def sell_online(self, amount: float, units: float) -> None:
-        """Receive ``amount`` yuan (after commission) for ``units`` orders sold on a platform."""
+        """Receive ``amount`` yuan (after commission) for ``units`` baskets sold on a platform."""
         self.revenue_online += amount
-        self.production_cost += units * self.list_price * self.config.unit_cost
+        self.units_online += units
+        self.cost_online += units * self.list_price * self.config.unit_cost
 
     def make_for_stores(self, units: float) -> None:
-        """Pay the production cost of ``units`` orders sold in stores."""
-        self.production_cost += units * self.list_price * self.config.unit_cost
+        """Pay the production cost of ``units`` baskets sold in stores."""
+        self.units_offline += units
+        self.cost_offline += units * self.list_price * self.config.unit_cost
+
+    def pay_for_channel(self, amount: float) -> None:
+        """Pay ``amount`` yuan for online fulfilment or marketing (fees, routed margins)."""
+        self.channel_costs += amount
+
+    def build_awareness(self, weeks_per_year: int) -> None:
+        """One week of building the online-only brand (``brand_split``).
+
+        One week of building the online-only brand (``brand_split``): awareness grows toward
+        everyone at ``awareness_growth`` per year, at ``awareness_cost`` per year.
+        """
+        c = self.config
+        self.awareness += (1.0 - self.awareness) * -math.expm1(-c.awareness_growth / weeks_per_year)
+        self.pay_for_channel(c.awareness_cost / weeks_per_year)
+
+    @property
+    def profit_online(self) -> float:
+        """Online revenue minus the production and channel costs of online sales, yuan."""
+        return self.revenue_online - self.cost_online - self.channel_costs
+
+    @property
+    def profit_offline(self) -> float:
+        """Wholesale revenue minus the production cost of goods sold in stores, yuan."""
+        return self.revenue_offline - self.cost_offline
+
+    @property
+    def production_cost(self) -> float:
+        """Production cost of everything it sold, yuan."""
+        return self.cost_offline + self.cost_online
 
     @property
     def profit(self) -> float:
-        """Revenue from both channels minus production cost, yuan."""
-        return self.revenue_offline + self.revenue_online - self.production_cost
+        """Profit from both channels, yuan."""
+        return self.profit_online + self.profit_offline

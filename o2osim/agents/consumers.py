@@ -66,6 +66,7 @@ class Population:
         shop_this_year: Platform shop of its last online order this year (int64 key, -1 none).
         shop_came_back: Whether it bought again this year at ``shop_last_year`` (bool).
         sated_until: Tick until which it has no need after a promotion purchase (int32).
+        large_account: Whether it buys for a business or an institution (bool).
     """
 
     alive: np.ndarray
@@ -97,6 +98,7 @@ class Population:
     shop_this_year: np.ndarray
     shop_came_back: np.ndarray
     sated_until: np.ndarray
+    large_account: np.ndarray
 
     @property
     def size(self) -> int:
@@ -174,6 +176,7 @@ class Population:
             shop_this_year=np.full(n, -1, dtype=np.int64),
             shop_came_back=np.zeros(n, dtype=bool),
             sated_until=np.zeros(n, dtype=np.int32),
+            large_account=draw_large_accounts(c.large_account_share, n, rng),
         )
 
     def reset(self, who: np.ndarray) -> None:
@@ -240,6 +243,13 @@ def draw_need_rates(mean: float, cv: float, n: int, rng: np.random.Generator) ->
     shape = 1.0 / cv**2
     rates = rng.gamma(shape, mean / shape, size=n)
     return np.minimum(rates, 1.0).astype(np.float32)
+
+
+def draw_large_accounts(share: float, n: int, rng: np.random.Generator) -> np.ndarray:
+    """Which of ``n`` consumers are large accounts (no draw at all when the share is 0)."""
+    if share <= 0:
+        return np.zeros(n, dtype=bool)
+    return rng.random(n) < share
 
 
 def count_in(contacts: np.ndarray, who: np.ndarray, indptr: np.ndarray, n: int) -> np.ndarray:

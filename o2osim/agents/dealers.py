@@ -42,15 +42,27 @@ class Dealer(mesa.Agent):
         self.revenue = 0.0
         self.profit = 0.0
         self.month_revenue = 0.0
+        self.month_margin = 0.0
         self.active = True
         self.losing_months = 0
 
-    def supply(self, goods: float) -> None:
-        """Sell goods worth ``goods`` yuan to a store and buy them from the brands."""
+    def supply(self, goods: float, mix: list[float]) -> None:
+        """Sell goods worth ``goods`` yuan to stores and buy them from the brands.
+
+        Args:
+            goods: What the stores pay, yuan.
+            mix: Each brand's share of the goods (the rest are rivals' goods).
+        """
         self.month_revenue += goods
+        self.month_margin += goods * self.config.margin
         bought = goods * (1.0 - self.config.margin)
-        for brand in self.brands:
-            brand.sell_wholesale(bought * brand.config.market_share)
+        for brand, share in zip(self.brands, mix, strict=True):
+            brand.sell_wholesale(bought * share)
+
+    def take_routed(self, value: float, margin: float) -> None:
+        """Deliver orders worth ``value`` yuan that a brand routed here, keeping ``margin``."""
+        self.month_revenue += value
+        self.month_margin += value * margin
 
     def close_month(self) -> bool:
         """Book one month: margin on this month's supplies minus the fixed cost.
@@ -59,10 +71,10 @@ class Dealer(mesa.Agent):
             True if the dealer exits: its margin has not covered its fixed cost for
             ``exit_after_loss_months`` months in a row.
         """
-        profit = self.month_revenue * self.config.margin - self.config.fixed_cost
+        profit = self.month_margin - self.config.fixed_cost
         self.revenue += self.month_revenue
         self.profit += profit
-        self.month_revenue = 0.0
+        self.month_revenue = self.month_margin = 0.0
         self.losing_months = self.losing_months + 1 if profit < 0 else 0
         if self.losing_months >= self.config.exit_after_loss_months:
             self.active = False

@@ -23,6 +23,8 @@ class Platform(mesa.Agent):
         new_customers: Customers won since launch (real people).
         last_week_gmv: GMV of the last week, yuan (sets this week's traffic budget).
         shops: Number of shops selling on the platform this year.
+        protected: Whether escrow, returns, deposits and enforcement are in force.
+        costs: What the platform has spent on its own marketing and on protection, yuan.
     """
 
     def __init__(self, model: mesa.Model, index: int, config: PlatformConfig) -> None:
@@ -43,6 +45,30 @@ class Platform(mesa.Agent):
         self.year_new_customers = 0.0
         self.year_gmv = 0.0
         self.shops = 1
+        self.protected = False
+        self.costs = 0.0
+
+    def new_year(self, year: int) -> None:
+        """Open for business in the launch year; put protections in force in their year."""
+        c = self.config
+        self.launched = c.launch_year <= year
+        start = c.launch_year if c.protection_start_year is None else c.protection_start_year
+        self.protected = self.launched and start <= year
+
+    @property
+    def escrow(self) -> bool:
+        """Whether payment is held in escrow now."""
+        return self.config.escrow and self.protected
+
+    @property
+    def returns(self) -> bool:
+        """Whether a no-reason return window is offered now."""
+        return self.config.return_window_days > 0 and self.protected
+
+    @property
+    def profit(self) -> float:
+        """Commission earned minus own marketing and protection costs, yuan."""
+        return self.commission_revenue - self.costs
 
     def count_shops(self) -> None:
         """Once a year: as many shops as last year's sales can keep in business (at least one)."""
@@ -69,15 +95,22 @@ class Platform(mesa.Agent):
         ``rate <- rate * (1 - enforcement) + fake_entry * (1 - rate) / (1 + deposit / scale)``
         """
         c = self.config
-        deterrence = 1.0 / (1.0 + c.seller_deposit / c.deposit_scale)
+        deposit = c.seller_deposit if self.protected else 0.0
+        enforcement = c.enforcement if self.protected else 0.0
+        deterrence = 1.0 / (1.0 + deposit / c.deposit_scale)
         rate = self.counterfeit_rate
         self.counterfeit_rate = min(
-            1.0, rate * (1 - c.enforcement) + c.fake_entry * (1 - rate) * deterrence
+            1.0, rate * (1 - enforcement) + c.fake_entry * (1 - rate) * deterrence
         )
 
     def book_week(self, gmv: float, orders: float, bad_orders: float) -> float:
         """Book a week of sales; return what is passed on to the sellers after commission, yuan."""
-        commission = gmv * self.config.commission
+        c = self.config
+        commission = gmv * c.commission
+        self.costs += c.base_marketing if self.launched else 0.0
+        if self.protected:
+            weeks = self.model.config.time.ticks_per_year
+            self.costs += orders * c.protection_cost + c.enforcement * c.enforcement_cost / weeks
         self.gmv += gmv
         self.orders += orders
         self.bad_orders += bad_orders

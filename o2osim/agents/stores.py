@@ -38,6 +38,7 @@ class StoreBooks:
         month_sales: Sales of the month so far, yuan.
         month_units: Orders of the month so far (real orders).
         year_sales: Sales of the year so far, yuan (what entrepreneurs judge entry by).
+        month_fees: Fees earned this month for serving online orders (pick-up), yuan.
     """
 
     is_open: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=bool))
@@ -52,6 +53,7 @@ class StoreBooks:
     month_sales: np.ndarray = field(default_factory=lambda: np.empty(0))
     month_units: np.ndarray = field(default_factory=lambda: np.empty(0))
     year_sales: np.ndarray = field(default_factory=lambda: np.empty(0))
+    month_fees: np.ndarray = field(default_factory=lambda: np.empty(0))
 
     def add(self, cash: float, dealer: int) -> int:
         """Open a new row with ``cash`` and the given dealer; return its index."""
@@ -66,6 +68,7 @@ class StoreBooks:
             "month_sales",
             "month_units",
             "year_sales",
+            "month_fees",
         ):
             setattr(self, name, _grow(getattr(self, name), 0.0))
         self.closed_tick = _grow(self.closed_tick, -1)
@@ -77,6 +80,10 @@ class StoreBooks:
         self.month_sales += units * price
         self.month_units += units
         self.year_sales += units * price
+
+    def earn_fees(self, fees: np.ndarray) -> None:
+        """Record fees per store (yuan) for serving online orders; a fee has no cost of goods."""
+        self.month_fees += fees
 
     def close_month(
         self,
@@ -105,8 +112,9 @@ class StoreBooks:
         trading = self.is_open
         sales, units = self.month_sales, self.month_units
         goods = np.where(trading, sales * (1.0 - gross_margin), 0.0)
-        profit = np.where(trading, sales - goods - rent - wages, 0.0)
-        self.revenue += np.where(trading, sales, 0.0)
+        fees = self.month_fees
+        profit = np.where(trading, sales + fees - goods - rent - wages, 0.0)
+        self.revenue += np.where(trading, sales + fees, 0.0)
         self.units_sold += np.where(trading, units, 0.0)
         self.profit += profit
         self.cash += profit
@@ -120,6 +128,7 @@ class StoreBooks:
         self.closed_tick[closing] = tick
         self.month_sales = np.zeros_like(sales)
         self.month_units = np.zeros_like(units)
+        self.month_fees = np.zeros_like(fees)
         return goods, closing
 
 

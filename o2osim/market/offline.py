@@ -95,11 +95,22 @@ class StoreSide:
             self._tick["store_openings"] = opened
             self._refresh_choice_sets()
 
-    def _sell_in_stores(self, buyers: np.ndarray, store_ids: np.ndarray) -> dict[str, float]:
+    def _sell_in_stores(
+        self,
+        buyers: np.ndarray,
+        store_ids: np.ndarray,
+        brand: np.ndarray | None = None,
+        size: np.ndarray | None = None,
+    ) -> dict[str, float]:
+        """Store buyers pay the store price for their baskets and come to trust stores more.
+
+        ``brand`` (-1 for a rival's goods) and ``size`` (baskets) are given when brands make
+        a difference; otherwise every order is one basket and brands book their market share.
+        """
         c = self.config.consumers
         pop = self.population
         w = self.people_per_consumer
-        units = np.bincount(store_ids, minlength=len(self.stores)) * w
+        units = np.bincount(store_ids, weights=size, minlength=len(self.stores)) * w
         store_price = self.basket_value * self.config.stores.price_index
         self.store_books.sell(units, store_price)
         pop.preferred_channel[buyers] = STORE_CHANNEL
@@ -107,10 +118,14 @@ class StoreSide:
         pop.store_this_year[buyers] = store_ids
         trust.learn(pop.trust_offline, buyers, 1.0, c.trust_learning_rate)
         offline_units = float(units.sum())
-        for brand in self.brands:
-            brand.make_for_stores(offline_units * brand.config.market_share)
-        self._tick["store_visits"] += offline_units
-        return {"offline_orders": offline_units, "gmv_offline": offline_units * store_price}
+        if brand is None:
+            for b in self.brands:
+                b.make_for_stores(offline_units * b.config.market_share)
+        else:
+            self._brand_store_sales(brand, size)
+        orders = float(buyers.size * w)
+        self._tick["store_visits"] += orders
+        return {"offline_orders": orders, "gmv_offline": offline_units * store_price}
 
     def _close_month(self) -> None:
         """Every open store and dealer books the month; losing stores and dealers close."""
@@ -128,12 +143,13 @@ class StoreSide:
         per_dealer = np.bincount(
             books.dealer[supplied], weights=goods[supplied], minlength=len(self.dealers)
         )
+        mix = self._store_brand_mix()
         for dealer, amount in zip(self.dealers, per_dealer, strict=True):
             if amount > 0:
-                dealer.supply(float(amount))
+                dealer.supply(float(amount), mix)
         direct = float(goods[~supplied].sum())  # no dealer left: stores buy from the brands
-        for brand in self.brands:
-            brand.sell_wholesale(direct * brand.config.market_share)
+        for brand, share in zip(self.brands, mix, strict=True):
+            brand.sell_wholesale(direct * share)
         exited = [d for d in self.dealers if d.active and d.close_month()]
         if exited:
             for store in self.stores:

@@ -116,9 +116,18 @@ class OnlineSide:
         self._won_pairs(visitors[won], pid[won], "paid_customers")
 
     def _sell_online(
-        self, buyers: np.ndarray, platform_ids: np.ndarray, discount: float
+        self,
+        buyers: np.ndarray,
+        platform_ids: np.ndarray,
+        discount: float,
+        brand: np.ndarray | None = None,
+        size: np.ndarray | None = None,
     ) -> dict[str, float]:
-        """Online buyers order on their platforms: shops, bad orders, trust, word, books."""
+        """Online buyers order on their platforms: shops, bad orders, trust, word, books.
+
+        ``brand`` (-1 for a rival's goods) and ``size`` (baskets) are given when brands make
+        a difference; otherwise every order is one basket and brands book their market share.
+        """
         c = self.config.consumers
         pop = self.population
         w = self.people_per_consumer
@@ -130,12 +139,7 @@ class OnlineSide:
         rates = np.array([p.counterfeit_rate for p in self.platforms])
         reliefs = np.array(
             [
-                trust.bad_order_relief(
-                    p.config.escrow,
-                    p.config.return_window_days > 0,
-                    c.escrow_relief,
-                    c.returns_relief,
-                )
+                trust.bad_order_relief(p.escrow, p.returns, c.escrow_relief, c.returns_relief)
                 for p in self.platforms
             ],
             dtype=np.float32,
@@ -146,20 +150,28 @@ class OnlineSide:
         self._spread_word(buyers[bad], pid[bad], buyers[~bad], pid[~bad], reliefs)
         orders = np.bincount(pid, minlength=n_platforms) * w
         bad_orders = np.bincount(pid, weights=bad, minlength=n_platforms) * w
+        flows = {"online_orders": buyers.size * w, "counterfeit_incidents": float(bad_orders.sum())}
+        if brand is not None:
+            gmv, pick_up_units = self._brand_online_sales(buyers, pid, discount, brand, size)
+            for platform in self.platforms:
+                m = platform.index
+                platform.book_week(float(gmv[m]), float(orders[m]), float(bad_orders[m]))
+            store_price = self.basket_value * self.config.stores.price_index
+            return flows | {
+                "gmv_online": float(gmv.sum()),
+                "pick_up_orders": pick_up_units,
+                "pick_up_gmv": pick_up_units * store_price,
+            }
         gmv_online = 0.0
         for platform in self.platforms:
             m = platform.index
             gmv = orders[m] * self.basket_value * platform.config.price_index * (1 - discount)
             net = platform.book_week(gmv, float(orders[m]), float(bad_orders[m]))
-            for brand in self.brands:
-                share = brand.config.market_share
-                brand.sell_online(net * share, orders[m] * share)
+            for b in self.brands:
+                share = b.config.market_share
+                b.sell_online(net * share, orders[m] * share)
             gmv_online += gmv
-        return {
-            "online_orders": buyers.size * w,
-            "gmv_online": gmv_online,
-            "counterfeit_incidents": float(bad_orders.sum()),
-        }
+        return flows | {"gmv_online": gmv_online}
 
     def _pick_shops(self, buyers: np.ndarray, pid: np.ndarray) -> None:
         """Each online buyer goes back to its last shop on the platform or picks any shop."""
