@@ -29,7 +29,12 @@ import mesa
 import numpy as np
 
 from o2osim.agents import Brand, Consumer, Dealer, Platform, Population, Store
-from o2osim.agents.consumers import draw_large_accounts, draw_need_rates, draw_trust
+from o2osim.agents.consumers import (
+    draw_large_accounts,
+    draw_need_rates,
+    draw_trust,
+    draw_variants,
+)
 from o2osim.agents.stores import StoreBooks
 from o2osim.market import BrandSide, OnlineSide, StoreSide
 from o2osim.mechanisms import (
@@ -214,6 +219,7 @@ class O2OMarket(OnlineSide, StoreSide, BrandSide, mesa.Model):
             brand.list_price = self.basket_value
         for platform in self.platforms:
             platform.new_year(self.year)
+            platform.plan_c2b_range(self.year, self.variant_popularity)
             platform.year_spend = platform.year_new_customers = 0.0
             if self.steps > 1 and platform.config.launch_year < self.year:
                 platform.update_counterfeits()
@@ -272,6 +278,7 @@ class O2OMarket(OnlineSide, StoreSide, BrandSide, mesa.Model):
         pop.large_account[entering] = draw_large_accounts(
             c.large_account_share, entering.size, self.rng
         )
+        pop.variant[entering] = draw_variants(c.variants, c.variant_zipf, entering.size, self.rng)
         natives = entering[self.rng.random(entering.size) < s.demography.entrants_online]
         pop.online[natives] = True
         self._start_online(natives)
@@ -367,9 +374,15 @@ class O2OMarket(OnlineSide, StoreSide, BrandSide, mesa.Model):
         offered = np.where(in_store, needs.in_stores[bought], needs.online[bought])
         brand = np.where(offered, needs.brand[bought], -1)
         size = needs.size[bought]
+        points = None
+        if needs.points_in_stores is not None:
+            points = (needs.points_in_stores[bought], needs.points_online[bought])
+        partner = None if needs.via_partner is None else needs.via_partner[bought]
+        self._brand_customers(buyers, brand, in_store, size, points, partner)
         flows = self._sell_in_stores(store_buyers, store_ids, brand[in_store], size[in_store])
+        private = None if needs.referred is None else needs.referred[bought][~in_store]
         online = self._sell_online(
-            online_buyers, platform_ids, discount, brand[~in_store], size[~in_store]
+            online_buyers, platform_ids, discount, brand[~in_store], size[~in_store], private
         )
         flows["offline_orders"] += online.pop("pick_up_orders")
         flows["gmv_offline"] += online.pop("pick_up_gmv")

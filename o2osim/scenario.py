@@ -208,6 +208,30 @@ class ConsumerConfig(Section):
         le=1,
     )
     wom_reach: int = F(3, "contacts", "Contacts told about a bad online order.", ge=0, le=200)
+    variants: int = F(
+        1,
+        "variants",
+        "Product variants (sizes, styles, flavours) a consumer's needs are for; each consumer "
+        "has one, drawn with Zipf popularity. 1: no variants.",
+        ge=1,
+        le=100,
+    )
+    variant_zipf: float = F(
+        1.0,
+        "-",
+        "Zipf exponent of variant popularity: variant v (1, 2, ...) is needed in proportion to "
+        "1 / v^variant_zipf.",
+        ge=0,
+        le=5,
+    )
+    brand_habit: float = F(
+        0.0,
+        "share of needs",
+        "Chance that a need is for the brand the consumer bought last (its usual brand); "
+        "otherwise the need follows market shares. 0: every need follows market shares.",
+        ge=0,
+        le=1,
+    )
     large_account_share: float = F(
         0.0,
         "share of consumers",
@@ -329,6 +353,40 @@ class PlatformConfig(Section):
         "cost scales with enforcement.",
         ge=0,
         le=1e12,
+    )
+    c2b_start_year: int | None = F(
+        None,
+        "year",
+        "C2B reverse customization: year from which the platform designs its own goods from "
+        "its sales data (null: never).",
+        ge=1950,
+        le=2200,
+    )
+    c2b_share: float = F(
+        0.3,
+        "share of orders",
+        "C2B: share of the platform's orders its own goods can serve, spread over variants "
+        "as its range is.",
+        ge=0,
+        le=1,
+    )
+    c2b_price_index: float = F(
+        0.75, "x list price", "C2B: price of the platform's own goods.", gt=0, le=10
+    )
+    c2b_maker_price: float = F(
+        0.5,
+        "x list price",
+        "C2B: what the platform pays the manufacturer per basket of its own goods.",
+        ge=0,
+        le=10,
+    )
+    bestseller_weight: float = F(
+        2.0,
+        "-",
+        "C2B: the range gives variant v a share in proportion to last year's sales of v to "
+        "this power; above 1 it over-weights bestsellers.",
+        ge=0,
+        le=10,
     )
     shop_sales: float = F(
         2_000_000.0,
@@ -473,6 +531,73 @@ class BrandConfig(Section):
         "brand_split: what building the online brand's awareness costs the brand.",
         ge=0,
         le=1e12,
+    )
+    membership: Literal["none", "separate", "integrated"] = F(
+        "none",
+        "-",
+        "Membership programme: `separate` (points and member data per channel: they count "
+        "only in the channel where the member joined), `integrated` (shared across stores "
+        "and platforms), or `none`.",
+    )
+    member_retention: float = F(
+        0.5,
+        "share of needs",
+        "membership: chance that a member's need is for the brand again (otherwise the need "
+        "follows market shares).",
+        ge=0,
+        le=1,
+    )
+    points_value: float = F(
+        0.03,
+        "share of order value",
+        "membership: points a member earns on a purchase of the brand, paid by the brand and "
+        "worth as much to the member where they count.",
+        ge=0,
+        le=1,
+    )
+    fan_programme: bool = F(
+        False,
+        "-",
+        "Fan economy: buyers move up link levels customer -> user -> fan -> partner through "
+        "service and emotional experiences; fans refer contacts, partners resell.",
+    )
+    service_rate: float = F(
+        0.3,
+        "per purchase",
+        "fan_programme: chance that a customer's purchase brings a service experience that "
+        "makes it a user.",
+        ge=0,
+        le=1,
+    )
+    emotion_rate: float = F(
+        0.05,
+        "per purchase",
+        "fan_programme: chance that a user's purchase brings an emotional experience that "
+        "makes it a fan.",
+        ge=0,
+        le=1,
+    )
+    partner_rate: float = F(
+        0.02,
+        "per purchase",
+        "fan_programme: chance that a fan's purchase makes it a partner who resells.",
+        ge=0,
+        le=1,
+    )
+    fan_referral_rate: float = F(
+        0.1,
+        "referrals/week",
+        "fan_programme: chance that a fan recommends the brand to a contact in a week "
+        "(partners, who resell, three times as often); the contact's next need is for the brand.",
+        ge=0,
+        le=1,
+    )
+    partner_margin: float = F(
+        0.1,
+        "share of order value",
+        "fan_programme: what a partner earns on a sale to a contact it brought, paid by the brand.",
+        ge=0,
+        le=1,
     )
     ground_reach_km: float = F(
         2.0,
@@ -688,7 +813,8 @@ class Scenario(Section):
     dealers: DealerConfig = Field(default_factory=DealerConfig)
     brands: list[BrandConfig] = Field(
         default_factory=lambda: [BrandConfig(name="brand")],
-        description="Brands (a list); market shares must not sum above 1.",
+        max_length=8,
+        description="Brands (a list, at most 8); market shares must not sum above 1.",
         json_schema_extra={"unit": "-"},
     )
     demography: DemographyConfig = Field(default_factory=DemographyConfig)
@@ -720,7 +846,14 @@ class Scenario(Section):
             if name in brand_names[:i]:
                 raise FieldProblem(f"brands.{i}.name", name, "a name no other brand has")
         if self.engine == "agents":
-            for name in ("large_account_share", "order_size_cv"):
+            for i, platform in enumerate(self.platforms):
+                if platform.c2b_start_year is not None:
+                    raise FieldProblem(
+                        f"platforms.{i}.c2b_start_year",
+                        platform.c2b_start_year,
+                        "null when engine is agents (the reference engine has no C2B)",
+                    )
+            for name in ("large_account_share", "order_size_cv", "brand_habit"):
                 if getattr(self.consumers, name) > 0:
                     raise FieldProblem(
                         f"consumers.{name}",
@@ -728,12 +861,17 @@ class Scenario(Section):
                         "0 when engine is agents (the reference engine has one-basket orders)",
                     )
             for i, brand in enumerate(self.brands):
-                if brand.channel_strategy != "none" or brand.online_price_index is not None:
+                if (
+                    brand.channel_strategy != "none"
+                    or brand.online_price_index is not None
+                    or brand.membership != "none"
+                    or brand.fan_programme
+                ):
                     raise FieldProblem(
                         f"brands.{i}.channel_strategy",
                         brand.channel_strategy,
-                        "none with online_price_index null when engine is agents "
-                        "(the reference engine has no channel strategies)",
+                        "none with online_price_index null and no membership when engine is "
+                        "agents (the reference engine has no brand strategies)",
                     )
         total = sum(b.market_share for b in self.brands)
         if total > 1 + 1e-9:

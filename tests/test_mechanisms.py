@@ -82,6 +82,7 @@ def platform_after(years, **settings):
     overrides = [f"platforms.0.{k}={v}" for k, v in settings.items()]
     model = O2OMarket(load_scenario(BASELINE, overrides))
     platform = model.platforms[0]
+    platform.new_year(platform.config.launch_year)  # launched, protections in force
     for _ in range(years):
         platform.update_counterfeits()
     return platform.counterfeit_rate
@@ -103,6 +104,19 @@ COUNTERFEITS = [
                          ids=[c[0] for c in COUNTERFEITS])
 def test_counterfeit_sellers_follow_enforcement_and_deposits(settings, years, rate):
     assert platform_after(years, **settings) == pytest.approx(rate)
+
+
+def test_protections_are_not_in_force_before_their_start_year():
+    overrides = ["platforms.0.enforcement=0.5", "platforms.0.protection_start_year=2008"]
+    platform = O2OMarket(load_scenario(BASELINE, overrides)).platforms[0]
+    platform.new_year(2006)
+    assert platform.launched and not platform.protected and not platform.escrow
+    platform.update_counterfeits()
+    assert platform.counterfeit_rate == pytest.approx(platform.config.counterfeit_rate)
+    platform.new_year(2008)
+    assert platform.protected and platform.escrow
+    platform.update_counterfeits()
+    assert platform.counterfeit_rate == pytest.approx(platform.config.counterfeit_rate * 0.5)
 
 
 def test_dealers_exit_when_margins_stop_covering_costs():

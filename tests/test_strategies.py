@@ -84,7 +84,7 @@ def test_reference_engine_refuses_channel_strategies():
     with pytest.raises(ScenarioError, match="channel_strategy"):
         o2osim.load_scenario(ROOT / "scenarios" / "channel_product_split.yaml",
                              ["engine=agents", "consumers.large_account_share=0",
-                              "consumers.order_size_cv=0"])
+                              "consumers.order_size_cv=0", "consumers.brand_habit=0"])
 
 
 # (outcome, direction of reputation_investment against reputation_none)
@@ -115,3 +115,71 @@ def test_reputation_investment_is_paid_for():
     # costs do not change what consumers do: same sales, lower profit
     assert free["platform_gmv_Taobao"].sum() == pytest.approx(priced["platform_gmv_Taobao"].sum())
     assert free["platform_profit_Taobao"].sum() > priced["platform_profit_Taobao"].sum()
+
+
+# (lever scenario, reference scenario, outcome, direction)
+MORE_LEVERS = [
+    ("membership_separate", "brand_channels", "share of wallet, last five years",
+     lambda y: float(y["brand_wallet_share_Acme"].iloc[-5:].mean()), +1),
+    ("membership_integrated", "membership_separate", "share of wallet, last five years",
+     lambda y: float(y["brand_wallet_share_Acme"].iloc[-5:].mean()), +1),
+    ("membership_integrated", "membership_separate", "brand sales",
+     lambda y: float((y["brand_sales_online_Acme"] + y["brand_sales_offline_Acme"]).sum()), +1),
+    ("fan_economy", "brand_channels", "brand traffic cost, last five years",
+     lambda y: float(y["brand_traffic_cost_Acme"].iloc[-5:].mean()), -1),
+    ("fan_economy", "brand_channels", "customers won", total("brand_new_customers_Acme"), +1),
+]
+
+
+@pytest.mark.parametrize(("lever", "reference_name", "outcome", "sign"),
+                         [(c[0], c[1], c[3], c[4]) for c in MORE_LEVERS],
+                         ids=[f"{c[0]} vs {c[1]}: {c[2]} {'up' if c[4] > 0 else 'down'}"
+                              for c in MORE_LEVERS])
+def test_more_levers_move_outcomes_in_their_documented_direction(lever, reference_name, outcome,
+                                                                  sign):
+    diffs = [outcome(run(lever, s)) - outcome(run(reference_name, s)) for s in SEEDS]
+    assert np.median(diffs) * sign > 0, diffs
+    assert sum(np.sign(d) == sign for d in diffs) >= 2, diffs
+
+
+def test_fan_programme_reports_every_link_level_and_people_climb_them():
+    years = run("fan_economy", 1)
+    levels = ["customers", "users", "fans", "partners"]
+    last_year = {k: float(years[f"brand_{k}_Acme"].iloc[-1]) for k in levels}
+    first_year = {k: float(years[f"brand_{k}_Acme"].iloc[0]) for k in levels}
+    assert all(v >= 0 for v in last_year.values())
+    assert last_year["fans"] > first_year["fans"] and last_year["partners"] > 0
+    # nobody is counted twice: the levels add up to at most the population
+    assert sum(last_year.values()) <= float(years["consumers"].iloc[-1]) + 1e-6
+
+
+def c2b_years(weight, seed=1):
+    scenario = o2osim.load_scenario(ROOT / "scenarios" / "c2b_customization.yaml",
+                                    [*SMALL, f"platforms.1.bestseller_weight={weight}"])
+    return o2osim.run(scenario, seed=seed, progress=False).years
+
+
+def test_c2b_range_drifts_from_real_needs_when_it_over_weights_bestsellers():
+    # a range drawn in proportion to sales matches needs; squaring sales favours bestsellers
+    faithful = c2b_years(1.0)["c2b_mismatch_JD"].iloc[-1]
+    skewed = c2b_years(2.0)["c2b_mismatch_JD"].iloc[-1]
+    assert faithful < 0.05 < 0.2 < skewed
+    years = c2b_years(2.0)
+    assert (years.loc[years["year"] < 2014, "c2b_share_JD"] == 0).all()
+    assert years.loc[years["year"] >= 2014, "c2b_share_JD"].between(0.1, 0.5).all()
+
+
+def online_margin(years):
+    late = years[years["year"] >= 2014]
+    return float(late["brand_profit_online_Acme"].sum() / late["brand_sales_online_Acme"].sum())
+
+
+@pytest.mark.parametrize(("outcome", "sign"), [
+    (online_margin, -1),  # the maker's margin per online basket is squeezed
+    (lambda y: float(y.loc[y["year"] >= 2014, "platform_profit_JD"].sum()), +1),
+], ids=["brand margin per online basket down", "JD's profit up"])
+def test_c2b_moves_margin_from_the_maker_to_the_platform(outcome, sign):
+    diffs = [outcome(run("c2b_customization", s)) - outcome(run("brand_channels", s))
+             for s in SEEDS]
+    assert np.median(diffs) * sign > 0, diffs
+    assert sum(np.sign(d) == sign for d in diffs) >= 2, diffs

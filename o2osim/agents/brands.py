@@ -23,6 +23,11 @@ class Brand(mesa.Agent):
         units_offline: Baskets of its goods sold in stores (real baskets).
         units_online: Baskets of its goods sold online (real baskets).
         awareness: Share of consumers who know its online-only brand (``brand_split``).
+        points_offline: Members' points earned in stores, paid by the brand, yuan (online
+            points are channel costs).
+        ad_spend: What its online shops spent on traffic, yuan (part of its channel costs).
+        new_customers: Customers won: people who bought its goods after buying another's (or
+            nothing) last time (real people).
     """
 
     def __init__(
@@ -41,6 +46,9 @@ class Brand(mesa.Agent):
         self.units_offline = 0.0
         self.units_online = 0.0
         self.awareness = config.online_brand_awareness
+        self.points_offline = 0.0
+        self.ad_spend = 0.0
+        self.new_customers = 0.0
 
     def sell_wholesale(self, amount: float) -> None:
         """Receive ``amount`` yuan from a dealer for goods that end up in stores."""
@@ -76,10 +84,20 @@ class Brand(mesa.Agent):
         """Online revenue minus the production and channel costs of online sales, yuan."""
         return self.revenue_online - self.cost_online - self.channel_costs
 
+    def buy_traffic(self, amount: float) -> None:
+        """Its online shops pay ``amount`` yuan for traffic (an online channel cost)."""
+        self.ad_spend += amount
+        self.channel_costs += amount
+
+    def pay_points(self, in_stores: float, online: float) -> None:
+        """Pay for the points members earned this week in stores and online, yuan."""
+        self.points_offline += in_stores
+        self.channel_costs += online
+
     @property
     def profit_offline(self) -> float:
-        """Wholesale revenue minus the production cost of goods sold in stores, yuan."""
-        return self.revenue_offline - self.cost_offline
+        """Wholesale revenue minus production cost of store goods and store points, yuan."""
+        return self.revenue_offline - self.cost_offline - self.points_offline
 
     @property
     def production_cost(self) -> float:

@@ -67,6 +67,17 @@ class Population:
         shop_came_back: Whether it bought again this year at ``shop_last_year`` (bool).
         sated_until: Tick until which it has no need after a promotion purchase (int32).
         large_account: Whether it buys for a business or an institution (bool).
+        member_store: Bit ``b`` set if it is a member of brand ``b``'s programme in stores.
+        member_online: Bit ``b`` set if it is a member of brand ``b``'s programme online.
+        brand_last_year: Bit ``b`` set if it bought brand ``b``'s goods last year (uint8).
+        brand_this_year: Bit ``b`` set if it bought brand ``b``'s goods this year (uint8).
+        link_level: Its tie to each brand: 0 none, 1 customer, 2 user, 3 fan, 4 partner
+            (int8, shape (n, brands)).
+        referred: Brand a fan recommended to it, -1 for none (int8); its next need is for it.
+        referred_by_partner: Whether that recommendation came from a partner who resells.
+        variant: The product variant its needs are for (int8).
+        usual_brand: Brand of its last purchase, the number of brands for a rival's goods, -1
+            before its first purchase (int8).
     """
 
     alive: np.ndarray
@@ -99,6 +110,15 @@ class Population:
     shop_came_back: np.ndarray
     sated_until: np.ndarray
     large_account: np.ndarray
+    member_store: np.ndarray
+    member_online: np.ndarray
+    brand_last_year: np.ndarray
+    brand_this_year: np.ndarray
+    link_level: np.ndarray
+    referred: np.ndarray
+    referred_by_partner: np.ndarray
+    usual_brand: np.ndarray
+    variant: np.ndarray
 
     @property
     def size(self) -> int:
@@ -177,6 +197,15 @@ class Population:
             shop_came_back=np.zeros(n, dtype=bool),
             sated_until=np.zeros(n, dtype=np.int32),
             large_account=draw_large_accounts(c.large_account_share, n, rng),
+            member_store=np.zeros(n, dtype=np.uint8),
+            member_online=np.zeros(n, dtype=np.uint8),
+            brand_last_year=np.zeros(n, dtype=np.uint8),
+            brand_this_year=np.zeros(n, dtype=np.uint8),
+            link_level=np.zeros((n, max(len(scenario.brands), 1)), dtype=np.int8),
+            referred=np.full(n, -1, dtype=np.int8),
+            referred_by_partner=np.zeros(n, dtype=bool),
+            usual_brand=np.full(n, -1, dtype=np.int8),
+            variant=draw_variants(c.variants, c.variant_zipf, n, rng),
         )
 
     def reset(self, who: np.ndarray) -> None:
@@ -196,6 +225,14 @@ class Population:
         self.shop_came_back[who] = False
         self.sated_until[who] = 0
         self.preferred_channel[who] = NO_CHANNEL
+        self.member_store[who] = 0
+        self.member_online[who] = 0
+        self.brand_last_year[who] = 0
+        self.brand_this_year[who] = 0
+        self.link_level[who] = 0
+        self.referred[who] = -1
+        self.referred_by_partner[who] = False
+        self.usual_brand[who] = -1
 
     @property
     def degree(self) -> np.ndarray:
@@ -243,6 +280,21 @@ def draw_need_rates(mean: float, cv: float, n: int, rng: np.random.Generator) ->
     shape = 1.0 / cv**2
     rates = rng.gamma(shape, mean / shape, size=n)
     return np.minimum(rates, 1.0).astype(np.float32)
+
+
+def variant_popularity(variants: int, zipf: float) -> np.ndarray:
+    """Share of consumers who need each variant: ``1 / v^zipf``, normalised."""
+    weight = 1.0 / np.arange(1, variants + 1) ** zipf
+    return weight / weight.sum()
+
+
+def draw_variants(variants: int, zipf: float, n: int, rng: np.random.Generator) -> np.ndarray:
+    """The variant each of ``n`` consumers needs (no draw at all with a single variant)."""
+    if variants == 1:
+        return np.zeros(n, dtype=np.int8)
+    cumulative = np.cumsum(variant_popularity(variants, zipf))
+    picked = np.searchsorted(cumulative, rng.random(n) * cumulative[-1], side="right")
+    return np.minimum(picked, variants - 1).astype(np.int8)
 
 
 def draw_large_accounts(share: float, n: int, rng: np.random.Generator) -> np.ndarray:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import mesa
+import numpy as np
 
 from o2osim.scenario import PlatformConfig
 
@@ -25,6 +26,9 @@ class Platform(mesa.Agent):
         shops: Number of shops selling on the platform this year.
         protected: Whether escrow, returns, deposits and enforcement are in force.
         costs: What the platform has spent on its own marketing and on protection, yuan.
+        variant_sales: Baskets sold this year by product variant (its sales data).
+        c2b_active: Whether it sells its own C2B goods this year.
+        c2b_range: Share of its C2B range given to each variant this year.
     """
 
     def __init__(self, model: mesa.Model, index: int, config: PlatformConfig) -> None:
@@ -47,6 +51,11 @@ class Platform(mesa.Agent):
         self.shops = 1
         self.protected = False
         self.costs = 0.0
+        self.variant_sales = np.zeros(model.config.consumers.variants)
+        self.c2b_active = False
+        self.c2b_range = np.zeros(model.config.consumers.variants)
+        self.year_c2b_orders = 0.0
+        self.year_orders = 0.0
 
     def new_year(self, year: int) -> None:
         """Open for business in the launch year; put protections in force in their year."""
@@ -54,6 +63,23 @@ class Platform(mesa.Agent):
         self.launched = c.launch_year <= year
         start = c.launch_year if c.protection_start_year is None else c.protection_start_year
         self.protected = self.launched and start <= year
+
+    def plan_c2b_range(self, year: int, need: np.ndarray) -> None:
+        """Once a year: design the C2B range from last year's sales data.
+
+        Variant ``v`` gets a share of the range in proportion to ``sales_v ^ bestseller_weight``
+        (the real needs ``need`` when there are no sales yet). The sales data restart.
+        """
+        c = self.config
+        self.c2b_active = (
+            self.launched and c.c2b_start_year is not None and c.c2b_start_year <= year
+        )
+        if self.c2b_active:
+            sales = self.variant_sales if self.variant_sales.sum() > 0 else need
+            weight = sales**c.bestseller_weight
+            self.c2b_range = weight / weight.sum()
+        self.variant_sales = np.zeros_like(self.variant_sales)
+        self.year_c2b_orders = self.year_orders = 0.0
 
     @property
     def escrow(self) -> bool:
@@ -85,9 +111,13 @@ class Platform(mesa.Agent):
         """
         if not self.launched:
             return 0.0
+        return self.config.base_marketing + self.ad_rate() * self.last_week_gmv
+
+    def ad_rate(self) -> float:
+        """Share of its sales a seller here spends on traffic, given its rival shops."""
         c = self.config
         competition = self.shops / (self.shops + c.rivals_half) if self.shops else 0.0
-        return c.base_marketing + c.marketing_share * competition * self.last_week_gmv
+        return c.marketing_share * competition
 
     def update_counterfeits(self) -> None:
         """Once a year: enforcement removes counterfeit sellers, deposits deter new ones.
@@ -103,10 +133,22 @@ class Platform(mesa.Agent):
             1.0, rate * (1 - enforcement) + c.fake_entry * (1 - rate) * deterrence
         )
 
-    def book_week(self, gmv: float, orders: float, bad_orders: float) -> float:
-        """Book a week of sales; return what is passed on to the sellers after commission, yuan."""
+    def book_week(
+        self,
+        gmv: float,
+        orders: float,
+        bad_orders: float,
+        c2b_gmv: float = 0.0,
+        c2b_paid: float = 0.0,
+    ) -> float:
+        """Book a week of sales; return what is passed on to the sellers after commission, yuan.
+
+        Its own (C2B) goods, ``c2b_gmv`` of the GMV, earn it their margin over what it paid
+        the makers, ``c2b_paid``, instead of a commission.
+        """
         c = self.config
-        commission = gmv * c.commission
+        commission = (gmv - c2b_gmv) * c.commission + (c2b_gmv - c2b_paid)
+        self.year_orders += orders
         self.costs += c.base_marketing if self.launched else 0.0
         if self.protected:
             weeks = self.model.config.time.ticks_per_year

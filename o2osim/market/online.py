@@ -122,11 +122,13 @@ class OnlineSide:
         discount: float,
         brand: np.ndarray | None = None,
         size: np.ndarray | None = None,
+        private: np.ndarray | None = None,
     ) -> dict[str, float]:
         """Online buyers order on their platforms: shops, bad orders, trust, word, books.
 
         ``brand`` (-1 for a rival's goods) and ``size`` (baskets) are given when brands make
         a difference; otherwise every order is one basket and brands book their market share.
+        ``private`` marks orders a fan's recommendation brought (no traffic bought for them).
         """
         c = self.config.consumers
         pop = self.population
@@ -152,10 +154,14 @@ class OnlineSide:
         bad_orders = np.bincount(pid, weights=bad, minlength=n_platforms) * w
         flows = {"online_orders": buyers.size * w, "counterfeit_incidents": float(bad_orders.sum())}
         if brand is not None:
-            gmv, pick_up_units = self._brand_online_sales(buyers, pid, discount, brand, size)
+            gmv, c2b, pick_up_units = self._brand_online_sales(
+                buyers, pid, discount, brand, size, private
+            )
             for platform in self.platforms:
                 m = platform.index
-                platform.book_week(float(gmv[m]), float(orders[m]), float(bad_orders[m]))
+                platform.book_week(
+                    float(gmv[m]), float(orders[m]), float(bad_orders[m]), *c2b[m]
+                )
             store_price = self.basket_value * self.config.stores.price_index
             return flows | {
                 "gmv_online": float(gmv.sum()),
@@ -170,6 +176,7 @@ class OnlineSide:
             for b in self.brands:
                 share = b.config.market_share
                 b.sell_online(net * share, orders[m] * share)
+                b.buy_traffic(gmv * share * platform.ad_rate())
             gmv_online += gmv
         return flows | {"gmv_online": gmv_online}
 

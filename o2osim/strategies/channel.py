@@ -32,12 +32,20 @@ class Needs:
         size: Order size in baskets (float64).
         in_stores: Whether the brand's goods are on offer in stores for this need.
         online: Whether they are on offer on the platforms for this need.
+        points_in_stores: Whether a member earns the brand's points buying it in stores.
+        points_online: Whether a member earns the brand's points buying it online.
+        via_partner: Whether a partner (a fan who resells) brought this need to the brand.
+        referred: Whether a fan's recommendation brought it (private traffic: no ads).
     """
 
     brand: np.ndarray
     size: np.ndarray
     in_stores: np.ndarray
     online: np.ndarray
+    points_in_stores: np.ndarray | None = None
+    points_online: np.ndarray | None = None
+    via_partner: np.ndarray | None = None
+    referred: np.ndarray | None = None
 
 
 Offer = tuple[np.ndarray, np.ndarray]
@@ -127,6 +135,28 @@ def draw_needs(shoppers: np.ndarray, market: O2OMarket) -> Needs:
     shares = np.cumsum([b.config.market_share for b in market.brands])
     brand = np.searchsorted(shares, rng.random(n), side="right")
     brand[brand >= len(market.brands)] = -1
+    pop = market.population
+    if c.brand_habit > 0:  # most needs are for the brand bought last time
+        usual = pop.usual_brand[shoppers].astype(np.int64)
+        habit = (usual >= 0) & (rng.random(n) < c.brand_habit)
+        brand[habit] = np.where(usual[habit] >= len(market.brands), -1, usual[habit])
+    via_partner = told = None
+    if any(b.config.fan_programme for b in market.brands):
+        # a need that a fan's recommendation brought is for the recommended brand
+        referred = pop.referred[shoppers].astype(np.int64)
+        told = referred >= 0
+        brand[told] = referred[told]
+        via_partner = pop.referred_by_partner[shoppers] & told
+        pop.referred[shoppers[told]] = -1
+        pop.referred_by_partner[shoppers[told]] = False
+    members = [b for b in market.brands if b.config.membership != "none"]
+    pulled = np.zeros(n, dtype=bool)
+    for b in members:  # a member's need comes back to the brand
+        bit = np.uint8(1 << b.index)
+        member = ((pop.member_store[shoppers] | pop.member_online[shoppers]) & bit) > 0
+        back = member & (rng.random(n) < b.config.member_retention)
+        brand[back] = b.index
+        pulled[back] = True
     size = np.ones(n)
     if c.order_size_cv > 0:
         sigma2 = np.log1p(c.order_size_cv**2)  # lognormal with mean one
@@ -140,4 +170,41 @@ def draw_needs(shoppers: np.ndarray, market: O2OMarket) -> Needs:
         if mine.size:
             offer = OFFERS[b.config.channel_strategy]
             in_stores[mine], online[mine] = offer(b, shoppers[mine], size[mine], market)
-    return Needs(brand=brand, size=size, in_stores=in_stores, online=online)
+    needs = Needs(brand=brand, size=size, in_stores=in_stores, online=online)
+    needs.via_partner = via_partner
+    needs.referred = None if via_partner is None else told
+    if members:
+        needs.points_in_stores, needs.points_online = member_points(shoppers, needs, pulled, market)
+    return needs
+
+
+def member_points(
+    shoppers: np.ndarray, needs: Needs, pulled: np.ndarray, market: O2OMarket
+) -> Offer:
+    """Where each shopper would earn points buying the brand it wants.
+
+    A member of an ``integrated`` programme earns points in stores and online alike. A member
+    of a ``separate`` programme earns them only in the channel where it joined, and there only
+    is its membership a reason to come back: a need that only the membership brought back
+    (``pulled``) is for whatever is on offer where the points do not count, and the sale there
+    is a rival's.
+    """
+    pop = market.population
+    in_stores = np.zeros(shoppers.size, dtype=bool)
+    online = np.zeros(shoppers.size, dtype=bool)
+    for b in market.brands:
+        kind = b.config.membership
+        mine = np.flatnonzero(needs.brand == b.index)
+        if kind == "none" or mine.size == 0:
+            continue
+        bit = np.uint8(1 << b.index)
+        joined_store = (pop.member_store[shoppers[mine]] & bit) > 0
+        joined_online = (pop.member_online[shoppers[mine]] & bit) > 0
+        if kind == "integrated":
+            in_stores[mine] = online[mine] = joined_store | joined_online
+        else:
+            in_stores[mine], online[mine] = joined_store, joined_online
+            back = pulled[mine]
+            needs.in_stores[mine[back & ~joined_store]] = False
+            needs.online[mine[back & ~joined_online]] = False
+    return in_stores, online
