@@ -1,4 +1,4 @@
-"""The ``o2osim`` command line: run, validate and schema.
+"""The ``o2osim`` command line: run, compare, validate, schema and bench.
 
 Every user error (bad file, bad field, bad override) is printed as one line on stderr and exits
 with code 2, before anything is written.
@@ -54,6 +54,32 @@ def _cmd_run(args: argparse.Namespace) -> int:
     )
     print(f"results:   {out}/ (ticks.parquet, years.csv, firms.parquet, manifest.json)")
     print(f"dashboard: {out / 'dashboard.png'}")
+    return 0
+
+
+def _cmd_compare(args: argparse.Namespace) -> int:
+    from o2osim.comparison import compare
+
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        raise O2OError(f"--out: {out} exists and is not a directory")
+    result = compare(
+        args.scenarios,
+        replicates=args.replicates,
+        overrides=args.overrides,
+        workers=args.workers,
+        scheduler=args.scheduler,
+        progress=None if not args.quiet else False,
+    )
+    result.save(out)
+    seeds = result.seeds
+    print(
+        f"{len(result.labels)} scenarios x {len(seeds)} replicates, seeds {seeds[0]}..{seeds[-1]} "
+        f"(common to all), {result.manifest['wall_seconds']:.1f} s"
+    )
+    print(f"table:  {out / 'compare.md'} (and compare.csv)")
+    print(f"figure: {out / 'compare.png'}")
+    print(f"runs:   {out / 'runs.parquet'}, {out / 'compare.json'}")
     return 0
 
 
@@ -121,6 +147,34 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     _add_overrides(p)
     p.set_defaults(func=_cmd_run)
+
+    p = sub.add_parser(
+        "compare", help="run scenarios with the same seeds, replicated, and compare outcomes"
+    )
+    p.add_argument("scenarios", nargs="+", help="two or more scenario YAML files")
+    p.add_argument("--out", required=True, metavar="DIR", help="output directory")
+    p.add_argument(
+        "--replicates",
+        type=int,
+        default=5,
+        metavar="R",
+        help="runs per scenario, with seeds s..s+R-1 from the first scenario's seed s (default 5)",
+    )
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        metavar="N",
+        help="local worker processes (default: one per core)",
+    )
+    p.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="run on an existing Dask cluster, e.g. tcp://host:8786, instead of local workers",
+    )
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    _add_overrides(p)
+    p.set_defaults(func=_cmd_compare)
 
     p = sub.add_parser("validate", help="check scenario files without running them")
     p.add_argument("scenarios", nargs="+", help="scenario YAML files")

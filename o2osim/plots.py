@@ -11,6 +11,7 @@ matplotlib.use("Agg")  # files, not windows: the CLI and CI have no screen
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 #: Dashboard panels: (title, y label, log scale, [(column, legend label, scale)]).
 PANELS = [
@@ -103,3 +104,58 @@ def save_dashboard(years: pd.DataFrame, path: Path, title: str = "o2osim") -> Pa
     fig.savefig(path, dpi=100)
     plt.close(fig)
     return path
+
+
+#: Comparison panels: series -> (title, y label, log scale, scale).
+COMPARISON_PANELS = {
+    "online_share": ("Online share of sales", "share of GMV", False, 1.0),
+    "stores_open": ("Physical stores open", "stores at year end", False, 1.0),
+    "dealers_active": ("Dealers active", "dealers at year end", False, 1.0),
+    "traffic_cost": ("Cost of a new online customer", "yuan per new customer (log)", True, 1.0),
+    "mean_trust_online": ("Trust in platforms", "mean trust (0-1)", False, 1.0),
+    "brand_profit_online": ("Brands' profit online", "million yuan per year", False, 1e-6),
+    "brand_profit_offline": ("Brands' profit offline", "million yuan per year", False, 1e-6),
+}
+
+
+def comparison(trajectories: pd.DataFrame, title: str = "o2osim compare") -> Figure:
+    """Scenarios' yearly trajectories overlaid: a mean line and a band per scenario and panel.
+
+    Args:
+        trajectories: Long table with columns scenario (categorical, in order), series, year,
+            mean, low, high, as made by :func:`o2osim.comparison.trajectories`.
+        title: Figure title.
+
+    Returns:
+        The figure (not shown; save or display it).
+    """
+    present = set(trajectories["series"])
+    panels = [name for name in COMPARISON_PANELS if name in present]
+    ncols = 4 if len(panels) > 6 else 3
+    nrows = max(1, -(-len(panels) // ncols))
+    fig, axes = plt.subplots(nrows, ncols, figsize=(4.75 * ncols, 4 * nrows),
+                             constrained_layout=True, squeeze=False)
+    scenarios = list(trajectories["scenario"].cat.categories)
+    for ax, name in zip(axes.flat, panels, strict=False):
+        panel_title, ylabel, log, scale = COMPARISON_PANELS[name]
+        rows = trajectories[trajectories["series"] == name]
+        for i, label in enumerate(scenarios):
+            line = rows[rows["scenario"] == label]
+            mean, low, high = (line[c] * scale for c in ("mean", "low", "high"))
+            if log:  # nothing to show on a log axis at or below 0
+                mean, low, high = (s.where(s > 0) for s in (mean, low, high))
+            color = f"C{i % 10}"
+            ax.plot(line["year"], mean, marker="o", ms=3, color=color, label=label)
+            ax.fill_between(line["year"], low, high, color=color, alpha=0.2, linewidth=0)
+        if log and ax.lines:
+            ax.set_yscale("log")
+        ax.set_title(panel_title)
+        ax.set_xlabel("year")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # no 2004.5 on short runs
+        ax.set_ylabel(ylabel)
+        ax.grid(alpha=0.3)
+    for ax in axes.flat[len(panels):]:
+        ax.set_visible(False)
+    axes.flat[0].legend(frameon=False)
+    fig.suptitle(title)
+    return fig

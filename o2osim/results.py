@@ -11,6 +11,8 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -23,13 +25,45 @@ from o2osim import plots
 RESULT_FILES = ("ticks.parquet", "years.csv", "firms.parquet", "manifest.json", "dashboard.png")
 
 
-def _write_parquet(frame: pd.DataFrame, path: Path) -> None:
+def write_parquet(frame: pd.DataFrame, path: Path) -> None:
+    """Write a table as zstd-compressed Parquet, without the pandas index."""
     table = pa.Table.from_pandas(frame, preserve_index=False)
     pq.write_table(table, path, compression="zstd")
 
 
-def _sha256(path: Path) -> str:
+def sha256(path: Path) -> str:
+    """The SHA-256 hex digest of a file, as recorded in manifests."""
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@contextmanager
+def atomic_directory(out: Path) -> Iterator[Path]:
+    """A temporary directory beside ``out`` that replaces ``out`` when the block succeeds.
+
+    Write every file into the yielded directory. If the block raises (or is interrupted), the
+    temporary directory is removed and ``out`` is left as it was.
+
+    Args:
+        out: Target directory; an existing one is replaced as a whole.
+
+    Yields:
+        The temporary directory to write into.
+    """
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))
+    try:
+        yield tmp
+        if out.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
+            os.replace(out, old / out.name)
+            os.replace(tmp, out)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
 
 
 def write_result_dir(
@@ -54,26 +88,14 @@ def write_result_dir(
         The target directory.
     """
     out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))
-    try:
-        _write_parquet(ticks, tmp / "ticks.parquet")
+    with atomic_directory(out) as tmp:
+        write_parquet(ticks, tmp / "ticks.parquet")
         years.to_csv(tmp / "years.csv", index=False, float_format="%.10g", lineterminator="\n")
-        _write_parquet(firms, tmp / "firms.parquet")
+        write_parquet(firms, tmp / "firms.parquet")
         plots.save_dashboard(years, tmp / "dashboard.png", title)
         manifest = dict(manifest)
         manifest["files"] = {
-            name: _sha256(tmp / name) for name in RESULT_FILES if name != "manifest.json"
+            name: sha256(tmp / name) for name in RESULT_FILES if name != "manifest.json"
         }
         (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, default=str) + "\n")
-        if out.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
-            os.replace(out, old / out.name)
-            os.replace(tmp, out)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(tmp, out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
     return out
