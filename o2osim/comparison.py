@@ -44,8 +44,7 @@ STATS = ("mean", "low", "high")
 
 #: Outcomes read from the yearly table: (column, how the run is summarized). ``final``: the
 #: last year's value; ``cumulative``: the sum over all years; ``mean``: the mean over years.
-#: Columns a run does not have are skipped; every ``brand_*`` column is added as final and
-#: cumulative.
+#: Columns a run does not have are skipped; firm-level columns follow FIRM_PREFIXES below.
 OUTCOMES: list[tuple[str, str]] = [
     ("online_share", "final"),
     ("stores_open", "final"),
@@ -62,9 +61,37 @@ OUTCOMES: list[tuple[str, str]] = [
     ("store_profit", "cumulative"),
 ]
 
-#: Column prefixes of firm-level outcomes (brands, platforms, C2B), each added as final and
-#: cumulative.
-FIRM_PREFIXES = ("brand_", "platform_profit_", "c2b_")
+#: Firm-level outcome columns by prefix (brands, platforms, C2B) and how each is summarized:
+#: flows as final and cumulative, rates and shares as final and mean, levels as final.
+FIRM_PREFIXES: dict[str, tuple[str, ...]] = {
+    "brand_profit_": ("final", "cumulative"),
+    "brand_sales_": ("final", "cumulative"),
+    "brand_new_customers_": ("final", "cumulative"),
+    "brand_traffic_cost_": ("final", "mean"),
+    "brand_wallet_share_": ("final", "mean"),
+    "brand_churn_": ("final", "mean"),
+    "brand_awareness_": ("final", "mean"),
+    "brand_members_": ("final",),
+    "brand_customers_": ("final",),
+    "brand_users_": ("final",),
+    "brand_fans_": ("final",),
+    "brand_partners_": ("final",),
+    "platform_profit_": ("final", "cumulative"),
+    "platform_gmv_": ("final", "cumulative"),
+    "c2b_share_": ("final", "mean"),
+    "c2b_mismatch_": ("final", "mean"),
+}
+
+
+def _firm_outcomes(columns: Sequence[str]) -> list[tuple[str, str]]:
+    """The firm-level outcomes a run's yearly table has, with how each is summarized."""
+    found = []
+    for column in columns:
+        for prefix, overs in FIRM_PREFIXES.items():
+            if column.startswith(prefix):
+                found += [(column, over) for over in overs]
+                break
+    return found
 
 #: Words for the ``over`` column of the table.
 OVER = {"final": "final year", "cumulative": "cumulative", "mean": "mean over run"}
@@ -93,6 +120,7 @@ UNITS = {
     "brand_fans_": "people",
     "brand_partners_": "people",
     "platform_profit_": "yuan",
+    "platform_gmv_": "yuan",
     "dealer_profit": "yuan",
     "store_profit": "yuan",
     "c2b_share_": "share of orders",
@@ -166,8 +194,7 @@ def outcomes(years: pd.DataFrame, scenario: Scenario) -> dict[tuple[str, str], f
         ``(outcome, over) -> value`` for every outcome whose column the run has.
     """
     out: dict[tuple[str, str], float] = {}
-    brands = [(c, over) for c in years.columns if c.startswith(FIRM_PREFIXES)
-              for over in ("final", "cumulative")]
+    brands = _firm_outcomes(list(years.columns))
     for column, over in [*OUTCOMES, *brands]:
         if column == "dealer_exits":
             if "dealers_active" in years:
