@@ -65,6 +65,15 @@ def test_lever_moves_outcome_in_its_documented_direction(reference, lever, outco
     assert sum(np.sign(d) == sign for d in diffs) >= 2, diffs
 
 
+def test_transaction_link_keeps_more_dealers_alive_than_selling_online_cheaper():
+    # dealers deliver the goods of pick-up orders: never fewer dealer-years, more over seeds
+    seeds = (1, 2, 3, 4, 5)
+    alive = total("dealers_active")
+    diffs = [alive(run("channel_transaction_link_split", s)) - alive(run("brand_channels", s))
+             for s in seeds]
+    assert min(diffs) >= 0 and sum(diffs) > 0, diffs
+
+
 def test_default_brand_settings_draw_nothing_and_book_market_shares():
     # a brand with no strategy and no price of its own changes nothing in the market
     plain = o2osim.run(ROOT / "scenarios" / "baseline.yaml", seed=3, overrides=SMALL,

@@ -57,9 +57,11 @@ def route_large_orders(
 def pick_up(brand: Brand, who: np.ndarray, value: np.ndarray, market: O2OMarket) -> float:
     """``transaction_link_split``: online orders are picked up at the nearest store.
 
-    A buyer collects its online order (and comes back for after-sales) at its nearest open
-    store, which earns ``pickup_fee`` of the order's value
-    from the brand; with chance ``pickup_cross_sell`` the visit ends in a store purchase too.
+    The store's dealer delivers the goods to the store and earns its usual margin on their
+    cost, ``dealers.margin * (1 - stores.gross_margin) * value``, paid by the brand. A buyer
+    collects its online order (and comes back for after-sales) at its nearest open store,
+    which earns ``pickup_fee`` of the order's value from the brand; with chance
+    ``pickup_cross_sell`` the visit ends in a store purchase too.
 
     Args:
         brand: The brand.
@@ -80,6 +82,15 @@ def pick_up(brand: Brand, who: np.ndarray, value: np.ndarray, market: O2OMarket)
     )
     market.store_books.earn_fees(fees)
     brand.pay_for_channel(float(fees.sum()))
+    # the store's dealer brings the goods to the store: its usual margin on their cost
+    margin = market.config.dealers.margin
+    goods = value[served] * (1.0 - market.config.stores.gross_margin)
+    dealer = market.store_books.dealer[store[served]]
+    active = np.array([d.active for d in market.dealers] + [False])[dealer]
+    per_dealer = np.bincount(dealer[active], weights=goods[active], minlength=len(market.dealers))
+    for d in np.flatnonzero(per_dealer):
+        market.dealers[d].take_routed(float(per_dealer[d]), margin)
+    brand.pay_for_channel(float(per_dealer.sum()) * margin)
     w = market.people_per_consumer
     market._tick["store_visits"] += float(np.count_nonzero(served)) * w
     extra = store[served][market.rng.random(int(served.sum())) < c.pickup_cross_sell]
