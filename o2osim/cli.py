@@ -83,6 +83,32 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_sweep(args: argparse.Namespace) -> int:
+    from o2osim.sweep import load_sweep, run_sweep
+
+    sweep = load_sweep(args.spec, args.overrides)  # every check before anything is written
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        raise O2OError(f"--out: {out} exists and is not a directory")
+    try:
+        report = run_sweep(sweep, out, args.workers, args.scheduler, False if args.quiet else None)
+    except KeyboardInterrupt:
+        print(
+            f"o2osim: interrupted; finished runs are saved in {out}: run the same command to "
+            "finish the sweep",
+            file=sys.stderr,
+        )
+        return EXIT_INTERRUPTED
+    print(
+        f"{report.runs} runs: {report.done} done now, {report.earlier} earlier, "
+        f"{report.failed} failed now, {report.seconds:.1f} s"
+    )
+    print(f"results:  {out / 'results'}  (pandas.read_parquet('{out / 'results'}'))")
+    if report.failed or (out / "failures").exists():
+        print(f"failures: {out / 'failures'}")
+    return 0
+
+
 def _cmd_validate(args: argparse.Namespace) -> int:
     from o2osim.scenario import load_scenario
 
@@ -175,6 +201,28 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     _add_overrides(p)
     p.set_defaults(func=_cmd_compare)
+
+    p = sub.add_parser(
+        "sweep", help="run a parameter sweep on Dask, streaming results to a Parquet dataset"
+    )
+    p.add_argument("spec", help="sweep spec YAML file (see docs/sweeps.md)")
+    p.add_argument("--out", required=True, metavar="DIR", help="sweep directory (resumable)")
+    where = p.add_mutually_exclusive_group()
+    where.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        metavar="N",
+        help="local worker processes (default: one per core)",
+    )
+    where.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="run on an existing Dask cluster, e.g. tcp://host:8786",
+    )
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    _add_overrides(p)
+    p.set_defaults(func=_cmd_sweep)
 
     p = sub.add_parser("validate", help="check scenario files without running them")
     p.add_argument("scenarios", nargs="+", help="scenario YAML files")

@@ -1077,9 +1077,9 @@ def apply_override(data: dict[str, Any], path: list[str], value: Any, source: st
             raise ScenarioError(source, dotted, node, "a section or list to set a field in")
 
 
-def _schema_fields(path: tuple[Any, ...]) -> list[str]:
+def _schema_fields(path: tuple[Any, ...], root: type[BaseModel] | None = None) -> list[str]:
     """Names of the fields allowed at a location in the scenario, for "did you mean"."""
-    model: Any = Scenario
+    model: Any = root or Scenario
     for key in path[:-1]:
         if isinstance(key, int):
             continue
@@ -1094,20 +1094,28 @@ def _schema_fields(path: tuple[Any, ...]) -> list[str]:
     return list(model.model_fields)
 
 
-def _format_error(source: Path | str, err: dict[str, Any]) -> ScenarioError:
+def format_error(
+    source: Path | str, err: dict[str, Any], root: type[BaseModel] | None = None
+) -> ScenarioError:
+    """One pydantic error as a one-line :class:`ScenarioError`.
+
+    ``root`` is the model that was validated, for "did you mean" suggestions (the scenario by
+    default).
+    """
     loc = tuple(err["loc"])
     dotted = ".".join(str(p) for p in loc)
     kind = err["type"]
     value = err.get("input")
     if kind == "extra_forbidden":
         key = str(loc[-1]) if loc else ""
-        close = difflib.get_close_matches(key, _schema_fields(loc), n=1, cutoff=0.6)
+        known = _schema_fields(loc, root)
+        close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
         hint = f"; did you mean '{close[0]}'?" if close else ""
-        allowed = ", ".join(_schema_fields(loc))
+        allowed = ", ".join(known)
         return ScenarioError(source, dotted, key, f"a known field{hint} (known: {allowed})")
     problem = err.get("ctx", {}).get("error")
     if isinstance(problem, FieldProblem):
-        return ScenarioError(source, problem.field, problem.value, problem.expected)
+        return ScenarioError(source, problem.field or dotted, problem.value, problem.expected)
     message = err["msg"]
     if message.startswith("Value error, "):
         message = message[len("Value error, ") :]
@@ -1136,7 +1144,7 @@ def validate(data: dict[str, Any], source: Path | str) -> Scenario:
     try:
         return Scenario.model_validate(data)
     except ValidationError as exc:
-        raise _format_error(source, exc.errors()[0]) from None
+        raise format_error(source, exc.errors()[0]) from None
 
 
 def load_scenario(
