@@ -221,3 +221,25 @@ parameters:
     x = frame[["x1", "x2", "x3"]].to_numpy()
     expected = np.sin(x[:, 0]) + 7 * np.sin(x[:, 1]) ** 2 + 0.1 * x[:, 2] ** 4 * np.sin(x[:, 0])
     np.testing.assert_allclose(frame["y"], expected)
+
+
+def dies_once(task):
+    """Kill this worker process the first time any task runs; run normally afterwards."""
+    marker = os.environ["O2OSIM_TEST_MARKER"]
+    try:
+        with open(marker, "x"):
+            pass
+    except FileExistsError:
+        return run_task(task)
+    os.kill(os.getpid(), signal.SIGKILL)  # the worker dies in the middle of a run
+
+
+def test_runs_of_a_worker_that_dies_are_retried_elsewhere(tmp_path, monkeypatch):
+    monkeypatch.setenv("O2OSIM_TEST_MARKER", str(tmp_path / "died"))
+    path = spec(tmp_path, GRID)
+    report = run_sweep(load_sweep(path), tmp_path / "out", workers=2, progress=False,
+                       task=dies_once)
+    assert (tmp_path / "died").exists(), "a worker was killed"
+    assert report.done == 8 and report.failed == 0
+    frame = rows(tmp_path / "out")
+    assert len(frame) == 8 * 8 and not frame.duplicated(["run_id", "year"]).any()
