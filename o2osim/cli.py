@@ -1,4 +1,6 @@
-"""The ``o2osim`` command line: run, compare, validate, schema and bench.
+"""The ``o2osim`` command line.
+
+Subcommands: run, compare, sweep, sensitivity, plot, calibrate, validate, schema and bench.
 
 Every user error (bad file, bad field, bad override) is printed as one line on stderr and exits
 with code 2, before anything is written.
@@ -106,6 +108,85 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
     print(f"results:  {out / 'results'}  (pandas.read_parquet('{out / 'results'}'))")
     if report.failed or (out / "failures").exists():
         print(f"failures: {out / 'failures'}")
+    return 0
+
+
+def _cmd_sensitivity(args: argparse.Namespace) -> int:
+    from o2osim.sensitivity import save, sensitivity
+
+    table = sensitivity(args.dir, args.metrics or None, args.over)
+    out = Path(args.out) if args.out else Path(args.dir) / "sensitivity"
+    save(table, out)
+    a = table.attrs
+    n, d = table["metric"].nunique(), table["parameter"].nunique()
+    print(f"{a['design']} indices of {n} metric{'s' * (n != 1)} x {d} parameters from "
+          f"{a['points']} points, {a['runs']} runs")
+    print(f"table:  {out / 'sensitivity.md'} (and sensitivity.csv)")
+    print(f"figure: {out / 'sensitivity.png'}")
+    return 0
+
+
+def _cmd_plot(args: argparse.Namespace) -> int:
+    import os
+
+    from o2osim import plots
+    from o2osim.sweepdir import check_over, read_sweep
+
+    sweep = read_sweep(args.dir)
+    check_over(args.over)
+    if args.bins < 1:
+        raise O2OError(f"--bins: got {args.bins}, expected at least 1")
+    params, metrics = sweep.parameters, sweep.metrics
+    wanted = [("--x", args.x, params), ("--y", args.y, params if args.z else metrics)]
+    if args.z:
+        wanted.append(("--z", args.z, metrics))
+    for flag, name, known in wanted:
+        if name not in known:
+            kind = "parameter" if known is params else "metric"
+            raise O2OError(f"{flag}: got {name!r}, expected a {kind} of the sweep "
+                           f"({', '.join(known)})")
+    if args.z and args.x == args.y:
+        raise O2OError(f"--y: got {args.y!r}, expected a parameter other than --x")
+    if sweep.results.empty:
+        raise O2OError(f"{args.dir}: no finished runs yet; run o2osim sweep first")
+    name = f"heat_{args.z}_{args.x}_{args.y}.png" if args.z else f"plot_{args.y}_{args.x}.png"
+    out = Path(args.out) if args.out else Path(args.dir) / name
+    if out.suffix.lower() not in (".png", ".pdf", ".svg"):
+        raise O2OError(f"--out: got {str(out)!r}, expected a .png, .pdf or .svg file")
+    exact = sweep.design == "grid"  # a grid's values are its cells; other designs are binned
+    if args.z:
+        fig = plots.sweep_heatmap(sweep.results, args.x, args.y, args.z, args.over,
+                                  bins=args.bins, exact=exact)
+    else:
+        fig = plots.sweep_line(sweep.results, args.x, args.y, args.over, bins=args.bins,
+                               exact=exact)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(f".{out.stem}.partial{out.suffix}")  # renamed into place when whole
+    fig.savefig(tmp, dpi=100)
+    plots.plt.close(fig)
+    os.replace(tmp, out)
+    print(f"figure: {out}")
+    return 0
+
+
+def _cmd_calibrate(args: argparse.Namespace) -> int:
+    from o2osim.calibration import calibrate, load_spec
+
+    spec = load_spec(args.spec, args.overrides)  # every check before anything runs
+    out = Path(args.out) if args.out else Path("out") / Path(args.spec).stem
+    if out.exists() and not out.is_dir():
+        raise O2OError(f"--out: {out} exists and is not a directory")
+    result = calibrate(spec, workers=args.workers, scheduler=args.scheduler,
+                       progress=None if not args.quiet else False)
+    result.save(out)
+    m = result.manifest
+    print(f"{len(result.history)} evaluations x {len(spec.seeds)} replicates "
+          f"({m['runs']} runs), {m['optimizer']['nit']} generations, {m['wall_seconds']:.1f} s")
+    fitted = ", ".join(f"{k}={v:.4g}" for k, v in result.best.items())
+    print(f"best: {fitted} (distance {result.distance:.4g})")
+    print(f"scenario: {out / 'calibrated.yaml'}")
+    print(f"figure:   {out / 'calibration.png'}")
+    print(f"history:  {out / 'history.csv'}, {out / 'calibration.json'}")
     return 0
 
 
@@ -223,6 +304,46 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     _add_overrides(p)
     p.set_defaults(func=_cmd_sweep)
+
+    p = sub.add_parser(
+        "sensitivity", help="Sobol or Morris sensitivity indices of a sweep's metrics (SALib)"
+    )
+    p.add_argument("dir", help="sweep directory of design sobol or morris")
+    p.add_argument("--metric", dest="metrics", nargs="+", action="extend", default=[],
+                   metavar="NAME", help="metrics to analyze (default: all of the sweep's)")
+    p.add_argument("--over", default="final", choices=["final", "mean", "sum"],
+                   help="a run's value: its final year, or the mean or sum over years "
+                   "(default final)")
+    p.add_argument("--out", metavar="OUTDIR", help="output directory (default DIR/sensitivity)")
+    p.set_defaults(func=_cmd_sensitivity)
+
+    p = sub.add_parser("plot", help="draw a sweep: a metric against a parameter, or a heat map")
+    p.add_argument("dir", help="sweep directory")
+    p.add_argument("--x", required=True, metavar="PARAM", help="parameter on the x axis")
+    p.add_argument("--y", required=True, metavar="NAME",
+                   help="metric on the y axis (or, with --z, the second parameter)")
+    p.add_argument("--z", metavar="METRIC", help="draw a heat map of this metric over x and y")
+    p.add_argument("--over", default="final", choices=["final", "mean", "sum"],
+                   help="a run's value: its final year, or the mean or sum over years "
+                   "(default final)")
+    p.add_argument("--bins", type=int, default=12, metavar="N",
+                   help="bins per axis for continuous designs (default 12)")
+    p.add_argument("--out", metavar="FILE.png", help="figure file (default: in DIR)")
+    p.set_defaults(func=_cmd_plot)
+
+    p = sub.add_parser(
+        "calibrate", help="fit parameters to target series (differential evolution on Dask)"
+    )
+    p.add_argument("spec", help="calibration spec YAML file (see docs/analysis.md)")
+    p.add_argument("--out", metavar="DIR", help="output directory (default out/<spec name>)")
+    where = p.add_mutually_exclusive_group()
+    where.add_argument("--workers", type=int, default=None, metavar="N",
+                       help="local worker processes (default: one per core)")
+    where.add_argument("--scheduler", metavar="ADDRESS",
+                       help="run on an existing Dask cluster, e.g. tcp://host:8786")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    _add_overrides(p)
+    p.set_defaults(func=_cmd_calibrate)
 
     p = sub.add_parser("validate", help="check scenario files without running them")
     p.add_argument("scenarios", nargs="+", help="scenario YAML files")

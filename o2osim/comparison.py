@@ -152,12 +152,24 @@ def run_years(scenario: Scenario) -> pd.DataFrame:
     result = run(scenario, progress=False)
     years, model = result.years, result.model
     result.model = None
-    ids = getattr(mesa.Agent, "_ids", None)
-    if isinstance(ids, dict):  # Mesa 3.3; 3.4.2+ no longer holds models
-        ids.pop(model, None)
+    forget_model(model)
     del model, result
     gc.collect()  # the model's agents form reference cycles: free them now, not later
     return years
+
+
+def forget_model(model: Any) -> None:
+    """Drop a finished model from Mesa's registry, so that deleting it frees it.
+
+    Mesa 3.3 keeps every model it ever created alive (``Agent._ids`` is keyed by the model);
+    3.4.2+ no longer does. The caller then deletes its references and calls ``gc.collect()``.
+
+    Args:
+        model: The finished model.
+    """
+    ids = getattr(mesa.Agent, "_ids", None)
+    if isinstance(ids, dict):
+        ids.pop(model, None)
 
 
 def interval(values: Sequence[float] | np.ndarray) -> tuple[float, float, float]:

@@ -9,9 +9,14 @@ import matplotlib
 matplotlib.use("Agg")  # files, not windows: the CLI and CI have no screen
 
 import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
+
+from o2osim.errors import O2OError  # noqa: E402
+from o2osim.sweepdir import OVER_WORDS, metric_unit, parameter_unit, per_run  # noqa: E402
+from o2osim.sweepdir import label as axis_label  # noqa: E402
 
 #: Dashboard panels: (title, y label, log scale, [(column, legend label, scale)]).
 PANELS = [
@@ -155,6 +160,237 @@ def comparison(trajectories: pd.DataFrame, title: str = "o2osim compare") -> Fig
         ax.set_ylabel(ylabel)
         ax.grid(alpha=0.3)
     for ax in axes.flat[len(panels):]:
+        ax.set_visible(False)
+    axes.flat[0].legend(frameon=False)
+    fig.suptitle(title)
+    return fig
+
+
+# ----------------------------------------------------------------- sweeps and calibration
+
+
+def _band(values: pd.Series, level: float = 0.95) -> tuple[float, float, float]:
+    """Mean and two-sided t-interval of the mean (bounds NaN with fewer than two values)."""
+    from scipy import stats
+
+    x = values.dropna().to_numpy(dtype=np.float64)
+    if x.size == 0:
+        return (np.nan, np.nan, np.nan)
+    mean = float(x.mean())
+    if x.size < 2:
+        return (mean, np.nan, np.nan)
+    half = float(stats.t.ppf(0.5 + level / 2, df=x.size - 1) * stats.sem(x))
+    return (mean, mean - half, mean + half)
+
+
+def _values(results: pd.DataFrame, columns: list[str], metric: str, over: str) -> pd.DataFrame:
+    """One row per run with a value of ``metric``: the given columns."""
+    runs = per_run(results, [metric], over)[columns].dropna()
+    if runs.empty:
+        raise O2OError(f"no run of the sweep has a value of {metric}")
+    return runs
+
+
+def _short(value: float) -> str:
+    return f"{value:.4g}"
+
+
+def sweep_line(
+    results: pd.DataFrame,
+    x: str,
+    y: str,
+    over: str = "final",
+    *,
+    bins: int = 12,
+    exact: bool | None = None,
+    title: str | None = None,
+) -> Figure:
+    """A metric against a parameter: every run, and the mean with a 95% band.
+
+    Runs are grouped by their exact value of ``x`` (grid designs) or, for continuous designs,
+    by ``bins`` equal-width bins of ``x``; each group gives the mean over its runs (replicates,
+    and the other parameters' values) and the 95% t-interval of that mean.
+
+    Args:
+        results: A sweep's rows, ``pd.read_parquet(DIR / "results")``.
+        x: A parameter column (dotted path).
+        y: A metric column.
+        over: How a run becomes one number: ``final``, ``mean`` or ``sum`` over years.
+        bins: Number of bins of ``x`` for continuous designs.
+        exact: Group by exact ``x`` values (``None``: when there are at most ``bins`` of them).
+        title: Figure title (default: ``y`` against ``x``).
+
+    Returns:
+        The figure (not shown; save or display it).
+    """
+    runs = _values(results, [x, y], y, over)
+    exact = runs[x].nunique() <= bins if exact is None else exact
+    if exact:
+        keys, centres = runs[x], None
+    else:
+        edges = np.linspace(runs[x].min(), runs[x].max(), bins + 1)
+        keys = pd.cut(runs[x], edges, include_lowest=True, labels=False)
+        centres = (edges[:-1] + edges[1:]) / 2
+    # groupby sorts its keys: the line runs along increasing x
+    line = [(key if centres is None else centres[int(key)], *_band(values))
+            for key, values in runs.groupby(keys, sort=True)[y]]
+    where, mean, low, high = (np.array(c, dtype=np.float64) for c in zip(*line, strict=True))
+    fig, ax = plt.subplots(figsize=(7, 4.5), constrained_layout=True)
+    ax.scatter(runs[x], runs[y], s=10, color="0.6", alpha=0.5, linewidth=0, label="runs")
+    ax.plot(where, mean, marker="o", ms=4, color="C0",
+            label="mean" if exact else f"mean per bin ({bins} bins)")
+    ax.fill_between(where, low, high, color="C0", alpha=0.25, linewidth=0,
+                    label="95% interval of the mean")
+    ax.set_xlabel(axis_label(x, parameter_unit(x)))
+    ax.set_ylabel(axis_label(y, metric_unit(y), over))
+    ax.set_title(title or f"{y} against {x} ({len(runs)} runs)")
+    ax.grid(alpha=0.3)
+    ax.legend(frameon=False)
+    return fig
+
+
+def sweep_heatmap(
+    results: pd.DataFrame,
+    x: str,
+    y: str,
+    z: str,
+    over: str = "final",
+    *,
+    bins: int = 12,
+    exact: bool | None = None,
+    title: str | None = None,
+) -> Figure:
+    """A metric over two parameters: the mean over the runs of each cell.
+
+    Cells are the exact value pairs of a grid design, or ``bins`` x ``bins`` equal-width bins
+    for continuous designs (empty bins blank).
+
+    Args:
+        results: A sweep's rows, ``pd.read_parquet(DIR / "results")``.
+        x: Parameter on the horizontal axis.
+        y: Parameter on the vertical axis.
+        z: The metric (colour).
+        over: How a run becomes one number: ``final``, ``mean`` or ``sum`` over years.
+        bins: Bins per axis for continuous designs.
+        exact: Exact cells (``None``: when both parameters have at most ``bins`` values).
+        title: Figure title.
+
+    Returns:
+        The figure.
+    """
+    runs = _values(results, [x, y, z], z, over)
+    if exact is None:
+        exact = runs[x].nunique() <= bins and runs[y].nunique() <= bins
+    fig, ax = plt.subplots(figsize=(7, 5.5), constrained_layout=True)
+    if exact:
+        grid = runs.pivot_table(index=y, columns=x, values=z, aggfunc="mean").sort_index()
+        grid = grid.sort_index(axis=1)
+        mesh = ax.pcolormesh(np.arange(grid.shape[1] + 1), np.arange(grid.shape[0] + 1),
+                             grid.to_numpy(), shading="flat", cmap="viridis")
+        ax.set_xticks(np.arange(grid.shape[1]) + 0.5, [_short(v) for v in grid.columns])
+        ax.set_yticks(np.arange(grid.shape[0]) + 0.5, [_short(v) for v in grid.index])
+        if grid.size <= 144:  # small grids: print each cell's mean
+            for (i, j), value in np.ndenumerate(grid.to_numpy()):
+                if np.isfinite(value):
+                    ax.text(j + 0.5, i + 0.5, _short(value), ha="center", va="center",
+                            fontsize=8, color="white")
+    else:
+        xe = np.linspace(runs[x].min(), runs[x].max(), bins + 1)
+        ye = np.linspace(runs[y].min(), runs[y].max(), bins + 1)
+        cells = runs.assign(
+            bx=pd.cut(runs[x], xe, include_lowest=True, labels=False),
+            by=pd.cut(runs[y], ye, include_lowest=True, labels=False),
+        ).groupby(["by", "bx"])[z].mean()
+        grid = np.full((bins, bins), np.nan)
+        for (i, j), value in cells.items():
+            grid[int(i), int(j)] = value
+        mesh = ax.pcolormesh(xe, ye, np.ma.masked_invalid(grid), shading="flat", cmap="viridis")
+    fig.colorbar(mesh, ax=ax, label=axis_label(z, metric_unit(z), over))
+    ax.set_xlabel(axis_label(x, parameter_unit(x)))
+    ax.set_ylabel(axis_label(y, parameter_unit(y)))
+    cell = "cell" if exact else f"bin ({bins} x {bins})"
+    ax.set_title(title or f"{z}: mean of the runs in each {cell}")
+    return fig
+
+
+def sensitivity_bars(table: pd.DataFrame, title: str | None = None) -> Figure:
+    """Sensitivity indices as bars with their confidence intervals, one panel per metric.
+
+    Args:
+        table: From :func:`o2osim.sensitivity.sensitivity` (Sobol: S1, ST with ``*_conf``;
+            Morris: mu_star with mu_star_conf, and sigma).
+        title: Figure title.
+
+    Returns:
+        The figure.
+    """
+    design = table.attrs.get("design", "sobol" if "S1" in table else "morris")
+    bars = ([("S1", "S1_conf", "first order S1"), ("ST", "ST_conf", "total ST")]
+            if design == "sobol" else
+            [("mu_star", "mu_star_conf", "mu* (mean absolute effect)"), ("sigma", None, "sigma")])
+    metrics = list(dict.fromkeys(table["metric"]))
+    ncols = min(3, len(metrics))
+    nrows = -(-len(metrics) // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(5.5 * ncols, 4.2 * nrows),
+                             constrained_layout=True, squeeze=False)
+    width = 0.8 / len(bars)
+    for ax, metric in zip(axes.flat, metrics, strict=False):
+        rows = table[table["metric"] == metric]
+        at = np.arange(len(rows))
+        for k, (column, conf, name) in enumerate(bars):
+            err = rows[conf].to_numpy() if conf else None
+            ax.bar(at + (k - (len(bars) - 1) / 2) * width, rows[column].to_numpy(), width,
+                   yerr=err, capsize=3, color=f"C{k}", label=name)
+        ax.set_xticks(at, rows["parameter"], rotation=20, ha="right")
+        ax.axhline(0, color="0.3", linewidth=0.8)
+        ax.set_title(metric)
+        ax.set_xlabel("parameter")
+        unit = metric_unit(metric)
+        ax.set_ylabel("Sobol index (share of variance)" if design == "sobol"
+                      else axis_label("effect per normalized step", unit))
+        ax.grid(alpha=0.3, axis="y")
+    for ax in axes.flat[len(metrics):]:
+        ax.set_visible(False)
+    axes.flat[0].legend(frameon=False)
+    over = OVER_WORDS.get(table.attrs.get("over", "final"), "")
+    fig.suptitle(title or f"{design.capitalize()} indices ({over}; "
+                 "error bars: 95% bootstrap intervals)")
+    return fig
+
+
+def calibration_fit(
+    runs: pd.DataFrame, targets: pd.DataFrame, title: str = "calibration"
+) -> Figure:
+    """Simulated series at the fitted parameters against the targets, one panel per metric.
+
+    Args:
+        runs: Yearly rows of the replicates at the best parameters (``replicate``, ``year`` and
+            the metric columns).
+        targets: ``year``, ``metric``, ``value``.
+        title: Figure title.
+
+    Returns:
+        The figure: the mean over replicates as a line, their range as a band, targets as dots.
+    """
+    metrics = list(dict.fromkeys(targets["metric"]))
+    ncols = min(3, len(metrics))
+    nrows = -(-len(metrics) // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(5.5 * ncols, 4.2 * nrows),
+                             constrained_layout=True, squeeze=False)
+    for ax, metric in zip(axes.flat, metrics, strict=False):
+        by_year = runs.groupby("year")[metric]
+        mean, low, high = by_year.mean(), by_year.min(), by_year.max()
+        ax.plot(mean.index, mean, color="C0", marker="o", ms=3, label="simulated (mean)")
+        ax.fill_between(mean.index, low, high, color="C0", alpha=0.25, linewidth=0,
+                        label="range of replicates")
+        target = targets[targets["metric"] == metric]
+        ax.scatter(target["year"], target["value"], color="k", s=18, zorder=3, label="target")
+        ax.set_title(metric)
+        ax.set_xlabel("year")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.set_ylabel(axis_label(metric, metric_unit(metric)))
+        ax.grid(alpha=0.3)
+    for ax in axes.flat[len(metrics):]:
         ax.set_visible(False)
     axes.flat[0].legend(frameon=False)
     fig.suptitle(title)

@@ -1020,6 +1020,45 @@ def _resolve_extends(path: Path, chain: tuple[Path, ...] = ()) -> dict[str, Any]
     return deep_merge(_resolve_extends(target, (*chain, path)), data)
 
 
+def resolve_relative(spec: Path, field: str, relative: str) -> Path:
+    """A scenario file named by another file (a sweep or calibration spec), checked.
+
+    Args:
+        spec: The file that names it.
+        field: The field that names it (for the error).
+        relative: The path as written, relative to ``spec``.
+
+    Returns:
+        The resolved path.
+
+    Raises:
+        ScenarioError: If it is not an existing .yaml or .yml file.
+    """
+    target = (spec.parent / relative).resolve()
+    if target.suffix.lower() not in ALLOWED_SUFFIXES:
+        raise ScenarioError(spec, field, relative, "a .yaml or .yml scenario file")
+    if not target.exists():
+        raise ScenarioError(spec, field, relative, f"an existing file ({target} not found)")
+    return target
+
+
+def field_value(data: dict[str, Any], dotted: str) -> Any:
+    """The value at a dotted path (as in ``--set``) of a scenario mapping.
+
+    Raises:
+        KeyError: If no field has that path.
+    """
+    node: Any = data
+    for key in dotted.split("."):
+        if isinstance(node, list) and key.isdigit() and int(key) < len(node):
+            node = node[int(key)]
+        elif isinstance(node, dict) and key in node:
+            node = node[key]
+        else:
+            raise KeyError(dotted)
+    return node
+
+
 def parse_override(text: str) -> tuple[list[str], Any]:
     """Split ``a.b.0.c=value`` into its path and a YAML-typed value.
 

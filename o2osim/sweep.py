@@ -37,7 +37,14 @@ from o2osim.comparison import run_years
 from o2osim.errors import O2OError, ScenarioError
 from o2osim.execution import Executor
 from o2osim.run import git_commit, versions
-from o2osim.scenario import ALLOWED_SUFFIXES, FieldProblem, format_error, load_scenario, read_yaml
+from o2osim.scenario import (
+    FieldProblem,
+    field_value,
+    format_error,
+    load_scenario,
+    read_yaml,
+    resolve_relative,
+)
 
 #: Metrics kept when a spec names none.
 DEFAULT_METRICS = [
@@ -114,6 +121,7 @@ class SweepSpec(BaseModel):
     parameters: dict[str, ParameterSpec] = Field(..., min_length=1)
     metrics: list[str] | None = Field(None, min_length=1)
     model: Literal["o2osim", "ishigami"] = "o2osim"
+    num_levels: int = Field(4, ge=2, le=100)
 
     @model_validator(mode="after")
     def _design_fits_parameters(self) -> SweepSpec:
@@ -229,11 +237,7 @@ def load_sweep(path: str | Path, overrides: list[str] | None = None) -> Sweep:
     except ValidationError as exc:
         raise format_error(path, exc.errors()[0], SweepSpec) from None
     spec = spec.model_copy(update={"overrides": [*spec.overrides, *(overrides or [])]})
-    base_path = (path.parent / spec.base).resolve()
-    if base_path.suffix.lower() not in ALLOWED_SUFFIXES:
-        raise ScenarioError(path, "base", spec.base, "a .yaml or .yml scenario file")
-    if not base_path.exists():
-        raise ScenarioError(path, "base", spec.base, f"an existing file ({base_path} not found)")
+    base_path = resolve_relative(path, "base", spec.base)
     integer: set[str] = set()
     if spec.model == "o2osim":
         base = load_scenario(base_path, spec.overrides)
@@ -250,20 +254,16 @@ def _check_parameters(path: Path, spec: SweepSpec, base: dict[str, Any]) -> set[
     """Every parameter must be a numeric scenario field that accepts its whole range."""
     integer = set()
     for name, p in spec.parameters.items():
-        current: Any = base
-        for key in name.split("."):
-            if isinstance(current, list) and key.isdigit() and int(key) < len(current):
-                current = current[int(key)]
-            elif isinstance(current, dict) and key in current:
-                current = current[key]
-            else:
-                raise ScenarioError(
-                    path,
-                    f"parameters.{name}",
-                    name,
-                    "the dotted path of a field of the base "
-                    "scenario (as in --set), e.g. stores.rent_growth or platforms.0.commission",
-                )
+        try:
+            current = field_value(base, name)
+        except KeyError:
+            raise ScenarioError(
+                path,
+                f"parameters.{name}",
+                name,
+                "the dotted path of a field of the base "
+                "scenario (as in --set), e.g. stores.rent_growth or platforms.0.commission",
+            ) from None
         if isinstance(current, bool) or not isinstance(current, int | float | type(None)):
             raise ScenarioError(path, f"parameters.{name}", current, "a numeric field")
         if isinstance(current, int):
@@ -325,7 +325,9 @@ def design_points(spec: SweepSpec, integer: set[str] | None = None) -> pd.DataFr
     else:
         from SALib.sample import morris
 
-        matrix = morris.sample(spec.problem(), spec.samples, num_levels=4, seed=spec.seed)
+        matrix = morris.sample(
+            spec.problem(), spec.samples, num_levels=spec.num_levels, seed=spec.seed
+        )
     frame = pd.DataFrame(matrix, columns=names)
     for name in integer or ():
         frame[name] = frame[name].round()

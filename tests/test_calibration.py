@@ -1,0 +1,205 @@
+"""``o2osim calibrate``: recovering a known parameter, the files written, and bad input.
+
+The recovery test fits adoption.q of a small baseline (5,000 consumers, 8 years) to the online
+share simulated at q = 0.45 with the same seeds. It runs through the command line on 2 worker
+processes: 5 candidates x 6 generations x 2 replicates = 60 runs of about 0.3 s. (At 2,000
+consumers and 6 years the online share is too noisy to pin q down: a neighbour of q = 0.45 can
+miss the targets by more than q = 0.6 does, so the test uses a larger city.)
+"""
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+from conftest import BASELINE
+
+from o2osim import load_scenario
+from o2osim.calibration import Calibration, crn_seeds, load_spec
+from o2osim.cli import main
+from o2osim.comparison import run_years
+
+SMALL = ["population.consumers=5000", "time.years=8"]
+SEED = 11
+TRUE_Q = 0.45
+#: How close the fitted q must be. D grows to about 0.4 at q = 0.40 and 0.5 at q = 0.55 (the
+#: online share's scaled squared distance over 8 years), against noise of a few hundredths.
+TOLERANCE = 0.08
+
+
+def spec_text(targets="targets.csv", parameters=None, **extra):
+    spec = {
+        "base": str(BASELINE),
+        "overrides": SMALL,
+        "parameters": parameters or {"adoption.q": {"low": 0.2, "high": 0.8}},
+        "targets": targets,
+        "replicates": 2,
+        "seed": SEED,
+        "maxiter": 5,
+        "popsize": 5,
+    } | extra
+    return yaml.safe_dump(spec, sort_keys=False)
+
+
+@pytest.fixture(scope="module")
+def targets_csv(tmp_path_factory):
+    """online_share by year at q = 0.45, mean of the calibration's own two seeds."""
+    folder = tmp_path_factory.mktemp("targets")
+    runs = [run_years(load_scenario(BASELINE, SMALL, seed=s, adoption__q=TRUE_Q))
+            for s in crn_seeds(SEED, 2)]
+    mean = pd.concat(runs).groupby("year")["online_share"].mean()
+    frame = pd.DataFrame({"year": mean.index, "metric": "online_share", "value": mean.values})
+    path = folder / "targets.csv"
+    path.write_text("# online share at adoption.q = 0.45\n" + frame.to_csv(index=False))
+    return path
+
+
+@pytest.fixture(scope="module")
+def calibrated(tmp_path_factory, targets_csv):
+    cwd = tmp_path_factory.mktemp("cal")
+    (cwd / "spec.yaml").write_text(spec_text(str(targets_csv)))
+    done = subprocess.run(
+        [sys.executable, "-m", "o2osim", "calibrate", "spec.yaml", "--out", "fit",
+         "--workers", "2", "--quiet"],
+        cwd=cwd, capture_output=True, text=True, timeout=600, check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    return cwd / "fit", done
+
+
+def test_calibration_recovers_the_imitation_rate(calibrated):
+    out, done = calibrated
+    record = json.loads((out / "calibration.json").read_text())
+    assert abs(record["best"]["adoption.q"] - TRUE_Q) < TOLERANCE
+    assert "best: adoption.q=" in done.stdout
+
+
+def test_calibration_writes_its_four_files(calibrated):
+    out, _ = calibrated
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        ["calibration.json", "calibrated.yaml", "calibration.png", "history.csv"])
+    record = json.loads((out / "calibration.json").read_text())
+    history = pd.read_csv(out / "history.csv")
+    # 5 candidates in the first generation and each of the 5 after it
+    assert len(history) == len(record["evaluations"]) == 30
+    assert list(history.columns) == ["evaluation", "generation", "adoption.q", "distance"]
+    assert record["distance"] == pytest.approx(history["distance"].min())
+    assert record["spec"]["seeds"] == crn_seeds(SEED, 2)
+    assert record["spec"]["scales"]["online_share"] > 0
+    assert record["optimizer"]["name"] == "scipy.optimize.differential_evolution"
+    assert {"versions", "git_commit", "wall_seconds", "files"} <= set(record)
+    assert (out / "calibration.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_calibrated_scenario_extends_the_base_with_the_fitted_value(calibrated):
+    out, _ = calibrated
+    text = (out / "calibrated.yaml").read_text()
+    data = yaml.safe_load(text)
+    assert (out / data["extends"]).resolve() == BASELINE
+    fitted = json.loads((out / "calibration.json").read_text())["best"]["adoption.q"]
+    scenario = load_scenario(out / "calibrated.yaml")
+    assert scenario.adoption.q == fitted
+    assert scenario.population.consumers == 5000 and scenario.time.years == 8
+    assert main(["validate", str(out / "calibrated.yaml")]) == 0
+
+
+def test_distance_is_the_scaled_squared_gap_of_the_replicate_mean(tmp_path, targets_csv):
+    (tmp_path / "spec.yaml").write_text(spec_text(str(targets_csv)))
+    spec = load_spec(tmp_path / "spec.yaml")
+    targets = spec.targets
+    years = targets["year"].to_numpy()
+    run_a = pd.DataFrame({"year": years, "online_share": targets["value"] + 0.01})
+    run_b = pd.DataFrame({"year": years, "online_share": targets["value"] + 0.03})
+    scale = targets["value"].abs().mean()
+    assert spec.distance([run_a, run_b]) == pytest.approx(len(years) * (0.02 / scale) ** 2)
+    assert spec.distance([run_a.iloc[:-1], run_b.iloc[:-1]]) == np.inf  # a target not simulated
+
+
+def test_calibrated_yaml_writes_lists_whole(tmp_path, targets_csv):
+    """A fitted list item must survive ``extends``, which replaces lists whole."""
+    (tmp_path / "spec.yaml").write_text(spec_text(
+        str(targets_csv), {"platforms.1.commission": {"low": 0.01, "high": 0.2}}))
+    spec = load_spec(tmp_path / "spec.yaml")
+    runs = pd.DataFrame({"replicate": 0, "seed": 1, "year": spec.targets["year"],
+                         "online_share": spec.targets["value"]})
+    result = Calibration(spec, {"platforms.1.commission": 0.123}, 0.5, pd.DataFrame(
+        {"evaluation": [0], "generation": [0], "platforms.1.commission": [0.123],
+         "distance": [0.5]}), runs, {"started": "now"})
+    result.save(tmp_path / "out")
+    scenario = load_scenario(tmp_path / "out" / "calibrated.yaml")
+    assert scenario.platforms[1].commission == 0.123
+    assert scenario.platforms[0].name == "Taobao" and len(scenario.platforms) == 2
+
+
+# ----------------------------------------------------------------------------- bad input
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"targets": "nowhere.csv"}, "targets: got 'nowhere.csv', expected an existing CSV file"),
+        ({"parameters": {"adoption.qq": {"low": 0.1, "high": 0.9}}},
+         "parameters.adoption.qq: got 'adoption.qq', expected the dotted path of a field"),
+        ({"parameters": {"dealers.count": {"low": 2, "high": 9}}},
+         "parameters.dealers.count: got 8, expected a real-valued field"),
+        ({"parameters": {"adoption.q": {"low": 0.5, "high": 0.1}}},
+         "parameters.adoption.q: got {'low': 0.5, 'high': 0.1}, expected low below high"),
+        ({"parameters": {"adoption.q": {"low": 0.1, "high": 99}}},
+         "parameters.adoption.q: got 99.0, expected a value the scenario accepts"),
+        ({"parameters": {"population.consumers": {"low": 1, "high": 9}}},
+         "expected a real-valued field"),
+        ({"replicates": 0}, "replicates: got 0, expected at least 1"),
+        ({"methd": "x"}, "methd: got 'methd', expected a known field; did you mean 'method'?"),
+        ({"method": "nelder-mead"},
+         "method: got 'nelder-mead', expected one of 'differential_evolution'"),
+    ],
+)
+def test_bad_spec_exits_2_with_one_line_and_writes_nothing(tmp_path, capsys, targets_csv,
+                                                           change, message):
+    change = {"targets": str(targets_csv)} | change
+    (tmp_path / "spec.yaml").write_text(spec_text(**change))
+    out = tmp_path / "out"
+    assert main(["calibrate", str(tmp_path / "spec.yaml"), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("o2osim: error: ") and err.count("\n") == 1, err
+    assert message in err
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("csv", "message"),
+    [
+        ("year,metric\n2004,online_share\n",
+         "expected columns year, metric, value (missing: value)"),
+        ("year,metric,value\n2004,online_shar,0.1\n",
+         "row 1.metric: got 'online_shar', expected a column of the scenario's years.csv (did "
+         "you mean 'online_share'?"),
+        ("year,metric,value\n2004,online_share,0.1\n2030,online_share,0.2\n",
+         "row 2.year: got 2030, expected a simulated year, 2004 to 2011"),
+        ("year,metric,value\n2004,online_share,abc\n", "row 1.value: got 'abc', expected a finite"),
+        ("year,metric,value\n2004,online_share,0.1\n2004,online_share,0.2\n",
+         "expected each year and metric once"),
+        ("year,metric,value\n", "expected at least one target row"),
+    ],
+)
+def test_bad_targets_exit_2_with_one_line(tmp_path, capsys, csv, message):
+    (tmp_path / "t.csv").write_text(csv)
+    (tmp_path / "spec.yaml").write_text(spec_text("t.csv"))
+    out = tmp_path / "out"
+    assert main(["calibrate", str(tmp_path / "spec.yaml"), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and message in err, err
+    assert not out.exists()
+
+
+def test_parameter_also_set_by_override_is_refused(tmp_path, capsys, targets_csv):
+    (tmp_path / "spec.yaml").write_text(spec_text(str(targets_csv)))
+    out = tmp_path / "out"
+    code = main(["calibrate", str(tmp_path / "spec.yaml"), "--out", str(out),
+                 "--set", "adoption.q=0.3"])
+    assert code == 2
+    assert "a parameter not also set by overrides or --set" in capsys.readouterr().err
+    assert not out.exists()
