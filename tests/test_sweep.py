@@ -243,3 +243,27 @@ def test_runs_of_a_worker_that_dies_are_retried_elsewhere(tmp_path, monkeypatch)
     assert report.done == 8 and report.failed == 0
     frame = rows(tmp_path / "out")
     assert len(frame) == 8 * 8 and not frame.duplicated(["run_id", "year"]).any()
+
+
+def test_sobol_indices_of_the_ishigami_function_through_sweep_and_sensitivity(tmp_path):
+    # the whole pipeline, o2osim sweep -> o2osim sensitivity, on a function whose indices are
+    # known: S1 = (0.314, 0.442, 0), ST = (0.558, 0.442, 0.244)
+    from o2osim.sensitivity import sensitivity
+
+    path = spec(tmp_path, """
+model: ishigami
+design: sobol
+samples: 256
+seed: 3
+parameters:
+  x1: {low: -3.141592653589793, high: 3.141592653589793}
+  x2: {low: -3.141592653589793, high: 3.141592653589793}
+  x3: {low: -3.141592653589793, high: 3.141592653589793}
+""")
+    report = run_sweep(load_sweep(path), tmp_path / "out", workers=2, progress=False)
+    assert report.done == 256 * 5
+    table = sensitivity(tmp_path / "out").set_index("parameter")
+    np.testing.assert_allclose(table.loc[["x1", "x2", "x3"], "S1"], [0.314, 0.442, 0.0],
+                               atol=0.1)
+    np.testing.assert_allclose(table.loc[["x1", "x2", "x3"], "ST"], [0.558, 0.442, 0.244],
+                               atol=0.1)
