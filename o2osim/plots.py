@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import matplotlib
 
@@ -394,4 +395,142 @@ def calibration_fit(
         ax.set_visible(False)
     axes.flat[0].legend(frameon=False)
     fig.suptitle(title)
+    return fig
+
+
+# ---------------------------------------------------------------- plots a teacher wants
+
+
+def funnel(ticks: pd.DataFrame, year: int | None = None) -> Figure:
+    """The week-by-week conversion funnel: visits and orders online and in stores.
+
+    Args:
+        ticks: The per-tick table of a run (``Result.ticks`` or ``ticks.parquet``).
+        year: Draw this year's weeks only (default: the whole run).
+
+    Returns:
+        Two panels: visits and orders per week by channel, and conversion per week.
+    """
+    frame = ticks if year is None else ticks[ticks["year"] == year]
+    x = frame["tick"].to_numpy()
+    fig, (top, bottom) = plt.subplots(2, 1, figsize=(10, 6.5), sharex=True, layout="constrained")
+    for column, label, style in [
+        ("online_visits", "online visits", "-"),
+        ("online_orders", "online orders", "--"),
+        ("store_visits", "store visits", "-"),
+        ("offline_orders", "store orders", "--"),
+    ]:
+        color = "tab:blue" if column.startswith("online") else "tab:orange"
+        top.plot(x, frame[column] / 1e6, style, color=color, label=label)
+    top.set_ylabel("million per week")
+    top.set_yscale("log")
+    top.set_title("Visits and orders per week")
+    top.legend(ncol=2, fontsize=8)
+    online = frame["online_orders"] / frame["online_visits"].where(frame["online_visits"] > 0)
+    stores = frame["offline_orders"] / frame["store_visits"].where(frame["store_visits"] > 0)
+    bottom.plot(x, 100 * online, color="tab:blue", label="online")
+    bottom.plot(x, 100 * stores, color="tab:orange", label="stores")
+    bottom.set_ylabel("orders per 100 visits (log)")
+    bottom.set_yscale("log")
+    bottom.set_xlabel("week of the run (tick)")
+    bottom.set_title("Conversion")
+    bottom.legend(fontsize=8)
+    for ax in (top, bottom):
+        ax.grid(alpha=0.3)
+    return fig
+
+
+def cohorts(model: Any) -> Figure:
+    """The demographic dividend: people in the market by age now, working ages shaded.
+
+    Args:
+        model: A market (:class:`o2osim.model.O2OMarket`), at any point of its run.
+
+    Returns:
+        A bar chart of people by year of age.
+    """
+    pop = model.population
+    ages = model.year - pop.birth_year[pop.alive].astype(np.int64)
+    d = model.config.demography
+    counts = np.bincount(ages - d.entry_age, minlength=d.exit_age - d.entry_age)
+    age = np.arange(d.entry_age, d.entry_age + counts.size)
+    people = counts * model.people_per_consumer / 1e3
+    working = age <= d.working_age_max
+    fig, ax = plt.subplots(figsize=(9, 4), layout="constrained")
+    ax.bar(age[working], people[working], width=1.0, color="tab:green", label="working age")
+    ax.bar(age[~working], people[~working], width=1.0, color="tab:gray", label="older")
+    ax.set_xlabel("age (years)")
+    ax.set_ylabel("thousand people")
+    ax.set_title(f"People in the market by age, {model.year}")
+    ax.legend(fontsize=8)
+    ax.grid(alpha=0.3, axis="y")
+    return fig
+
+
+def store_map(model: Any, sample: int = 5000, seed: int = 0) -> Figure:
+    """Stores on the map, open and closed, over consumers coloured by the channel they use.
+
+    Args:
+        model: A market.
+        sample: Consumers drawn (at most), so large markets stay readable.
+        seed: Seed of the sample of consumers shown.
+
+    Returns:
+        The map, in km.
+    """
+    from o2osim.agents.consumers import NO_CHANNEL, STORE_CHANNEL
+
+    pop = model.population
+    alive = np.flatnonzero(pop.alive)
+    shown = np.random.default_rng(seed).choice(alive, size=min(sample, alive.size), replace=False)
+    channel = pop.preferred_channel[shown]
+    fig, ax = plt.subplots(figsize=(7, 6.5), layout="constrained")
+    groups = [
+        (channel == NO_CHANNEL, "no purchase yet", "lightgray"),
+        (channel == STORE_CHANNEL, "bought in a store", "tab:orange"),
+        (channel > STORE_CHANNEL, "bought online", "tab:blue"),
+    ]
+    for mask, label, color in groups:
+        ax.scatter(pop.x[shown][mask], pop.y[shown][mask], s=3, color=color, alpha=0.5,
+                   label=label, linewidths=0)
+    xy = model._store_xy
+    is_open = model.store_open
+    ax.scatter(xy[is_open, 0], xy[is_open, 1], marker="s", s=30, color="black",
+               label=f"store open ({int(is_open.sum())})")
+    ax.scatter(xy[~is_open, 0], xy[~is_open, 1], marker="x", s=30, color="tab:red",
+               label=f"store closed ({int((~is_open).sum())})")
+    side = model.config.population.area_km
+    ax.set_xlim(0, side)
+    ax.set_ylim(0, side)
+    ax.set_aspect("equal")
+    ax.set_xlabel("east (km)")
+    ax.set_ylabel("north (km)")
+    ax.set_title(f"Stores and consumers, {model.year} week {model.week}")
+    ax.legend(fontsize=8, loc="upper right", markerscale=2)
+    return fig
+
+
+def trust_distributions(model: Any) -> Figure:
+    """How much consumers trust stores and each launched platform: histograms.
+
+    Args:
+        model: A market.
+
+    Returns:
+        One histogram per channel, trust from 0 to 1.
+    """
+    pop = model.population
+    alive = pop.alive
+    series = [("stores", pop.trust_offline[alive])]
+    series += [(p.name, pop.trust_online[alive, p.index]) for p in model.platforms if p.launched]
+    fig, ax = plt.subplots(figsize=(8, 4), layout="constrained")
+    bins = np.linspace(0.0, 1.0, 41)
+    for name, values in series:
+        ax.hist(values, bins=bins, histtype="step", linewidth=1.5,
+                label=f"{name} (mean {float(np.mean(values)):.2f})")
+    ax.set_xlabel("trust (0 = none, 1 = full)")
+    ax.set_ylabel("consumers (agents)")
+    ax.set_title(f"Trust by channel, {model.year}")
+    ax.legend(fontsize=8)
+    ax.grid(alpha=0.3)
     return fig
