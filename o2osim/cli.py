@@ -21,6 +21,24 @@ EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
 
 
+def _add_execution(parser: argparse.ArgumentParser) -> None:
+    """Where a batch of runs executes (--workers or --scheduler), and --quiet."""
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        metavar="N",
+        help="local worker processes (default: one per core)",
+    )
+    where.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="run on an existing Dask cluster, e.g. tcp://host:8786",
+    )
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
 def _add_overrides(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--set",
@@ -288,20 +306,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("spec", help="sweep spec YAML file (see docs/sweeps.md)")
     p.add_argument("--out", required=True, metavar="DIR", help="sweep directory (resumable)")
-    where = p.add_mutually_exclusive_group()
-    where.add_argument(
-        "--workers",
-        type=int,
-        default=None,
-        metavar="N",
-        help="local worker processes (default: one per core)",
-    )
-    where.add_argument(
-        "--scheduler",
-        metavar="ADDRESS",
-        help="run on an existing Dask cluster, e.g. tcp://host:8786",
-    )
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    _add_execution(p)
     _add_overrides(p)
     p.set_defaults(func=_cmd_sweep)
 
@@ -336,12 +341,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("spec", help="calibration spec YAML file (see docs/analysis.md)")
     p.add_argument("--out", metavar="DIR", help="output directory (default out/<spec name>)")
-    where = p.add_mutually_exclusive_group()
-    where.add_argument("--workers", type=int, default=None, metavar="N",
-                       help="local worker processes (default: one per core)")
-    where.add_argument("--scheduler", metavar="ADDRESS",
-                       help="run on an existing Dask cluster, e.g. tcp://host:8786")
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    _add_execution(p)
     _add_overrides(p)
     p.set_defaults(func=_cmd_calibrate)
 

@@ -28,7 +28,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from tqdm.auto import tqdm
 
-from o2osim import plots, results
+from o2osim import metrics, plots, results
 from o2osim.errors import O2OError
 from o2osim.execution import Executor
 from o2osim.run import git_commit, run, versions
@@ -175,24 +175,9 @@ def forget_model(model: Any) -> None:
 def interval(values: Sequence[float] | np.ndarray) -> tuple[float, float, float]:
     """Mean and two-sided t-interval of the mean at :data:`LEVEL`.
 
-    Args:
-        values: One value per replicate (NaN values are ignored).
-
-    Returns:
-        ``(mean, low, high)``; the bounds are NaN with fewer than two values, and equal to the
-        mean when all values are equal.
+    See :func:`o2osim.metrics.interval`: bounds NaN with fewer than two values.
     """
-    from scipy import stats  # 0.4 s to import: only when a comparison is summarized
-
-    x = np.asarray(values, dtype=np.float64)
-    x = x[~np.isnan(x)]
-    if x.size == 0:
-        return (np.nan, np.nan, np.nan)
-    mean = float(x.mean())
-    if x.size < 2:
-        return (mean, np.nan, np.nan)
-    half = float(stats.t.ppf(0.5 + LEVEL / 2, df=x.size - 1) * stats.sem(x))
-    return (mean, mean - half, mean + half)
+    return metrics.interval(values, LEVEL)
 
 
 def outcomes(years: pd.DataFrame, scenario: Scenario) -> dict[tuple[str, str], float]:

@@ -114,6 +114,30 @@ def traffic_cost(spend: Any, new_customers: Any, people_per_consumer: float) -> 
     return float(cost) if cost.ndim == 0 else cost
 
 
+def interval(values: Any, level: float = 0.95) -> tuple[float, float, float]:
+    """Mean and two-sided t-interval of the mean at ``level``, NaN values ignored.
+
+    Args:
+        values: One value per replicate.
+        level: Confidence level.
+
+    Returns:
+        ``(mean, low, high)``; the bounds are NaN with fewer than two values, and equal to the
+        mean when all values are equal.
+    """
+    from scipy import stats  # 0.4 s to import: only when replicates are summarized
+
+    x = np.asarray(values, dtype=np.float64)
+    x = x[~np.isnan(x)]
+    if x.size == 0:
+        return (np.nan, np.nan, np.nan)
+    mean = float(x.mean())
+    if x.size < 2:
+        return (mean, np.nan, np.nan)
+    half = float(stats.t.ppf(0.5 + level / 2, df=x.size - 1) * stats.sem(x))
+    return (mean, mean - half, mean + half)
+
+
 def yearly(
     ticks: pd.DataFrame,
     annual: list[dict[str, float]] | None = None,

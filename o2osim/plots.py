@@ -16,6 +16,7 @@ from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from o2osim.errors import O2OError  # noqa: E402
+from o2osim.metrics import interval  # noqa: E402
 from o2osim.sweepdir import OVER_WORDS, metric_unit, parameter_unit, per_run  # noqa: E402
 from o2osim.sweepdir import label as axis_label  # noqa: E402
 
@@ -170,20 +171,6 @@ def comparison(trajectories: pd.DataFrame, title: str = "o2osim compare") -> Fig
 # ----------------------------------------------------------------- sweeps and calibration
 
 
-def _band(values: pd.Series, level: float = 0.95) -> tuple[float, float, float]:
-    """Mean and two-sided t-interval of the mean (bounds NaN with fewer than two values)."""
-    from scipy import stats
-
-    x = values.dropna().to_numpy(dtype=np.float64)
-    if x.size == 0:
-        return (np.nan, np.nan, np.nan)
-    mean = float(x.mean())
-    if x.size < 2:
-        return (mean, np.nan, np.nan)
-    half = float(stats.t.ppf(0.5 + level / 2, df=x.size - 1) * stats.sem(x))
-    return (mean, mean - half, mean + half)
-
-
 def _values(results: pd.DataFrame, columns: list[str], metric: str, over: str) -> pd.DataFrame:
     """One row per run with a value of ``metric``: the given columns."""
     runs = per_run(results, [metric], over)[columns].dropna()
@@ -233,7 +220,7 @@ def sweep_line(
         keys = pd.cut(runs[x], edges, include_lowest=True, labels=False)
         centres = (edges[:-1] + edges[1:]) / 2
     # groupby sorts its keys: the line runs along increasing x
-    line = [(key if centres is None else centres[int(key)], *_band(values))
+    line = [(key if centres is None else centres[int(key)], *interval(values))
             for key, values in runs.groupby(keys, sort=True)[y]]
     where, mean, low, high = (np.array(c, dtype=np.float64) for c in zip(*line, strict=True))
     fig, ax = plt.subplots(figsize=(7, 4.5), constrained_layout=True)

@@ -45,12 +45,7 @@ def route_large_orders(
     willing = 1.0 if usual <= 0 else min(1.0, c.routed_margin / usual)
     taken = (dealer >= 0) & (market.rng.random(large.size) < willing)
     keep[large[~taken]] = False
-    per_dealer = np.bincount(
-        dealer[taken], weights=value[large[taken]], minlength=len(market.dealers)
-    )
-    for d in np.flatnonzero(per_dealer):
-        market.dealers[d].take_routed(float(per_dealer[d]), c.routed_margin)
-    brand.pay_for_channel(float(per_dealer.sum()) * c.routed_margin)
+    _dealers_deliver(brand, dealer[taken], value[large[taken]], c.routed_margin, market)
     return keep
 
 
@@ -83,14 +78,9 @@ def pick_up(brand: Brand, who: np.ndarray, value: np.ndarray, market: O2OMarket)
     market.store_books.earn_fees(fees)
     brand.pay_for_channel(float(fees.sum()))
     # the store's dealer brings the goods to the store: its usual margin on their cost
-    margin = market.config.dealers.margin
     goods = value[served] * (1.0 - market.config.stores.gross_margin)
-    dealer = market.store_books.dealer[store[served]]
-    active = np.array([d.active for d in market.dealers] + [False])[dealer]
-    per_dealer = np.bincount(dealer[active], weights=goods[active], minlength=len(market.dealers))
-    for d in np.flatnonzero(per_dealer):
-        market.dealers[d].take_routed(float(per_dealer[d]), margin)
-    brand.pay_for_channel(float(per_dealer.sum()) * margin)
+    dealer = market.dealer_of_nearest_store(who[served])
+    _dealers_deliver(brand, dealer, goods, market.config.dealers.margin, market)
     w = market.people_per_consumer
     market._tick["store_visits"] += float(np.count_nonzero(served)) * w
     extra = store[served][market.rng.random(int(served.sum())) < c.pickup_cross_sell]
@@ -98,3 +88,18 @@ def pick_up(brand: Brand, who: np.ndarray, value: np.ndarray, market: O2OMarket)
     market.store_books.sell(units, market.basket_value * market.config.stores.price_index)
     market._month_store_units += float(units.sum())  # rivals' goods in the stores' mix
     return float(units.sum())
+
+
+def _dealers_deliver(
+    brand: Brand, dealer: np.ndarray, value: np.ndarray, margin: float, market: O2OMarket
+) -> None:
+    """Dealers deliver a brand's orders and keep a margin on them, which the brand pays.
+
+    ``dealer`` holds the dealer of each order (-1 for none: nobody delivers it) and
+    ``value`` its value, yuan.
+    """
+    has = dealer >= 0
+    per_dealer = np.bincount(dealer[has], weights=value[has], minlength=len(market.dealers))
+    for d in np.flatnonzero(per_dealer):
+        market.dealers[d].take_routed(float(per_dealer[d]), margin)
+    brand.pay_for_channel(float(per_dealer.sum()) * margin)
