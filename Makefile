@@ -4,11 +4,13 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 OUT ?= out/baseline
 
-.PHONY: demo test lint format docs bench clean help
+.PHONY: demo test notebook viz lint format docs bench clean help
 
 help:
 	@echo "make demo   - create $(VENV), install o2osim, run scenarios/baseline.yaml into $(OUT)"
 	@echo "make test   - create $(VENV), install the dev extra, run ruff and pytest"
+	@echo "make notebook - install Jupyter and open the teaching notebooks in experiments/"
+	@echo "make viz    - serve the interactive dashboard on http://127.0.0.1:8765"
 	@echo "make docs   - regenerate docs/scenarios.md from the scenario schema"
 
 $(BIN)/python:
@@ -23,12 +25,24 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[dev]"
 	touch $@ $(VENV)/.installed
 
+$(VENV)/.installed-notebook: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[notebook]"
+	touch $@ $(VENV)/.installed
+
 demo: $(VENV)/.installed
 	$(BIN)/o2osim run scenarios/baseline.yaml --out $(OUT)
 
 test: $(VENV)/.installed-dev
 	$(BIN)/ruff check o2osim tests experiments
 	$(BIN)/python -m pytest
+
+# JupyterLab on the notebooks; add JUPYTER_ARGS="--no-browser --ip=0.0.0.0" on a server.
+notebook: $(VENV)/.installed-notebook
+	$(BIN)/jupyter lab --notebook-dir=experiments $(JUPYTER_ARGS)
+
+SCENARIO ?= scenarios/china_2004_2020.yaml
+viz: $(VENV)/.installed-notebook
+	$(BIN)/o2osim viz $(SCENARIO)
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check o2osim tests experiments

@@ -1,6 +1,6 @@
 """The ``o2osim`` command line.
 
-Subcommands: run, compare, sweep, sensitivity, plot, calibrate, validate, schema and bench.
+Subcommands: run, compare, sweep, sensitivity, plot, calibrate, validate, viz, schema and bench.
 
 Every user error (bad file, bad field, bad override) is printed as one line on stderr and exits
 with code 2, before anything is written.
@@ -220,6 +220,35 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_viz(args: argparse.Namespace) -> int:
+    import os
+    import subprocess
+    from importlib.util import find_spec
+
+    from o2osim.scenario import load_scenario
+
+    scenario = Path(args.scenario).resolve()
+    load_scenario(scenario)  # a bad file is reported here, not in the browser
+    if args.consumers < 10:
+        raise O2OError(f"--consumers: got {args.consumers}, expected at least 10")
+    if find_spec("solara") is None or find_spec("solara_assets") is None:
+        raise O2OError("viz: the dashboard needs the viz extra: pip install 'o2osim[viz]'")
+    env = {
+        "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False",  # a teaching tool sends nothing home
+        **os.environ,
+        "O2OSIM_VIZ_SCENARIO": str(scenario),
+        "O2OSIM_VIZ_CONSUMERS": str(args.consumers),
+    }
+    command = [sys.executable, "-m", "solara", "run", "o2osim.viz_app", "--production",
+               "--no-check-version", "--host", args.host, "--port", str(args.port),
+               "--open" if args.open else "--no-open"]
+    print(f"dashboard: http://{args.host}:{args.port}  (Ctrl+C to stop)", flush=True)
+    try:
+        return subprocess.call(command, env=env)
+    except KeyboardInterrupt:
+        return 0
+
+
 def _cmd_schema(args: argparse.Namespace) -> int:
     from o2osim import schema_doc
     from o2osim.scenario import Scenario
@@ -350,6 +379,15 @@ def build_parser() -> argparse.ArgumentParser:
     _add_overrides(p)
     p.set_defaults(func=_cmd_validate)
 
+    p = sub.add_parser("viz", help="serve the interactive dashboard (SolaraViz) on localhost")
+    p.add_argument("scenario", help="scenario YAML file")
+    p.add_argument("--consumers", type=int, default=5000,
+                   help="simulated consumers (default 5000: quick to step and draw)")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8765, help="port (default 8765)")
+    p.add_argument("--open", action="store_true", help="open the page in a web browser")
+    p.set_defaults(func=_cmd_viz)
+
     p = sub.add_parser("bench", help="measure speed and memory at several population sizes")
     p.add_argument(
         "--consumers",
@@ -381,6 +419,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         The exit code: 0 on success, 2 on bad input, 130 when interrupted.
     """
     args = build_parser().parse_args(argv)
+    import matplotlib
+
+    matplotlib.use("Agg")  # figures go to files: no window, even on a desktop
     try:
         return args.func(args)
     except O2OError as exc:

@@ -1,23 +1,23 @@
-"""Matplotlib figures shared by the command line, notebooks and the dashboard."""
+"""Matplotlib figures shared by the command line, notebooks and the dashboard.
+
+The backend is left to the caller: Jupyter shows the figures inline, the command line draws
+into files (``o2osim.cli`` selects Agg).
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
-import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
-matplotlib.use("Agg")  # files, not windows: the CLI and CI have no screen
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.ticker import MaxNLocator  # noqa: E402
-
-from o2osim.errors import O2OError  # noqa: E402
-from o2osim.metrics import interval  # noqa: E402
-from o2osim.sweepdir import OVER_WORDS, metric_unit, parameter_unit, per_run  # noqa: E402
+from o2osim.errors import O2OError
+from o2osim.metrics import interval
+from o2osim.sweepdir import OVER_WORDS, metric_unit, parameter_unit, per_run
 from o2osim.sweepdir import label as axis_label  # noqa: E402
 
 #: Dashboard panels: (title, y label, log scale, [(column, legend label, scale)]).

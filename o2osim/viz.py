@@ -1,0 +1,340 @@
+"""The interactive dashboard: a market on Mesa's SolaraViz, in a notebook cell or a web page.
+
+In a notebook, the last expression of a cell shows it::
+
+    from o2osim.viz import dashboard
+    dashboard("scenarios/china_2004_2020.yaml", consumers=5000)
+
+On the command line, ``o2osim viz SCENARIO`` serves the same page on localhost. The sliders
+rebuild the market when Reset is pressed; Step advances it by the number of weeks the "Render
+interval" slider says; the plots read the market's Mesa ``DataCollector``.
+
+Needs the ``viz`` extra (``pip install 'o2osim[viz]'``): Solara with its front end bundled, so
+the page works without internet.
+"""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+from typing import Any, get_args
+
+import matplotlib.pyplot as plt
+import mesa
+import solara
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
+
+with warnings.catch_warnings():  # Mesa's own page trips Solara's hook linter at import
+    warnings.filterwarnings("ignore", ".*`use_state` found despite early return", UserWarning)
+    from mesa.visualization import SolaraViz
+from mesa.visualization.utils import update_counter
+
+from o2osim import metrics, plots
+from o2osim.model import O2OMarket
+from o2osim.scenario import ChannelStrategy, Scenario, load_scenario
+
+#: Weeks over which the live measures are taken, so a week's noise does not hide the trend.
+WINDOW = 13
+
+#: The live plots: DataCollector column, panel title, unit.
+MEASURES: list[tuple[str, str, str]] = [
+    ("traffic_cost", "Traffic cost", "yuan per new online customer"),
+    ("online_conversion", "Online conversion", "orders per 100 visits"),
+    ("online_share", "Online share of sales", "% of sales"),
+    ("stores_open", "Stores open", "stores"),
+]
+
+
+def _window(model: O2OMarket, column: str) -> float:
+    """Sum of a tick column over the last :data:`WINDOW` weeks."""
+    rec = model.recorder
+    return float(rec.columns[column][max(0, rec.count - WINDOW) : rec.count].sum())
+
+
+def _ratio(top: float, bottom: float) -> float:
+    return top / bottom if bottom > 0 else float("nan")
+
+
+def _reporters() -> dict[str, Any]:
+    """The DataCollector's model reporters: the live measures, each over :data:`WINDOW` weeks."""
+    return {
+        "time": lambda m: m.config.time.start_year
+        + m.recorder.count / m.config.time.ticks_per_year,
+        "traffic_cost": lambda m: metrics.traffic_cost(
+            _window(m, "marketing_spend"), _window(m, "new_customers"), m.people_per_consumer
+        ),
+        "online_conversion": lambda m: 100
+        * _ratio(_window(m, "online_orders"), _window(m, "online_visits")),
+        "online_share": lambda m: 100
+        * _ratio(_window(m, "gmv_online"), _window(m, "gmv_online") + _window(m, "gmv_offline")),
+        "stores_open": lambda m: int(m.store_open.sum()),
+    }
+
+
+def dashboard_scenario(
+    scenario_path: str | Path,
+    consumers: int | None = None,
+    traffic_budget: float | None = None,
+    counterfeit_rate: float | None = None,
+    escrow: bool | None = None,
+    rent_growth: float | None = None,
+    turning_point_year: int | None = None,
+    channel_strategy: str | None = None,
+    seed: int | None = None,
+) -> Scenario:
+    """A scenario file with the dashboard's levers set on top.
+
+    A lever left ``None`` keeps the file's value.
+
+    Args:
+        scenario_path: The scenario file.
+        consumers: Simulated consumers (the people they stand for stay as in the file).
+        traffic_budget: Multiple of the file's spending on traffic: every platform's sellers'
+            marketing share (at most 1) and the platform's own traffic buying.
+        counterfeit_rate: Chance that an order at the first platform brings counterfeit goods.
+        escrow: Escrow payment on every platform.
+        rent_growth: Yearly growth of store rent, 1/year.
+        turning_point_year: Year the largest cohort comes of age; later than the run: none.
+        channel_strategy: The first brand's channel strategy.
+        seed: The run's seed.
+
+    Returns:
+        The validated scenario.
+    """
+    base = load_scenario(scenario_path)
+    fields: dict[str, Any] = {}
+    platforms = base.model_dump(mode="json")["platforms"]
+    for p in platforms:
+        if traffic_budget is not None:
+            p["marketing_share"] = min(1.0, p["marketing_share"] * traffic_budget)
+            p["base_marketing"] *= traffic_budget
+        if escrow is not None:
+            p["escrow"] = escrow
+    if counterfeit_rate is not None and platforms:
+        platforms[0]["counterfeit_rate"] = counterfeit_rate
+    fields["platforms"] = platforms
+    if channel_strategy is not None and base.brands:
+        brands = base.model_dump(mode="json")["brands"]
+        brands[0]["channel_strategy"] = channel_strategy
+        fields["brands"] = brands
+    if turning_point_year is not None:
+        after_run = turning_point_year > base.time.start_year + base.time.years
+        fields["demography__turning_point_year"] = None if after_run else turning_point_year
+    for key, value in [
+        ("population__consumers", consumers),
+        ("stores__rent_growth", rent_growth),
+        ("seed", seed),
+    ]:
+        if value is not None:
+            fields[key] = value
+    return load_scenario(scenario_path, **fields)
+
+
+class DashboardMarket(O2OMarket):
+    """A market built from a scenario file and the dashboard's levers, collecting live measures.
+
+    Every keyword is a lever SolaraViz can set; Reset builds a new market from them.
+
+    Args:
+        scenario_path: The scenario file.
+        consumers: Simulated consumers.
+        traffic_budget: Multiple of the file's spending on traffic (``None``: as in the file).
+        counterfeit_rate: Counterfeit rate at the first platform (``None``: as in the file).
+        escrow: Escrow on every platform (``None``: as in the file).
+        rent_growth: Yearly rent growth, 1/year (``None``: as in the file).
+        turning_point_year: Year the largest cohort comes of age (``None``: as in the file).
+        channel_strategy: The first brand's channel strategy (``None``: as in the file).
+        seed: The seed (``None``: as in the file).
+    """
+
+    def __init__(
+        self,
+        scenario_path: str = "scenarios/china_2004_2020.yaml",
+        consumers: int | None = 5000,
+        traffic_budget: float | None = None,
+        counterfeit_rate: float | None = None,
+        escrow: bool | None = None,
+        rent_growth: float | None = None,
+        turning_point_year: int | None = None,
+        channel_strategy: str | None = None,
+        seed: int | None = None,
+    ) -> None:
+        super().__init__(
+            dashboard_scenario(
+                scenario_path,
+                consumers=consumers,
+                traffic_budget=traffic_budget,
+                counterfeit_rate=counterfeit_rate,
+                escrow=escrow,
+                rent_growth=rent_growth,
+                turning_point_year=turning_point_year,
+                channel_strategy=channel_strategy,
+                seed=seed,
+            )
+        )
+        self.datacollector = mesa.DataCollector(model_reporters=_reporters())
+        self.datacollector.collect(self)
+
+    def step(self) -> None:
+        """Advance one week and collect the live measures; past the scenario's end, stop."""
+        if self.recorder.count < self.config.ticks:
+            super().step()
+            self.datacollector.collect(self)
+        self.running = self.recorder.count < self.config.ticks
+
+
+def model_params(scenario_path: str | Path, consumers: int = 5000) -> dict[str, Any]:
+    """The dashboard's sliders, starting at the scenario file's values.
+
+    Args:
+        scenario_path: The scenario file.
+        consumers: Simulated consumers (fixed, not a slider).
+
+    Returns:
+        SolaraViz ``model_params``: fixed values and slider specifications.
+    """
+    s = load_scenario(scenario_path)
+    first = s.platforms[0] if s.platforms else None
+    end = s.time.start_year + s.time.years
+    params: dict[str, Any] = {
+        "scenario_path": str(scenario_path),
+        "consumers": consumers,
+        "traffic_budget": {
+            "type": "SliderFloat",
+            "label": "Traffic budget (x file)",
+            "value": 1.0,
+            "min": 0.0,
+            "max": 3.0,
+            "step": 0.1,
+        },
+        "escrow": {
+            "type": "Checkbox",
+            "label": "Escrow on all platforms",
+            "value": all(p.escrow for p in s.platforms),
+        },
+        "rent_growth": {
+            "type": "SliderFloat",
+            "label": "Rent growth (1/year)",
+            "value": s.stores.rent_growth,
+            "min": 0.0,
+            "max": 0.3,
+            "step": 0.01,
+        },
+        "turning_point_year": {
+            "type": "SliderInt",
+            "label": f"Turning point (>{end}: none)",
+            "value": s.demography.turning_point_year or end + 1,
+            "min": s.time.start_year - 30,
+            "max": end + 1,
+            "step": 1,
+        },
+        "seed": {"type": "SliderInt", "label": "Seed", "value": s.seed, "min": 0, "max": 9999},
+    }
+    if first is not None:
+        params["counterfeit_rate"] = {
+            "type": "SliderFloat",
+            "label": f"Counterfeits at {first.name}",
+            "value": first.counterfeit_rate,
+            "min": 0.0,
+            "max": 0.5,
+            "step": 0.01,
+        }
+    if s.brands:
+        params["channel_strategy"] = {
+            "type": "Select",
+            "label": f"{s.brands[0].name} channel strategy",
+            "value": s.brands[0].channel_strategy,
+            "values": list(get_args(ChannelStrategy)),
+        }
+    return params
+
+
+@solara.component
+def LivePlots(model: DashboardMarket) -> Any:
+    """A Solara component: where the run is, and the live measures against time."""
+    update_counter.get()
+    frame = model.datacollector.get_model_vars_dataframe()
+    fig = Figure(figsize=(9, 5.5), layout="constrained")
+    axes = fig.subplots(2, 2, sharex=True)
+    s = model.config.time
+    for ax, (column, title, unit) in zip(axes.flat, MEASURES, strict=True):
+        ax.plot(frame["time"], frame[column], color="tab:blue")
+        ax.set_title(title, fontsize=10)
+        ax.set_ylabel(unit, fontsize=8)
+        ax.set_xlim(s.start_year, s.start_year + s.years)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.grid(alpha=0.3)
+    for ax in axes[1]:
+        ax.set_xlabel("year")
+    with solara.Column() as column:
+        solara.Markdown(headline(model))
+        solara.FigureMatplotlib(fig, format="png", dependencies=[update_counter.value])
+    return column
+
+
+def headline(model: DashboardMarket) -> str:
+    """Where the run is, and the live measures, in one line of Markdown."""
+    last = model.datacollector.get_model_vars_dataframe().iloc[-1]
+    when = f"{model.year}, week {model.week}" if model.week else f"{model.year}, before week 1"
+    share = "-" if last["online_share"] != last["online_share"] else f"{last['online_share']:.1f}%"
+    return (
+        f"**{when}** (tick {model.recorder.count} of {model.config.ticks}) · "
+        f"stores open: **{int(last['stores_open'])}** · online share: **{share}** · "
+        f"traffic cost: **{last['traffic_cost']:.0f} yuan** per new online customer"
+    )
+
+
+@solara.component
+def StoreMap(model: DashboardMarket) -> Any:
+    """A Solara component: stores open and closed, consumers coloured by the channel they use."""
+    update_counter.get()
+    fig = plots.store_map(model, sample=3000)
+    plt.close(fig)  # drawn by Solara, not kept by pyplot
+    return solara.FigureMatplotlib(fig, format="png", dependencies=[update_counter.value])
+
+
+def dashboard(
+    scenario_path: str | Path,
+    consumers: int = 5000,
+    render_interval: int = 13,
+    play_interval: int = 101,
+    **levers: Any,
+) -> Any:
+    """The SolaraViz page for a scenario file: sliders, play / step / reset, plots and map.
+
+    Args:
+        scenario_path: The scenario file.
+        consumers: Simulated consumers; a few thousand keep the page quick.
+        render_interval: Weeks one press of Step (or one frame of play) advances: odd, as
+            Mesa's slider moves in steps of 2 from 1 (13: a quarter).
+        play_interval: Pause between frames while playing, ms (1 + a multiple of 10).
+        **levers: Starting values of the :class:`DashboardMarket` levers.
+
+    Returns:
+        A Solara element; the last expression of a notebook cell shows it.
+    """
+    params = model_params(scenario_path, consumers)
+    start = {k: (v["value"] if isinstance(v, dict) else v) for k, v in params.items()}
+    start.update(levers)
+    model = DashboardMarket(**start)
+    components = [(LivePlots, 0), (StoreMap, 0)]
+    return SolaraViz(
+        model,
+        components=components,
+        model_params=params,
+        name=f"o2osim: {model.config.name}",
+        play_interval=play_interval,
+        render_interval=render_interval,
+    )
+
+
+__all__ = [
+    "DashboardMarket",
+    "headline",
+    "LivePlots",
+    "StoreMap",
+    "dashboard",
+    "dashboard_scenario",
+    "model_params",
+]

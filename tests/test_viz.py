@@ -1,0 +1,185 @@
+"""The interactive dashboard: its levers, its live measures, and the page in a real browser."""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import numpy as np
+import pytest
+from conftest import BASELINE, ROOT
+
+from o2osim.cli import main
+
+viz = pytest.importorskip("o2osim.viz", reason="the viz extra (solara) is not installed")
+
+CHINA = ROOT / "scenarios" / "china_2004_2020.yaml"
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+def test_levers_set_the_scenario():
+    s = viz.dashboard_scenario(
+        CHINA,
+        consumers=500,
+        traffic_budget=2.0,
+        counterfeit_rate=0.3,
+        escrow=False,
+        rent_growth=0.15,
+        turning_point_year=2010,
+        channel_strategy="customer_split",
+        seed=7,
+    )
+    assert s.population.consumers == 500
+    assert [p.marketing_share for p in s.platforms] == pytest.approx([0.2, 0.2, 0.24])
+    assert [p.base_marketing for p in s.platforms] == [4000, 100_000, 200_000]
+    assert [p.counterfeit_rate for p in s.platforms] == [0.3, 0.02, 0.1]  # the first platform's
+    assert not any(p.escrow for p in s.platforms)
+    assert s.stores.rent_growth == 0.15
+    assert s.demography.turning_point_year == 2010
+    assert s.brands[0].channel_strategy == "customer_split"
+    assert s.seed == 7
+
+
+def test_levers_left_unset_keep_the_file():
+    s = viz.dashboard_scenario(CHINA)
+    assert s == viz.load_scenario(CHINA)
+
+
+def test_turning_point_after_the_run_means_none():
+    scenario = viz.dashboard_scenario(CHINA, turning_point_year=2022)
+    assert scenario.demography.turning_point_year is None
+
+
+def test_sliders_start_at_the_file_and_rebuild_the_market():
+    params = viz.model_params(CHINA, consumers=400)
+    assert params["traffic_budget"]["value"] == 1.0
+    assert params["counterfeit_rate"]["value"] == 0.15
+    assert params["turning_point_year"]["value"] == 2002
+    assert params["escrow"]["value"] is True
+    assert "customer_split" in params["channel_strategy"]["values"]
+    # what SolaraViz's Reset does: the class called with the sliders' values
+    start = {k: (v["value"] if isinstance(v, dict) else v) for k, v in params.items()}
+    model = viz.DashboardMarket(**start)
+    assert model.config == viz.dashboard_scenario(CHINA, consumers=400)
+
+
+def test_market_collects_measures_and_stops_at_the_end():
+    model = viz.DashboardMarket(str(BASELINE), consumers=300)
+    while model.running:
+        model.step()
+    frame = model.datacollector.get_model_vars_dataframe()
+    ticks = model.config.ticks
+    assert len(frame) == ticks + 1  # the start and every week
+    assert frame["time"].iloc[-1] == model.config.time.start_year + model.config.time.years
+    assert frame["stores_open"].iloc[-1] == model.store_open.sum()
+    share = frame["online_share"].dropna()
+    assert ((share >= 0) & (share <= 100)).all() and share.iloc[-1] > 0
+    assert np.isfinite(frame["traffic_cost"]).all()
+    model.step()  # past the end: nothing happens
+    assert model.recorder.count == ticks
+    assert len(model.datacollector.get_model_vars_dataframe()) == ticks + 1
+
+
+def test_viz_refuses_a_bad_scenario(tmp_path, capsys):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("stores:\n  rent: -1\n")
+    assert main(["viz", str(bad)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "stores.rent" in err
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_for(url: str, server: subprocess.Popen, seconds: float = 90) -> None:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        if server.poll() is not None:
+            pytest.fail(f"o2osim viz exited with {server.returncode}: {server.stdout.read()}")
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            time.sleep(0.5)
+    pytest.fail(f"o2osim viz did not answer on {url} in {seconds} s")
+
+
+@pytest.fixture
+def served_dashboard():
+    """``o2osim viz`` on a free localhost port, as a user starts it; stopped afterwards."""
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "o2osim", "viz", str(BASELINE), "--consumers", "2000",
+         "--port", str(port)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False"},
+    )
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        _wait_for(url, server)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+
+def _images(page) -> list[str]:
+    """The sources of the drawn figures (PNG images at least 400 pixels wide)."""
+    return page.eval_on_selector_all(
+        "img", "els => els.filter(e => e.naturalWidth >= 400).map(e => e.src)"
+    )
+
+
+def test_dashboard_in_a_real_browser(served_dashboard, tmp_path):
+    if not CHROMIUM.exists() or shutil.which("chromium") is None:
+        pytest.skip("Chromium is not installed (/usr/bin/chromium): apt-get install chromium")
+    playwright = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync"],
+        )
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.goto(served_dashboard)
+            step = page.get_by_role("button", name="Step", exact=True)
+            step.wait_for(timeout=60_000)
+            for name in ["Reset", "▶"]:
+                assert page.get_by_role("button", name=name, exact=True).is_visible()
+            for label in ["Traffic budget", "Escrow", "Rent growth", "Turning point",
+                          "Counterfeits at Taobao", "channel strategy"]:
+                assert page.get_by_text(label).count() >= 1, label
+            page.wait_for_function("document.querySelectorAll('img').length >= 2")
+            before = _images(page)
+            assert len(before) == 2  # the live plots and the store map
+            assert page.get_by_text("(tick 0 of").is_visible()
+
+            step.click()
+            page.get_by_text("(tick 13 of").wait_for(timeout=30_000)
+            page.wait_for_function(
+                "old => { const s = [...document.querySelectorAll('img')].map(e => e.src);"
+                " return s.length >= 2 && s.every(x => !old.includes(x)); }",
+                arg=before,
+                timeout=30_000,
+            )
+            after = _images(page)
+            assert len(after) == 2 and set(after).isdisjoint(before)
+            shot = tmp_path / "dashboard.png"
+            page.screenshot(path=str(shot), full_page=True)
+            assert shot.stat().st_size > 20_000
+
+            page.get_by_role("button", name="Reset", exact=True).click()
+            page.get_by_text("(tick 0 of").wait_for(timeout=30_000)
+        finally:
+            browser.close()
