@@ -37,8 +37,10 @@ test: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest
 
 # JupyterLab on the notebooks; add JUPYTER_ARGS="--no-browser --ip=0.0.0.0" on a server.
+# Jupyter refuses root unless told; containers often run as root.
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 notebook: $(VENV)/.installed-notebook
-	$(BIN)/jupyter lab --notebook-dir=experiments $(JUPYTER_ARGS)
+	$(BIN)/jupyter lab --notebook-dir=experiments $(ROOT_FLAG) $(JUPYTER_ARGS)
 
 SCENARIO ?= scenarios/china_2004_2020.yaml
 viz: $(VENV)/.installed-notebook

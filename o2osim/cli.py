@@ -1,6 +1,7 @@
 """The ``o2osim`` command line.
 
-Subcommands: run, compare, sweep, sensitivity, plot, calibrate, validate, viz, schema and bench.
+Subcommands: run, compare, sweep, sensitivity, plot, calibrate, validate, verify, viz, schema
+and bench.
 
 Every user error (bad file, bad field, bad override) is printed as one line on stderr and exits
 with code 2, before anything is written.
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -18,7 +20,9 @@ from o2osim import __version__
 from o2osim.errors import O2OError
 
 EXIT_USAGE = 2
+EXIT_INVARIANT = 3
 EXIT_INTERRUPTED = 130
+EXIT_BROKEN_PIPE = 141
 
 
 def _add_execution(parser: argparse.ArgumentParser) -> None:
@@ -52,6 +56,7 @@ def _add_overrides(parser: argparse.ArgumentParser) -> None:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
+    from o2osim.resources import check_memory, parse_size
     from o2osim.run import run
     from o2osim.scenario import load_scenario
 
@@ -61,7 +66,10 @@ def _cmd_run(args: argparse.Namespace) -> int:
     out = Path(args.out) if args.out else Path("out") / Path(args.scenario).stem
     if out.exists() and not out.is_dir():
         raise O2OError(f"--out: {out} exists and is not a directory")
-    result = run(scenario, progress=None if not args.quiet else False)
+    limit = "auto" if args.max_memory is None else parse_size(args.max_memory)
+    check_memory(scenario, limit, args.scenario)  # before anything is built or written
+    result = run(scenario, progress=None if not args.quiet else False,
+                 check_invariants=args.check_invariants, max_memory=None)
     result.save(out)
     last = result.years.iloc[-1]
     print(
@@ -145,8 +153,6 @@ def _cmd_sensitivity(args: argparse.Namespace) -> int:
 
 
 def _cmd_plot(args: argparse.Namespace) -> int:
-    import os
-
     from o2osim import plots
     from o2osim.sweepdir import check_over, read_sweep
 
@@ -220,8 +226,16 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_verify(args: argparse.Namespace) -> int:
+    from o2osim.results import verify
+
+    for folder in args.dirs:
+        names = verify(Path(folder))
+        print(f"{folder}: ok ({len(names)} files match manifest.json: {', '.join(names)})")
+    return 0
+
+
 def _cmd_viz(args: argparse.Namespace) -> int:
-    import os
     import subprocess
     from importlib.util import find_spec
 
@@ -243,6 +257,9 @@ def _cmd_viz(args: argparse.Namespace) -> int:
                "--no-check-version", "--host", args.host, "--port", str(args.port),
                "--open" if args.open else "--no-open"]
     print(f"dashboard: http://{args.host}:{args.port}  (Ctrl+C to stop)", flush=True)
+    if hasattr(os, "execve") and os.name == "posix":
+        # become the server, so that a signal to this process (Ctrl+C, kill) stops the server
+        os.execve(sys.executable, command, env)
     try:
         return subprocess.call(command, env=env)
     except KeyboardInterrupt:
@@ -299,6 +316,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", help="result directory (default: out/<scenario name>)")
     p.add_argument("--seed", type=int, help="seed (overrides the scenario's)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--check-invariants", action="store_true",
+                   help="check the market's invariants after every tick (slower; see "
+                   "docs/reliability.md)")
+    p.add_argument("--max-memory", metavar="SIZE",
+                   help="memory the run may take, e.g. 8G (default: what is available now; "
+                   "none: no check)")
     _add_overrides(p)
     p.set_defaults(func=_cmd_run)
 
@@ -379,6 +402,10 @@ def build_parser() -> argparse.ArgumentParser:
     _add_overrides(p)
     p.set_defaults(func=_cmd_validate)
 
+    p = sub.add_parser("verify", help="check result directories against their manifest checksums")
+    p.add_argument("dirs", nargs="+", metavar="DIR", help="directories written by o2osim run")
+    p.set_defaults(func=_cmd_verify)
+
     p = sub.add_parser("viz", help="serve the interactive dashboard (SolaraViz) on localhost")
     p.add_argument("scenario", help="scenario YAML file")
     p.add_argument("--consumers", type=int, default=5000,
@@ -416,17 +443,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         argv: Arguments (default: ``sys.argv[1:]``).
 
     Returns:
-        The exit code: 0 on success, 2 on bad input, 130 when interrupted.
+        The exit code: 0 on success, 2 on bad input, 3 if an invariant broke (--check-invariants),
+        130 when interrupted, 141 when the reader of the output went away.
     """
     args = build_parser().parse_args(argv)
     import matplotlib
 
     matplotlib.use("Agg")  # figures go to files: no window, even on a desktop
+    from o2osim.invariants import InvariantError
+
     try:
         return args.func(args)
+    except InvariantError as exc:  # a bug in the model, not bad input
+        print(f"o2osim: error: {exc}", file=sys.stderr)
+        return EXIT_INVARIANT
     except O2OError as exc:
         print(f"o2osim: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except BrokenPipeError:  # the reader went away (o2osim ... | head): stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
     except KeyboardInterrupt:
         print(
             "o2osim: interrupted; finished results are kept, partial ones removed", file=sys.stderr

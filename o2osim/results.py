@@ -21,6 +21,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from o2osim import plots
+from o2osim.errors import O2OError
 
 RESULT_FILES = ("ticks.parquet", "years.csv", "firms.parquet", "manifest.json", "dashboard.png")
 
@@ -51,11 +52,12 @@ def atomic_directory(out: Path) -> Iterator[Path]:
     """
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))
+    remove_leftovers(out)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-{os.getpid()}-", dir=out.parent))
     try:
         yield tmp
         if out.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
+            old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-{os.getpid()}-", dir=out.parent))
             os.replace(out, old / out.name)
             os.replace(tmp, out)
             shutil.rmtree(old, ignore_errors=True)
@@ -64,6 +66,69 @@ def atomic_directory(out: Path) -> Iterator[Path]:
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: alive
+        return True
+    return True
+
+
+def remove_leftovers(out: Path) -> list[Path]:
+    """Remove the temporary directories of runs into ``out`` that were killed part way.
+
+    A killed run cannot clean up after itself; its ``.NAME.partial-PID-*`` directory is removed
+    here once no process ``PID`` is alive (a run still writing keeps its own).
+
+    Returns:
+        The directories removed.
+    """
+    removed = []
+    for kind in ("partial", "old"):
+        for leftover in out.parent.glob(f".{out.name}.{kind}-*"):
+            pid = leftover.name.removeprefix(f".{out.name}.{kind}-").split("-", 1)[0]
+            if leftover.is_dir() and pid.isdigit() and not _alive(int(pid)):
+                shutil.rmtree(leftover, ignore_errors=True)
+                removed.append(leftover)
+    return removed
+
+
+def verify(out: Path) -> list[str]:
+    """Check a result directory against the checksums its manifest records.
+
+    Args:
+        out: A directory written by ``o2osim run`` (or :meth:`o2osim.Result.save`).
+
+    Returns:
+        The names of the files checked, all intact.
+
+    Raises:
+        O2OError: If the directory, its manifest or a file is missing, or a file's SHA-256
+            differs from the manifest's: one line naming the first such file.
+    """
+    out = Path(out)
+    manifest_path = out / "manifest.json"
+    if not out.is_dir():
+        raise O2OError(f"{out}: expected a result directory (not found)")
+    if not manifest_path.is_file():
+        raise O2OError(f"{out}: expected a result directory with manifest.json (none there)")
+    try:
+        files = json.loads(manifest_path.read_text())["files"]
+    except (ValueError, KeyError, TypeError):
+        raise O2OError(f"{manifest_path}: expected a manifest with file checksums") from None
+    for name, digest in files.items():
+        path = out / name
+        if Path(name).name != name:
+            raise O2OError(f"{manifest_path}: files: got {name!r}, expected a file name")
+        if not path.is_file():
+            raise O2OError(f"{path}: missing (the manifest records it)")
+        if sha256(path) != digest:
+            raise O2OError(f"{path}: checksum differs from the manifest (changed or damaged)")
+    return list(files)
 
 
 def write_result_dir(

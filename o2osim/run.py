@@ -17,7 +17,9 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from o2osim import __version__, metrics, plots, results
+from o2osim.invariants import InvariantChecker
 from o2osim.model import O2OMarket
+from o2osim.resources import check_memory
 from o2osim.scenario import Scenario, load_scenario
 
 
@@ -190,6 +192,8 @@ def run(
     seed: int | None = None,
     overrides: list[str] | None = None,
     progress: bool | None = None,
+    check_invariants: bool = False,
+    max_memory: int | None | str = "auto",
     **fields: Any,
 ) -> Result:
     """Run a scenario to the end.
@@ -199,6 +203,10 @@ def run(
         seed: Overrides the scenario's seed.
         overrides: ``KEY=VALUE`` strings as for ``--set``.
         progress: Show a progress bar on stderr (``None``: only if the run takes over a second).
+        check_invariants: Check the market's invariants after every tick
+            (:mod:`o2osim.invariants`); the first broken one raises ``InvariantError``.
+        max_memory: Refuse, before building, a scenario whose estimated peak memory exceeds
+            this many bytes (``"auto"``: the memory available; ``None``: no check).
         **fields: Overrides as keyword arguments with ``__`` for dots, e.g.
             ``population__consumers=5000``.
 
@@ -208,6 +216,7 @@ def run(
     sc = load_scenario(scenario, overrides, **fields)
     if seed is not None:
         sc = load_scenario(sc, seed=seed)
+    check_memory(sc, max_memory, scenario if isinstance(scenario, str | Path) else None)
     started = datetime.now(UTC)
     clock = time.perf_counter()
     model = O2OMarket(sc)
@@ -220,8 +229,15 @@ def run(
         disable=progress is False,
         leave=False,
     )
+    checker = InvariantChecker(model) if check_invariants else None
+
+    def tick_done() -> None:
+        bar.update(1)
+        if checker is not None:
+            checker.check()
+
     try:
-        model.run(progress=lambda: bar.update(1))
+        model.run(progress=tick_done)
     finally:
         bar.close()
     ticks = model.recorder.frame()

@@ -930,6 +930,27 @@ def _check_duplicates(node: yaml.Node, path: tuple[str, ...] = ()) -> None:
             _check_duplicates(item, (*path, str(i)))
 
 
+#: Most values a file may hold once its aliases are expanded: a scenario has a few hundred, and
+#: a few lines of nested aliases ("billion laughs") can stand for billions.
+MAX_VALUES = 100_000
+
+
+def _expanded_size(node: yaml.Node, sizes: dict[int, int] | None = None) -> int:
+    """How many values a node stands for once aliases are expanded (shared nodes sized once)."""
+    sizes = {} if sizes is None else sizes
+    key = id(node)
+    if key not in sizes:
+        sizes[key] = 1  # a node that contains itself counts once
+        if isinstance(node, yaml.MappingNode):
+            children = [n for pair in node.value for n in pair]
+        elif isinstance(node, yaml.SequenceNode):
+            children = node.value
+        else:
+            children = []
+        sizes[key] = 1 + sum(min(_expanded_size(c, sizes), MAX_VALUES + 1) for c in children)
+    return sizes[key]
+
+
 ALLOWED_SUFFIXES = (".yaml", ".yml")
 
 
@@ -962,6 +983,11 @@ def read_yaml(path: Path) -> dict[str, Any]:
     try:
         node = yaml.compose(text, Loader=_Loader)
         if node is not None:
+            if _expanded_size(node) > MAX_VALUES:
+                raise ScenarioError(
+                    path, "", f"more than {MAX_VALUES:,} values",
+                    f"at most {MAX_VALUES:,} values once YAML aliases are expanded",
+                )
             _check_duplicates(node)
         data = _yaml(text)
     except DuplicateKeyError as exc:

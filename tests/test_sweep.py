@@ -173,14 +173,19 @@ metrics: [online_share, stores_open]
 """
 
 
+def killable_sweep(path, out) -> list[str]:
+    """The command line of a sweep in its own process that saves a part file every two runs,
+    so that a kill finds some runs saved and some not."""
+    code = ("import sys, o2osim.sweep as s; s.FLUSH_RUNS = 2; from o2osim.cli import main; "
+            "sys.exit(main(sys.argv[1:]))")
+    return [sys.executable, "-c", code, "sweep", str(path), "--out", str(out), "--quiet",
+            "--workers", "2"]
+
+
 def test_a_sweep_killed_part_way_resumes_to_exactly_the_expected_rows(tmp_path):
     path = spec(tmp_path, KILLABLE)
     out = tmp_path / "out"
-    # flush after every two runs so that a kill finds some runs saved and some not
-    code = ("import sys, o2osim.sweep as s; s.FLUSH_RUNS = 2; from o2osim.cli import main; "
-            "sys.exit(main(sys.argv[1:]))")
-    argv = [sys.executable, "-c", code, "sweep", str(path), "--out", str(out), "--quiet",
-            "--workers", "2"]
+    argv = killable_sweep(path, out)
     proc = subprocess.Popen(argv, start_new_session=True, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 120
@@ -267,3 +272,27 @@ parameters:
                                atol=0.1)
     np.testing.assert_allclose(table.loc[["x1", "x2", "x3"], "ST"], [0.558, 0.442, 0.244],
                                atol=0.1)
+
+
+def test_a_sweep_killed_again_and_again_at_random_points_ends_with_exactly_the_rows(tmp_path):
+    path = spec(tmp_path, KILLABLE)
+    out = tmp_path / "out"
+    argv = killable_sweep(path, out)
+    random = np.random.default_rng(8)
+    for _ in range(3):  # each kill lands at a random moment: starting up, mid-run, mid-write
+        proc = subprocess.Popen(argv, start_new_session=True, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL)
+        try:
+            proc.wait(timeout=float(random.uniform(0.5, 6.0)))
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+        if out.exists() and (out / "results").exists():
+            frame = rows(out)  # what was saved is always whole runs, never a duplicate
+            assert not frame.duplicated(["run_id", "year"]).any()
+            assert (frame.groupby("run_id").size() == 6).all()
+    assert cli.main(["sweep", str(path), "--out", str(out), "--quiet", "--workers", "2"]) == 0
+    frame = rows(out)
+    assert len(frame) == 24 * 6
+    assert sorted(frame["run_id"].unique()) == list(range(24))
+    assert not frame.duplicated(["run_id", "year"]).any()

@@ -2,6 +2,7 @@
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -122,15 +123,20 @@ def served_dashboard():
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
+        start_new_session=True,
         env={**os.environ, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False"},
     )
     url = f"http://127.0.0.1:{port}/"
     try:
         _wait_for(url, server)
         yield url
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
+    finally:  # the server and anything it started
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
 
 
 def _images(page) -> list[str]:

@@ -1,0 +1,137 @@
+"""Invariants of the market, checked after every tick when a run asks for it.
+
+``o2osim run --check-invariants`` (or ``o2osim.run(..., check_invariants=True)``) checks, after
+each weekly tick:
+
+- **finite, non-negative records**: every column of the tick's record is a finite number, and
+  none is negative (they are counts, flows and levels);
+- **shares**: every living consumer's trust in stores and in each platform is in [0, 1]; the
+  online share of the tick's sales is in [0, 1]; no channel has more orders than visits;
+- **stocks**: stores' month-to-date sales and orders, and the customers platforms have won,
+  are never negative;
+- **conservation**: the GMV, orders and bad orders the platforms booked this tick add up to the
+  tick's online GMV, online orders and counterfeit incidents; the stores' sales this tick are no
+  more than the offline GMV;
+- **closed stores sell nothing**: a store closed before the tick books no sale in it.
+
+The first broken invariant stops the run with :class:`InvariantError`, naming the invariant, the
+tick and the agent.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from o2osim.errors import O2OError
+
+if TYPE_CHECKING:
+    from o2osim.model import O2OMarket
+
+#: Relative tolerance of the money and order sums (float rounding over many additions).
+RTOL = 1e-9
+
+
+class InvariantError(O2OError):
+    """An invariant of the market broke: a bug in the model, not bad input."""
+
+
+class InvariantChecker:
+    """Checks a market's invariants after each tick, remembering what it needs of the last one.
+
+    Args:
+        model: The market, before its first tick.
+    """
+
+    def __init__(self, model: O2OMarket) -> None:
+        self.model = model
+        self._snapshot()
+
+    def _snapshot(self) -> None:
+        m = self.model
+        self._platform = np.array([[p.gmv, p.orders, p.bad_orders] for p in m.platforms]).reshape(
+            -1, 3
+        )
+        books = m.store_books
+        self._sales = books.month_sales.copy()
+        self._units = books.month_units.copy()
+        self._open = books.is_open.copy()
+
+    def _fail(self, invariant: str, agent: str, detail: str) -> None:
+        m = self.model
+        raise InvariantError(
+            f"invariant broken at tick {m.recorder.count} ({m.year} week {m.week}): "
+            f"{invariant}: {agent}: {detail}"
+        )
+
+    def check(self) -> None:
+        """Check every invariant of the tick just run; raise on the first that broke."""
+        self._check_record()
+        self._check_trust()
+        self._check_books()
+        self._snapshot()
+
+    def _check_record(self) -> None:
+        rec = self.model.recorder
+        row = {name: float(column[rec.count - 1]) for name, column in rec.columns.items()}
+        for name, value in row.items():
+            if not np.isfinite(value):
+                self._fail("finite records", "market", f"{name} is {value}")
+            if value < 0:
+                self._fail("non-negative records", "market", f"{name} is {value:g}")
+        sales = row["gmv_online"] + row["gmv_offline"]
+        if sales > 0 and not 0 <= row["gmv_online"] / sales <= 1:
+            self._fail("shares in [0, 1]", "market", "online share of sales")
+        for orders, visits in [("online_orders", "online_visits"),
+                               ("offline_orders", "store_visits")]:
+            if row[orders] > row[visits] * (1 + RTOL) + 1e-9:
+                self._fail("orders no more than visits", "market",
+                           f"{orders} {row[orders]:g} > {visits} {row[visits]:g}")
+
+    def _check_trust(self) -> None:
+        pop = self.model.population
+        alive = np.flatnonzero(pop.alive)
+        for name, values in [("trust in stores", pop.trust_offline[alive]),
+                             ("trust in platforms", pop.trust_online[alive])]:
+            bad = ~((values >= 0) & (values <= 1))
+            if bad.any():
+                where = np.argwhere(bad)[0]
+                self._fail("shares in [0, 1]", f"consumer {int(alive[where[0]])}",
+                           f"{name} is {float(values[tuple(where)])}")
+
+    def _check_books(self) -> None:
+        m = self.model
+        rec = m.recorder
+        row = {name: float(column[rec.count - 1]) for name, column in rec.columns.items()}
+        now = np.array([[p.gmv, p.orders, p.bad_orders] for p in m.platforms]).reshape(-1, 3)
+        booked = (now - self._platform).sum(axis=0)
+        for total, column in zip(booked, ["gmv_online", "online_orders",
+                                          "counterfeit_incidents"], strict=True):
+            if not np.isclose(total, row[column], rtol=RTOL, atol=1e-6):
+                self._fail("money and orders conserved", "platforms",
+                           f"booked {total:.6g} but the market recorded {column} {row[column]:.6g}")
+        for p in m.platforms:
+            if p.new_customers < 0:
+                self._fail("non-negative stocks", f"platform {p.name}",
+                           f"customers won {p.new_customers:g}")
+        books = m.store_books
+        n = self._sales.size
+        for name, values in [("month sales", books.month_sales), ("month orders",
+                                                                  books.month_units)]:
+            if (values < 0).any():
+                i = int(np.argmax(values < 0))
+                self._fail("non-negative stocks", f"store {i}", f"{name} {values[i]:g}")
+        if (books.month_sales[:n] >= self._sales).all():  # no month closed in this tick
+            sold = books.month_sales[:n] - self._sales
+            closed = ~self._open
+            if (sold[closed] > 0).any():
+                i = int(np.flatnonzero(closed)[np.argmax(sold[closed] > 0)])
+                self._fail("closed stores sell nothing", f"store {i}",
+                           f"sold {sold[i]:g} yuan after closing")
+            new = books.month_sales[n:].sum()
+            store_sales = sold.sum() + new
+            if store_sales > row["gmv_offline"] * (1 + RTOL) + 1e-6:
+                self._fail("money conserved", "stores",
+                           f"sold {store_sales:.6g} yuan but gmv_offline is "
+                           f"{row['gmv_offline']:.6g}")
