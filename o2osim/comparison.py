@@ -31,6 +31,7 @@ from tqdm.auto import tqdm
 from o2osim import metrics, plots, results
 from o2osim.errors import O2OError
 from o2osim.execution import Executor
+from o2osim.resources import check_memory
 from o2osim.run import git_commit, run, versions
 from o2osim.scenario import Scenario, load_scenario
 
@@ -149,7 +150,8 @@ def run_years(scenario: Scenario) -> pd.DataFrame:
     Returns:
         The run's yearly indicators.
     """
-    result = run(scenario, progress=False)
+    # memory was checked before the batch started; a worker does not refuse runs on its own
+    result = run(scenario, progress=False, max_memory=None)
     years, model = result.years, result.model
     result.model = None
     forget_model(model)
@@ -426,6 +428,8 @@ def resolve(
     if len(sources) < 2:
         raise O2OError(f"compare: got {len(sources)} scenario, expected at least 2")
     loaded = [load_scenario(s, overrides) for s in sources]
+    for source, scenario in zip(sources, loaded, strict=True):  # each run must fit in memory
+        check_memory(scenario, "auto", source if isinstance(source, str | Path) else None)
     labels = _labels([n or sc.name for n, sc in zip(names, loaded, strict=True)])
     seeds = [loaded[0].seed + r for r in range(replicates)]
     # The last seed must be a valid seed too: check it here, not in a worker.

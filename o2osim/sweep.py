@@ -36,6 +36,7 @@ from o2osim import results
 from o2osim.comparison import run_years
 from o2osim.errors import O2OError, ScenarioError
 from o2osim.execution import Executor
+from o2osim.resources import check_memory
 from o2osim.run import git_commit, versions
 from o2osim.scenario import (
     FieldProblem,
@@ -247,6 +248,10 @@ def load_sweep(path: str | Path, overrides: list[str] | None = None) -> Sweep:
     else:
         base_data = {}
     points = design_points(spec, integer)
+    if spec.model == "o2osim":  # the largest run of the design must fit in memory
+        column = "population.consumers"
+        largest = int(points[column].max()) if column in points else base.population.consumers
+        check_memory(load_scenario(base, population__consumers=largest), "auto", path)
     return Sweep(spec=spec, source=path, base=base_data, points=points, integer=integer)
 
 

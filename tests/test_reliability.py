@@ -226,3 +226,22 @@ def test_a_scenario_bigger_than_the_memory_available_is_refused():
 def test_max_memory_none_switches_the_guard_off():
     scenario = load_scenario(BASELINE, population__consumers=50_000_000)
     assert check_memory(scenario, None) == 0
+
+
+def test_a_sweep_or_compare_whose_largest_run_cannot_fit_is_refused(tmp_path, capsys):
+    china = ROOT / "scenarios" / "china_2004_2020.yaml"
+    available = available_bytes()
+    huge = load_scenario(china, population__consumers=50_000_000)
+    if available is None or estimate_bytes(huge) <= available:
+        pytest.skip("this machine has room for 50 million consumers")
+    spec = tmp_path / "big.yaml"
+    spec.write_text(f"base: {china}\ndesign: grid\nparameters:\n"
+                    "  population.consumers: {values: [1000, 50000000]}\n")
+    out = tmp_path / "out"
+    assert main(["sweep", str(spec), "--out", str(out)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "big.yaml: population.consumers: 50,000,000 consumers" in err[0]
+    assert main(["compare", str(china), str(BASELINE), "--out", str(out),
+                 "--set", "population.consumers=50000000"]) == 2
+    assert "china_2004_2020.yaml: population.consumers" in capsys.readouterr().err
+    assert not out.exists()
