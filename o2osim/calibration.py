@@ -41,6 +41,7 @@ from o2osim.comparison import RunsFailed, forget_model, run_years
 from o2osim.errors import O2OError, ScenarioError
 from o2osim.execution import Executor
 from o2osim.model import O2OMarket
+from o2osim.resources import check_memory
 from o2osim.run import git_commit, versions
 from o2osim.scenario import (
     Scenario,
@@ -234,6 +235,8 @@ def load_spec(path: str | Path, overrides: list[str] | None = None) -> Calibrati
     every = [*spec.overrides, *(overrides or [])]
     scenario = load_scenario(base, every)
     _check_parameters(path, spec, scenario, every)
+    # parameters are real-valued, so no point of the search is larger than the base scenario
+    check_memory(scenario, "auto", path)
     targets_file = (path.parent / spec.targets).resolve()
     targets = _read_targets(path, spec.targets, targets_file, scenario)
     scales = {m: float(v) if v > 0 else 1.0

@@ -228,7 +228,7 @@ def test_max_memory_none_switches_the_guard_off():
     assert check_memory(scenario, None) == 0
 
 
-def test_a_sweep_or_compare_whose_largest_run_cannot_fit_is_refused(tmp_path, capsys):
+def test_a_sweep_compare_or_calibration_whose_largest_run_cannot_fit_is_refused(tmp_path, capsys):
     china = ROOT / "scenarios" / "china_2004_2020.yaml"
     available = available_bytes()
     huge = load_scenario(china, population__consumers=50_000_000)
@@ -244,4 +244,10 @@ def test_a_sweep_or_compare_whose_largest_run_cannot_fit_is_refused(tmp_path, ca
     assert main(["compare", str(china), str(BASELINE), "--out", str(out),
                  "--set", "population.consumers=50000000"]) == 2
     assert "china_2004_2020.yaml: population.consumers" in capsys.readouterr().err
+    (tmp_path / "targets.csv").write_text("year,metric,value\n2010,online_share,0.1\n")
+    (tmp_path / "fit.yaml").write_text(f"base: {china}\ntargets: targets.csv\nparameters:\n"
+                                       "  adoption.q: {low: 0.2, high: 0.8}\n")
+    assert main(["calibrate", str(tmp_path / "fit.yaml"), "--out", str(out),
+                 "--set", "population.consumers=50000000"]) == 2
+    assert "fit.yaml: population.consumers: 50,000,000 consumers" in capsys.readouterr().err
     assert not out.exists()
