@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 OUT ?= out/baseline
+# pytest processes for make test: one per core; TEST_WORKERS=0 runs the suite in one process.
+TEST_WORKERS ?= auto
 
 .PHONY: demo test notebook viz lint format docs bench clean help
 
@@ -34,7 +36,7 @@ demo: $(VENV)/.installed
 
 test: $(VENV)/.installed-dev
 	$(BIN)/ruff check o2osim tests experiments
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadscope
 
 # JupyterLab on the notebooks; add JUPYTER_ARGS="--no-browser --ip=0.0.0.0" on a server.
 # Jupyter refuses root unless told; containers often run as root.
