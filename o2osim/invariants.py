@@ -12,7 +12,12 @@ each weekly tick:
 - **conservation**: the GMV, orders and bad orders the platforms booked this tick add up to the
   tick's online GMV, online orders and counterfeit incidents; the stores' sales this tick are no
   more than the offline GMV;
-- **closed stores sell nothing**: a store closed before the tick books no sale in it.
+- **closed stores sell nothing**: a store closed before the tick books no sale in it;
+- **brands' and dealers' books**: every running total of a brand (revenues, production and
+  channel costs, baskets, points, traffic bought, customers won) and every dealer's revenue is
+  finite and never falls; a brand's awareness is in [0, 1]; a dealer's margin this month is
+  between 0 and its revenue this month; a dealer that has exited trades no more; brands are paid
+  no more for the goods in stores than the stores took in.
 
 The first broken invariant stops the run with :class:`InvariantError`, naming the invariant, the
 tick and the agent.
@@ -31,6 +36,11 @@ if TYPE_CHECKING:
 
 #: Relative tolerance of the money and order sums (float rounding over many additions).
 RTOL = 1e-9
+
+#: A brand's running totals, none of which may ever fall.
+BRAND_TOTALS = ("revenue_offline", "revenue_online", "cost_offline", "cost_online",
+                "channel_costs", "units_offline", "units_online", "points_offline", "ad_spend",
+                "new_customers")
 
 
 class InvariantError(O2OError):
@@ -57,6 +67,9 @@ class InvariantChecker:
         self._sales = books.month_sales.copy()
         self._units = books.month_units.copy()
         self._open = books.is_open.copy()
+        self._store_revenue = float(books.revenue.sum())
+        self._brands = np.array([[getattr(b, name) for name in BRAND_TOTALS] for b in m.brands])
+        self._dealers = [(d.revenue + d.month_revenue, d.active) for d in m.dealers]
 
     def _fail(self, invariant: str, agent: str, detail: str) -> None:
         m = self.model
@@ -70,6 +83,7 @@ class InvariantChecker:
         self._check_record()
         self._check_trust()
         self._check_books()
+        self._check_supply_chain()
         self._snapshot()
 
     def _check_record(self) -> None:
@@ -135,3 +149,35 @@ class InvariantChecker:
                 self._fail("money conserved", "stores",
                            f"sold {store_sales:.6g} yuan but gmv_offline is "
                            f"{row['gmv_offline']:.6g}")
+
+    def _check_supply_chain(self) -> None:
+        m = self.model
+        for b, before in zip(m.brands, self._brands, strict=True):
+            for name, old in zip(BRAND_TOTALS, before, strict=True):
+                value = getattr(b, name)
+                if not np.isfinite(value) or value < 0:
+                    self._fail("brands' books", f"brand {b.name}", f"{name} is {value}")
+                if value < old * (1 - RTOL) - 1e-6:
+                    self._fail("running totals never fall", f"brand {b.name}",
+                               f"{name} fell from {old:.6g} to {value:.6g}")
+            if not 0 <= b.awareness <= 1:
+                self._fail("shares in [0, 1]", f"brand {b.name}", f"awareness is {b.awareness}")
+        for d, (old, was_active) in zip(m.dealers, self._dealers, strict=True):
+            total = d.revenue + d.month_revenue
+            if not np.isfinite(total) or d.month_revenue < 0 or total < old * (1 - RTOL) - 1e-6:
+                self._fail("dealers' books", f"dealer {d.index}",
+                           f"revenue went from {old:.6g} to {total:.6g}")
+            if not 0 <= d.month_margin <= d.month_revenue * (1 + RTOL) + 1e-6:
+                self._fail("dealers' books", f"dealer {d.index}",
+                           f"margin {d.month_margin:.6g} on revenue {d.month_revenue:.6g}")
+            if not was_active and total != old:
+                self._fail("exited dealers trade no more", f"dealer {d.index}",
+                           f"took {total - old:.6g} yuan after exiting")
+        # Wholesale happens when stores book a month: brands get at most the cost of the goods,
+        # which is less than what the stores took in.
+        wholesale = sum(b.revenue_offline - before[0]
+                        for b, before in zip(m.brands, self._brands, strict=True))
+        took_in = float(m.store_books.revenue.sum()) - self._store_revenue
+        if wholesale > took_in * (1 + RTOL) + 1e-6:
+            self._fail("money conserved", "brands",
+                       f"paid {wholesale:.6g} yuan for store goods, stores took in {took_in:.6g}")
