@@ -38,7 +38,7 @@ def _add_execution(parser: argparse.ArgumentParser) -> None:
     where.add_argument(
         "--scheduler",
         metavar="ADDRESS",
-        help="run on an existing Dask cluster, e.g. tcp://host:8786",
+        help="run on an existing Dask cluster, e.g. tcp://host:8786, instead of local workers",
     )
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
 
@@ -337,19 +337,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="R",
         help="runs per scenario, with seeds s..s+R-1 from the first scenario's seed s (default 5)",
     )
-    p.add_argument(
-        "--workers",
-        type=int,
-        default=None,
-        metavar="N",
-        help="local worker processes (default: one per core)",
-    )
-    p.add_argument(
-        "--scheduler",
-        metavar="ADDRESS",
-        help="run on an existing Dask cluster, e.g. tcp://host:8786, instead of local workers",
-    )
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    _add_execution(p)
     _add_overrides(p)
     p.set_defaults(func=_cmd_compare)
 

@@ -236,3 +236,14 @@ def test_bad_input_exits_2_with_one_line_and_writes_nothing(
     for fragment in fragments:
         assert fragment in err, err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["taken", "typo.yaml"]
+
+
+@pytest.mark.parametrize("command", ["compare", "sweep", "calibrate"])
+def test_local_workers_and_a_cluster_cannot_both_be_asked_for(command, tmp_path, capsys):
+    files = [str(BASELINE), str(BASELINE)] if command == "compare" else [str(BASELINE)]
+    with pytest.raises(SystemExit) as stop:
+        main([command, *files, "--out", str(tmp_path / "out"), "--workers", "2",
+              "--scheduler", "tcp://127.0.0.1:8786"])
+    assert stop.value.code == 2
+    assert "argument --scheduler: not allowed with argument --workers" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
