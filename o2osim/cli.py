@@ -119,7 +119,8 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
     if out.exists() and not out.is_dir():
         raise O2OError(f"--out: {out} exists and is not a directory")
     try:
-        report = run_sweep(sweep, out, args.workers, args.scheduler, False if args.quiet else None)
+        report = run_sweep(sweep, out, args.workers, args.scheduler, False if args.quiet else None,
+                           retry_failed=args.retry_failed)
     except KeyboardInterrupt:
         print(
             f"o2osim: interrupted; finished runs are saved in {out}: run the same command to "
@@ -346,6 +347,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("spec", help="sweep spec YAML file (see docs/sweeps.md)")
     p.add_argument("--out", required=True, metavar="DIR", help="sweep directory (resumable)")
+    p.add_argument("--retry-failed", action="store_true",
+                   help="when resuming, run again the runs that raised before")
     _add_execution(p)
     _add_overrides(p)
     p.set_defaults(func=_cmd_sweep)

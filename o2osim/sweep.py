@@ -457,6 +457,7 @@ def run_sweep(
     scheduler: str | None = None,
     progress: bool | None = None,
     task: Callable[[tuple[Any, ...]], pd.DataFrame] = run_task,
+    retry_failed: bool = False,
 ) -> SweepReport:
     """Run every run of the sweep that has not finished yet, streaming results to ``out``.
 
@@ -467,6 +468,8 @@ def run_sweep(
         scheduler: Address of an existing Dask scheduler to run on instead.
         progress: Show a progress bar (``None``: when stderr is a terminal or notebook).
         task: The function run per task (a module-level function; :func:`run_task`).
+        retry_failed: Run again the runs that raised in an earlier invocation (a run that
+            raises on a cluster may have met a passing fault); by default they stay failed.
 
     Returns:
         A :class:`SweepReport`.
@@ -479,6 +482,9 @@ def run_sweep(
     start = time.perf_counter()
     _prepare(out, sweep)
     done_ids, failed_ids = finished_runs(out)
+    failed_ids -= done_ids
+    if retry_failed:
+        failed_ids = set()
     todo = [r for r in range(sweep.runs) if r not in done_ids and r not in failed_ids]
     earlier = sweep.runs - len(todo)
     report = SweepReport(out, sweep.runs, earlier, 0, 0, 0.0)
@@ -551,6 +557,7 @@ def sweep(
     workers: int | None = None,
     scheduler: str | None = None,
     progress: bool | None = None,
+    retry_failed: bool = False,
 ) -> SweepReport:
     """Load a sweep spec and run (or resume) it into ``out``.
 
@@ -561,8 +568,10 @@ def sweep(
         workers: Local worker processes (default: one per core).
         scheduler: Address of an existing Dask scheduler.
         progress: Show a progress bar.
+        retry_failed: Run again the runs that raised in an earlier invocation.
 
     Returns:
         A :class:`SweepReport`; read the results with ``pd.read_parquet(out / "results")``.
     """
-    return run_sweep(load_sweep(spec, overrides), out, workers, scheduler, progress)
+    return run_sweep(load_sweep(spec, overrides), out, workers, scheduler, progress,
+                     retry_failed=retry_failed)

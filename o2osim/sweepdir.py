@@ -127,8 +127,12 @@ def read_sweep(path: str | Path) -> SweepDir:
         # A resumed sweep never repeats a run, but a duplicate must not count twice.
         results = results.drop_duplicates(["run_id", "year"], keep="last")
         results = results.sort_values(["run_id", "year"], kind="stable").reset_index(drop=True)
-    if not failures.empty and not results.empty:
-        failures = failures[~failures["run_id"].isin(results["run_id"])]
+    if not failures.empty:
+        # A run retried (--retry-failed) that failed again has two records, one that
+        # succeeded has rows: either way it counts once.
+        failures = failures.drop_duplicates("run_id", keep="last")
+        if not results.empty:
+            failures = failures[~failures["run_id"].isin(results["run_id"])]
     return SweepDir(path, meta, points, results, failures.reset_index(drop=True))
 
 

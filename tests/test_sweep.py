@@ -14,6 +14,7 @@ from conftest import ROOT
 
 from o2osim import cli
 from o2osim.sweep import load_sweep, run_sweep, run_task
+from o2osim.sweepdir import read_sweep
 
 # task functions defined here travel to the Dask workers by value
 cloudpickle.register_pickle_by_value(sys.modules[__name__])
@@ -159,6 +160,25 @@ def test_a_raising_run_is_recorded_and_the_sweep_goes_on(tmp_path):
     assert len(failures) == 4
     assert failures["error"].str.contains("ValueError: adoption too fast").all()
     assert len(rows(tmp_path / "out")) == 4 * 8
+
+
+def test_failed_runs_stay_failed_on_resume_unless_retried(tmp_path, capsys):
+    path, out = spec(tmp_path, GRID), tmp_path / "out"
+    sweep = load_sweep(path)
+    first = run_sweep(sweep, out, workers=2, progress=False, task=fails_for_fast_adoption)
+    assert (first.done, first.failed) == (4, 4)
+    again = run_sweep(sweep, out, workers=2, progress=False, task=fails_for_fast_adoption,
+                      retry_failed=True)
+    assert (again.earlier, again.done, again.failed) == (4, 0, 4)
+    assert len(read_sweep(out).failures) == 4  # failed twice, counted once
+    resumed = run_sweep(sweep, out, workers=2, progress=False)
+    assert (resumed.earlier, resumed.done, resumed.failed) == (8, 0, 0)
+    assert cli.main(["sweep", str(path), "--out", str(out), "--retry-failed", "--quiet",
+                     "--workers", "2"]) == 0
+    assert "4 done now, 4 earlier, 0 failed now" in capsys.readouterr().out
+    done = read_sweep(out)
+    assert done.failures.empty and len(done.results) == 8 * 8
+    assert sorted(done.results["run_id"].unique()) == list(range(8))
 
 
 KILLABLE = """
