@@ -193,6 +193,16 @@ def test_bernoulli_indices_include_each_position_with_its_chance(p):
     assert first / max(last, 1) == pytest.approx(1.0, abs=0.1)
 
 
+@pytest.mark.parametrize("p", [1e-12, 1e-19, 1e-300, 5e-324])
+def test_a_vanishing_chance_draws_nobody_and_ends(p):
+    # numpy caps geometric gaps this long at 2**63 - 1; summing them used to wrap around
+    # to negative positions, and the draw never ended while it ate all memory
+    rng = np.random.default_rng(6)
+    for n in (1, 1_000, 10_000_000):
+        drawn = sampling.bernoulli_indices(n, p, rng)
+        assert drawn.size == 0 or (drawn.size == 1 and 0 <= drawn[0] < n)
+
+
 def test_thinning_keeps_each_candidate_with_its_own_chance():
     rng = np.random.default_rng(5)
     n, most = 1_000, 0.2

@@ -153,6 +153,17 @@ def test_any_valid_scenario_runs_to_the_end_with_its_invariants(values, strategy
     assert len(result.years) == 5
 
 
+@pytest.mark.parametrize("network", ["small_world", "well_mixed"])
+def test_a_vanishing_adoption_rate_runs_to_the_end_with_nobody_online(network):
+    # Hypothesis found this one: an innovation rate of 1e-18 made the draw of adopters loop
+    # without end, eating all memory
+    result = o2osim.run(BASELINE, overrides=[*SMALL, "adoption.p=1e-18", "adoption.q=0",
+                                             "adoption.initial_adopters=0",
+                                             f"adoption.network={network}"],
+                        progress=False, check_invariants=True)
+    assert (result.years["online_share"] == 0).all()
+
+
 # ---------------------------------------------------------------- atomic results, verify
 
 

@@ -38,7 +38,10 @@ def bernoulli_indices(n: int, p: float, rng: np.random.Generator) -> np.ndarray:
     parts = []
     last = -1
     while last < n:
-        positions = last + np.cumsum(rng.geometric(p, size=batch))
+        # A gap past the end means no more positions; capping it keeps the sum from
+        # overflowing int64 when p is tiny (numpy returns 2**63 - 1 for such gaps).
+        gaps = np.minimum(rng.geometric(p, size=batch), n + 1)
+        positions = last + np.cumsum(gaps)
         parts.append(positions)
         last = int(positions[-1])
     found = np.concatenate(parts)
