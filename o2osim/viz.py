@@ -173,6 +173,7 @@ class DashboardMarket(O2OMarket):
                 seed=seed,
             )
         )
+        self.traffic_budget = 1.0 if traffic_budget is None else traffic_budget
         self.datacollector = mesa.DataCollector(model_reporters=_reporters())
         self.datacollector.collect(self)
 
@@ -269,6 +270,7 @@ def LivePlots(model: DashboardMarket) -> Any:
         ax.set_xlabel("year")
     with solara.Column() as column:
         solara.Markdown(headline(model))
+        solara.Markdown(lever_values(model), style={"font-size": "0.85em", "color": "#555"})
         solara.FigureMatplotlib(fig, format="png", dependencies=[update_counter.value])
     return column
 
@@ -283,6 +285,26 @@ def headline(model: DashboardMarket) -> str:
         f"stores open: **{int(last['stores_open'])}** · online share: **{share}** · "
         f"traffic cost: **{last['traffic_cost']:.0f} yuan** per new online customer"
     )
+
+
+def lever_values(model: DashboardMarket) -> str:
+    """The levers of the run on screen, read off its resolved scenario, in one line of Markdown.
+
+    Sliders show their values only while dragged; this line says what the market was built with.
+    """
+    s = model.config
+    parts = [f"traffic budget x{model.traffic_budget:.1f}",
+             f"rent growth {s.stores.rent_growth:.0%}/year",
+             f"turning point {s.demography.turning_point_year or 'none'}"]
+    if s.platforms:
+        first = s.platforms[0]
+        flags = [p.escrow for p in s.platforms]
+        escrow = "on" if all(flags) else "off" if not any(flags) else "on some platforms"
+        parts += [f"counterfeits at {first.name} {first.counterfeit_rate:.0%}", f"escrow {escrow}"]
+    if s.brands:
+        parts.append(f"{s.brands[0].name}: {s.brands[0].channel_strategy}")
+    parts.append(f"seed {s.seed}")
+    return "levers: " + " · ".join(parts)
 
 
 @solara.component
@@ -332,6 +354,7 @@ def dashboard(
 __all__ = [
     "DashboardMarket",
     "headline",
+    "lever_values",
     "LivePlots",
     "StoreMap",
     "dashboard",

@@ -9,6 +9,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -66,6 +67,18 @@ def test_sliders_start_at_the_file_and_rebuild_the_market():
     start = {k: (v["value"] if isinstance(v, dict) else v) for k, v in params.items()}
     model = viz.DashboardMarket(**start)
     assert model.config == viz.dashboard_scenario(CHINA, consumers=400)
+
+
+def test_the_levers_of_the_run_are_written_out():
+    model = viz.DashboardMarket(str(CHINA), consumers=300, traffic_budget=2.0, escrow=False,
+                                rent_growth=0.15, turning_point_year=2030, counterfeit_rate=0.3,
+                                channel_strategy="customer_split", seed=7)
+    assert viz.lever_values(model) == (
+        "levers: traffic budget x2.0 · rent growth 15%/year · turning point none · "
+        "counterfeits at Taobao 30% · escrow off · Acme: customer_split · seed 7")
+    mixed = SimpleNamespace(config=viz.load_scenario(CHINA, ["platforms.1.escrow=false"]),
+                            traffic_budget=1.0)
+    assert "· escrow on some platforms ·" in viz.lever_values(mixed)
 
 
 def test_market_collects_measures_and_stops_at_the_end():
