@@ -183,6 +183,9 @@ def test_dashboard_in_a_real_browser(served_dashboard, tmp_path):
             before = _images(page)
             assert len(before) == 2  # the live plots and the store map
             assert page.get_by_text("(tick 0 of").is_visible()
+            # the levers of the market on screen, read back (the served file is the baseline)
+            levers = page.get_by_text("levers: traffic budget x1.0 · rent growth 6%/year")
+            assert levers.is_visible()
 
             step.click()
             page.get_by_text("(tick 13 of").wait_for(timeout=30_000)
