@@ -41,6 +41,8 @@ RTOL = 1e-9
 BRAND_TOTALS = ("revenue_offline", "revenue_online", "cost_offline", "cost_online",
                 "channel_costs", "units_offline", "units_online", "points_offline", "ad_spend",
                 "new_customers")
+#: Where a brand's wholesale revenue (what dealers and stores pay for store goods) sits in them.
+WHOLESALE = BRAND_TOTALS.index("revenue_offline")
 
 
 class InvariantError(O2OError):
@@ -175,7 +177,7 @@ class InvariantChecker:
                            f"took {total - old:.6g} yuan after exiting")
         # Wholesale happens when stores book a month: brands get at most the cost of the goods,
         # which is less than what the stores took in.
-        wholesale = sum(b.revenue_offline - before[0]
+        wholesale = sum(b.revenue_offline - before[WHOLESALE]
                         for b, before in zip(m.brands, self._brands, strict=True))
         took_in = float(m.store_books.revenue.sum()) - self._store_revenue
         if wholesale > took_in * (1 + RTOL) + 1e-6:

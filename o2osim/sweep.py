@@ -482,9 +482,7 @@ def run_sweep(
     start = time.perf_counter()
     _prepare(out, sweep)
     done_ids, failed_ids = finished_runs(out)
-    failed_ids -= done_ids
-    if retry_failed:
-        failed_ids = set()
+    failed_ids = set() if retry_failed else failed_ids - done_ids
     todo = [r for r in range(sweep.runs) if r not in done_ids and r not in failed_ids]
     earlier = sweep.runs - len(todo)
     report = SweepReport(out, sweep.runs, earlier, 0, 0, 0.0)
