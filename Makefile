@@ -6,7 +6,7 @@ OUT ?= out/baseline
 # pytest processes for make test: one per core; TEST_WORKERS=0 runs the suite in one process.
 TEST_WORKERS ?= auto
 
-.PHONY: demo test notebook viz lint format docs bench clean help
+.PHONY: demo test golden notebook viz lint format docs bench clean help
 
 help:
 	@echo "make demo   - create $(VENV), install o2osim, run scenarios/baseline.yaml into $(OUT)"
@@ -14,6 +14,7 @@ help:
 	@echo "make notebook - install Jupyter and open the teaching notebooks in experiments/"
 	@echo "make viz    - serve the interactive dashboard on http://127.0.0.1:8765"
 	@echo "make docs   - regenerate docs/scenarios.md from the scenario schema"
+	@echo "make golden - regenerate the golden outputs in tests/golden/ (results meant to change)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,7 +37,13 @@ demo: $(VENV)/.installed
 
 test: $(VENV)/.installed-dev
 	$(BIN)/ruff check o2osim tests experiments
+	$(BIN)/ruff format --check o2osim tests experiments
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadscope
+
+# Regenerate the golden outputs of tests/golden/ (only for a change meant to move results;
+# its commit says which change moved which figure). GOLDEN="case ..." regenerates some cases.
+golden: $(VENV)/.installed-dev
+	$(BIN)/python tests/golden_cases.py $(GOLDEN)
 
 # JupyterLab on the notebooks; add JUPYTER_ARGS="--no-browser --ip=0.0.0.0" on a server.
 # Jupyter refuses root unless told; containers often run as root.
