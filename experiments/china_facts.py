@@ -48,8 +48,10 @@ def main() -> int:
     for fact in story.FACTS:
         holds = fact.holds(float(table[fact.name]))
         ok &= holds
-        print(f"{fact.name:<60} {table[fact.name]:>10.4g}  {fact.target:<26} "
-              f"{'holds' if holds else 'FAILS'}")
+        print(
+            f"{fact.name:<60} {table[fact.name]:>10.4g}  {fact.target:<26} "
+            f"{'holds' if holds else 'FAILS'}"
+        )
     return 0 if ok else 1
 
 

@@ -25,17 +25,36 @@ PLATFORMS = range(3)
 
 #: (cause switched off, overrides, outcome column, how the outcome sums the years)
 CAUSES = [
-    ("the demographic turning point", ["demography.turning_point_year=null"],
-     "traffic_cost", "last"),
-    ("rent and wage growth", ["stores.rent_growth=0", "stores.wage_growth=0"],
-     "store_closures", "total"),
-    ("counterfeits", [f"platforms.{i}.{f}=0" for i in PLATFORMS
-                      for f in ("counterfeit_rate", "fake_entry")], "online_share", "last"),
-    ("counterfeits", [f"platforms.{i}.{f}=0" for i in PLATFORMS
-                      for f in ("counterfeit_rate", "fake_entry")], "mean_trust_online", "last"),
-    ("escrow and returns", [f"platforms.{i}.{f}" for i in PLATFORMS
-                            for f in ("escrow=false", "return_window_days=0")],
-     "online_share", "last"),
+    (
+        "the demographic turning point",
+        ["demography.turning_point_year=null"],
+        "traffic_cost",
+        "last",
+    ),
+    (
+        "rent and wage growth",
+        ["stores.rent_growth=0", "stores.wage_growth=0"],
+        "store_closures",
+        "total",
+    ),
+    (
+        "counterfeits",
+        [f"platforms.{i}.{f}=0" for i in PLATFORMS for f in ("counterfeit_rate", "fake_entry")],
+        "online_share",
+        "last",
+    ),
+    (
+        "counterfeits",
+        [f"platforms.{i}.{f}=0" for i in PLATFORMS for f in ("counterfeit_rate", "fake_entry")],
+        "mean_trust_online",
+        "last",
+    ),
+    (
+        "escrow and returns",
+        [f"platforms.{i}.{f}" for i in PLATFORMS for f in ("escrow=false", "return_window_days=0")],
+        "online_share",
+        "last",
+    ),
     ("the mobile stage", ["stages.mobile_year=null"], "wom_customers", "total"),
 ]
 

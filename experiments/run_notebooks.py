@@ -38,8 +38,12 @@ def set_parameters(book: nbformat.NotebookNode, values: dict[str, object]) -> No
     cell.source = "\n".join(lines)
 
 
-def execute(path: Path, values: dict[str, object] | None = None, timeout: int = 600,
-            save: Path | None = None) -> float:
+def execute(
+    path: Path,
+    values: dict[str, object] | None = None,
+    timeout: int = 600,
+    save: Path | None = None,
+) -> float:
     """Run one notebook in a fresh kernel with its folder as working directory.
 
     Args:
@@ -57,8 +61,12 @@ def execute(path: Path, values: dict[str, object] | None = None, timeout: int = 
     book = nbformat.read(path, as_version=4)
     if values:
         set_parameters(book, values)
-    client = NotebookClient(book, timeout=timeout, kernel_name="python3",
-                            resources={"metadata": {"path": str(path.parent)}})
+    client = NotebookClient(
+        book,
+        timeout=timeout,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(path.parent)}},
+    )
     start = time.perf_counter()
     client.execute()
     seconds = time.perf_counter() - start
@@ -80,8 +88,7 @@ def main() -> int:
     """Run the notebooks given (default: all five) and print a table of times."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("notebooks", nargs="*", type=Path, default=NOTEBOOKS)
-    parser.add_argument("--set", dest="values", action="append", default=[],
-                        metavar="NAME=VALUE")
+    parser.add_argument("--set", dest="values", action="append", default=[], metavar="NAME=VALUE")
     parser.add_argument("--save", action="store_true", help="keep executed copies in out/notebooks")
     args = parser.parse_args()
     values = dict(_value(v) for v in args.values)

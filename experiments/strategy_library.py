@@ -39,22 +39,52 @@ LEVERS = [
     ("customer_split", ["brand_channels", "channel_customer_split"], []),
     ("order_size_split", ["brand_channels", "channel_order_size_split"], []),
     ("transaction_link_split", ["brand_channels", "channel_transaction_link_split"], []),
-    ("brand_split", ["brand_channels", "channel_brand_split"],
-     [("brand_sales_online_Acme", "cumulative"), ("brand_awareness_Acme", "final")]),
+    (
+        "brand_split",
+        ["brand_channels", "channel_brand_split"],
+        [("brand_sales_online_Acme", "cumulative"), ("brand_awareness_Acme", "final")],
+    ),
     ("region_split", ["brand_channels", "channel_region_split"], []),
-    ("membership", ["brand_channels", "membership_separate", "membership_integrated"],
-     [("brand_wallet_share_Acme", "mean"), ("brand_members_Acme", "final"),
-      ("brand_sales_online_Acme", "cumulative"), ("brand_sales_offline_Acme", "cumulative")]),
-    ("fan_economy", ["brand_channels", "fan_economy"],
-     [("brand_traffic_cost_Acme", "mean"), ("brand_new_customers_Acme", "cumulative"),
-      ("brand_users_Acme", "final"), ("brand_fans_Acme", "final"),
-      ("brand_partners_Acme", "final")]),
-    ("c2b", ["brand_channels", "c2b_customization"],
-     [("c2b_share_JD", "final"), ("c2b_mismatch_JD", "final"),
-      ("platform_profit_JD", "cumulative"), ("brand_sales_online_Acme", "cumulative")]),
-    ("reputation", ["reputation_none", "reputation_investment"],
-     [("mean_trust_online", "final"), ("platform_gmv_Taobao", "cumulative"),
-      ("platform_profit_Taobao", "cumulative")]),
+    (
+        "membership",
+        ["brand_channels", "membership_separate", "membership_integrated"],
+        [
+            ("brand_wallet_share_Acme", "mean"),
+            ("brand_members_Acme", "final"),
+            ("brand_sales_online_Acme", "cumulative"),
+            ("brand_sales_offline_Acme", "cumulative"),
+        ],
+    ),
+    (
+        "fan_economy",
+        ["brand_channels", "fan_economy"],
+        [
+            ("brand_traffic_cost_Acme", "mean"),
+            ("brand_new_customers_Acme", "cumulative"),
+            ("brand_users_Acme", "final"),
+            ("brand_fans_Acme", "final"),
+            ("brand_partners_Acme", "final"),
+        ],
+    ),
+    (
+        "c2b",
+        ["brand_channels", "c2b_customization"],
+        [
+            ("c2b_share_JD", "final"),
+            ("c2b_mismatch_JD", "final"),
+            ("platform_profit_JD", "cumulative"),
+            ("brand_sales_online_Acme", "cumulative"),
+        ],
+    ),
+    (
+        "reputation",
+        ["reputation_none", "reputation_investment"],
+        [
+            ("mean_trust_online", "final"),
+            ("platform_gmv_Taobao", "cumulative"),
+            ("platform_profit_Taobao", "cumulative"),
+        ],
+    ),
 ]
 
 
@@ -62,8 +92,7 @@ def section(comparison: o2osim.Comparison, rows: list[tuple[str, str]]) -> str:
     """A Markdown table of the chosen outcomes: means, and paired differences with intervals."""
     table = comparison.table
     groups = list(dict.fromkeys(table.columns.get_level_values("group")))
-    lines = ["| outcome | unit | " + " | ".join(groups) + " |",
-             "|:--|:--|" + "--:|" * len(groups)]
+    lines = ["| outcome | unit | " + " | ".join(groups) + " |", "|:--|:--|" + "--:|" * len(groups)]
     for outcome, over in rows:
         if (outcome, over) not in table.index:
             continue
@@ -89,8 +118,10 @@ def main() -> int:
         if args.only and lever not in args.only:
             continue
         comparison = o2osim.compare(
-            [S / f"{name}.yaml" for name in files], replicates=args.replicates,
-            overrides=args.overrides, progress=False,
+            [S / f"{name}.yaml" for name in files],
+            replicates=args.replicates,
+            overrides=args.overrides,
+            progress=False,
         )
         comparison.save(ROOT / "out" / "strategies" / lever)
         print(f"### {lever}\n\n{section(comparison, FLOWS + extra)}\n", flush=True)

@@ -96,8 +96,9 @@ def _spec_error(source: Path, err: dict[str, Any]) -> ScenarioError:
         known = list(SpecFile.model_fields) if len(err["loc"]) == 1 else ["low", "high"]
         close = difflib.get_close_matches(str(err["loc"][-1]), known, n=1, cutoff=0.6)
         hint = f"; did you mean '{close[0]}'?" if close else ""
-        return ScenarioError(source, loc, str(err["loc"][-1]),
-                             f"a known field{hint} (known: {', '.join(known)})")
+        return ScenarioError(
+            source, loc, str(err["loc"][-1]), f"a known field{hint} (known: {', '.join(known)})"
+        )
     if err["type"] == "missing":
         return ScenarioError(source, loc, "(missing)", "a value: this field is required")
     ctx = err.get("ctx", {})
@@ -122,8 +123,10 @@ def _spec_error(source: Path, err: dict[str, Any]) -> ScenarioError:
 
 def crn_seeds(seed: int, replicates: int) -> list[int]:
     """The common seeds: replicate ``r`` runs with ``SeedSequence([seed, r])``, as in sweeps."""
-    return [int(np.random.SeedSequence([seed, r]).generate_state(1, np.uint64)[0] % 2**63)
-            for r in range(replicates)]
+    return [
+        int(np.random.SeedSequence([seed, r]).generate_state(1, np.uint64)[0] % 2**63)
+        for r in range(replicates)
+    ]
 
 
 @dataclass
@@ -239,22 +242,29 @@ def load_spec(path: str | Path, overrides: list[str] | None = None) -> Calibrati
     check_memory(scenario, "auto", path)
     targets_file = (path.parent / spec.targets).resolve()
     targets = _read_targets(path, spec.targets, targets_file, scenario)
-    scales = {m: float(v) if v > 0 else 1.0
-              for m, v in targets["value"].abs().groupby(targets["metric"], sort=False).mean()
-              .items()}
+    scales = {
+        m: float(v) if v > 0 else 1.0
+        for m, v in targets["value"].abs().groupby(targets["metric"], sort=False).mean().items()
+    }
     seed = scenario.seed if spec.seed is None else spec.seed
     return CalibrationSpec(
-        source=path, base=base, overrides=every, scenario=scenario,
+        source=path,
+        base=base,
+        overrides=every,
+        scenario=scenario,
         parameters={k: (r.low, r.high) for k, r in spec.parameters.items()},
-        targets_file=targets_file, targets=targets, scales=scales,
-        seeds=crn_seeds(seed, spec.replicates), method=spec.method, maxiter=spec.maxiter,
-        popsize=spec.popsize, seed=seed,
+        targets_file=targets_file,
+        targets=targets,
+        scales=scales,
+        seeds=crn_seeds(seed, spec.replicates),
+        method=spec.method,
+        maxiter=spec.maxiter,
+        popsize=spec.popsize,
+        seed=seed,
     )
 
 
-def _check_parameters(
-    path: Path, spec: SpecFile, scenario: Scenario, overrides: list[str]
-) -> None:
+def _check_parameters(path: Path, spec: SpecFile, scenario: Scenario, overrides: list[str]) -> None:
     """Each parameter must be a real-valued field of the scenario that takes its whole range."""
     data = scenario.model_dump(mode="json")
     fixed = {".".join(parse_override(text)[0]) for text in overrides}
@@ -263,20 +273,30 @@ def _check_parameters(
         try:
             node = field_value(data, name)
         except KeyError:
-            raise ScenarioError(path, field, name, "the dotted path of a field of the base "
-                                "scenario (as in --set), e.g. adoption.q or stores.rent_growth"
-                                ) from None
+            raise ScenarioError(
+                path,
+                field,
+                name,
+                "the dotted path of a field of the base "
+                "scenario (as in --set), e.g. adoption.q or stores.rent_growth",
+            ) from None
         if not isinstance(node, float):
-            raise ScenarioError(path, field, node, "a real-valued field (calibration fits "
-                                "continuous parameters; this one is not a real number)")
+            raise ScenarioError(
+                path,
+                field,
+                node,
+                "a real-valued field (calibration fits "
+                "continuous parameters; this one is not a real number)",
+            )
         if name in fixed:
             raise ScenarioError(path, field, name, "a parameter not also set by overrides or --set")
         for end in (rng.low, rng.high):
             try:
                 load_scenario(scenario, **{name.replace(".", "__"): end})
             except ScenarioError as exc:
-                raise ScenarioError(path, field, end,
-                                    f"a value the scenario accepts ({exc})") from None
+                raise ScenarioError(
+                    path, field, end, f"a value the scenario accepts ({exc})"
+                ) from None
 
 
 def year_columns(scenario: Scenario) -> list[str]:
@@ -285,8 +305,9 @@ def year_columns(scenario: Scenario) -> list[str]:
     small = load_scenario(scenario, population__consumers=min(500, scenario.population.consumers))
     model = O2OMarket(small)
     model.run(ticks=small.time.ticks_per_year)
-    years = metrics.yearly(model.recorder.frame(), model.annual,
-                           small.population.people_per_consumer)
+    years = metrics.yearly(
+        model.recorder.frame(), model.annual, small.population.people_per_consumer
+    )
     forget_model(model)
     del model
     gc.collect()  # the model's agents form reference cycles: free them now
@@ -304,8 +325,12 @@ def _read_targets(spec: Path, given: str, file: Path, scenario: Scenario) -> pd.
         raise ScenarioError(file, "", "", f"a CSV file of year, metric, value ({reason})") from None
     missing = [c for c in TARGET_COLUMNS if c not in frame.columns]
     if missing:
-        raise ScenarioError(file, "", ", ".join(map(str, frame.columns)) or "(no columns)",
-                            f"columns {', '.join(TARGET_COLUMNS)} (missing: {', '.join(missing)})")
+        raise ScenarioError(
+            file,
+            "",
+            ", ".join(map(str, frame.columns)) or "(no columns)",
+            f"columns {', '.join(TARGET_COLUMNS)} (missing: {', '.join(missing)})",
+        )
     frame = frame[list(TARGET_COLUMNS)].copy()
     if frame.empty:
         raise ScenarioError(file, "", "(no rows)", "at least one target row")
@@ -316,8 +341,12 @@ def _read_targets(spec: Path, given: str, file: Path, scenario: Scenario) -> pd.
             bad |= values.notna() & (values != values.round())
         if bad.any():
             row = int(np.flatnonzero(bad.to_numpy())[0])
-            raise ScenarioError(file, f"row {row + 1}.{column}", frame[column].iloc[row],
-                                "a whole year" if column == "year" else "a finite number")
+            raise ScenarioError(
+                file,
+                f"row {row + 1}.{column}",
+                frame[column].iloc[row],
+                "a whole year" if column == "year" else "a finite number",
+            )
         frame[column] = values.astype("int64" if column == "year" else "float64")
     frame["metric"] = frame["metric"].astype(str).str.strip()
     known = year_columns(scenario)
@@ -325,21 +354,32 @@ def _read_targets(spec: Path, given: str, file: Path, scenario: Scenario) -> pd.
         if name not in known:
             close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
             hint = f"did you mean '{close[0]}'? " if close else ""
-            raise ScenarioError(file, f"row {row + 1}.metric", name,
-                                f"a column of the scenario's years.csv ({hint}e.g. "
-                                f"{', '.join(known[:6])}, ...)")
+            raise ScenarioError(
+                file,
+                f"row {row + 1}.metric",
+                name,
+                f"a column of the scenario's years.csv ({hint}e.g. {', '.join(known[:6])}, ...)",
+            )
     first = scenario.time.start_year
     last = first + scenario.time.years - 1
     outside = frame[(frame["year"] < first) | (frame["year"] > last)]
     if not outside.empty:
         row = int(outside.index[0])
-        raise ScenarioError(file, f"row {row + 1}.year", int(outside["year"].iloc[0]),
-                            f"a simulated year, {first} to {last}")
+        raise ScenarioError(
+            file,
+            f"row {row + 1}.year",
+            int(outside["year"].iloc[0]),
+            f"a simulated year, {first} to {last}",
+        )
     repeated = frame[frame.duplicated(["year", "metric"])]
     if not repeated.empty:
         row = int(repeated.index[0])
-        raise ScenarioError(file, f"row {row + 1}", f"{repeated['year'].iloc[0]}, "
-                            f"{repeated['metric'].iloc[0]}", "each year and metric once")
+        raise ScenarioError(
+            file,
+            f"row {row + 1}",
+            f"{repeated['year'].iloc[0]}, {repeated['metric'].iloc[0]}",
+            "each year and metric once",
+        )
     return frame.reset_index(drop=True)
 
 
@@ -361,8 +401,9 @@ class _PopulationMap:
     def __call__(self, func: Callable[..., float], population: Iterable[np.ndarray]) -> list[float]:
         thetas = [np.asarray(x, dtype=np.float64) for x in population]
         reps = len(self.spec.seeds)
-        tasks = {(i, r): self.spec.scenario_at(t, r) for i, t in enumerate(thetas)
-                 for r in range(reps)}
+        tasks = {
+            (i, r): self.spec.scenario_at(t, r) for i, t in enumerate(thetas) for r in range(reps)
+        }
         runs: dict[tuple[int, int], pd.DataFrame] = {}
         left = dict.fromkeys(range(len(thetas)), reps)
         for key, outcome in self.executor.map_unordered(run_years, tasks):
@@ -381,8 +422,14 @@ class _PopulationMap:
             replicates = [runs[i, r] for r in range(reps)]
             d = self.spec.distance(replicates)
             params = self.spec.params(theta)
-            self.history.append({"evaluation": len(self.history), "generation": self.generation,
-                                 **params, "distance": d})
+            self.history.append(
+                {
+                    "evaluation": len(self.history),
+                    "generation": self.generation,
+                    **params,
+                    "distance": d,
+                }
+            )
             if d < self.best[0]:
                 self.best = (d, params, replicates)
             distances.append(d)
@@ -393,9 +440,12 @@ class _PopulationMap:
 
 def _objective(spec: CalibrationSpec) -> Callable[[np.ndarray], float]:
     """``D(theta)`` run in this process (what the map replaces with parallel runs)."""
+
     def objective(theta: np.ndarray) -> float:
-        return spec.distance([run_years(spec.scenario_at(theta, r))
-                              for r in range(len(spec.seeds))])
+        return spec.distance(
+            [run_years(spec.scenario_at(theta, r)) for r in range(len(spec.seeds))]
+        )
+
     return objective
 
 
@@ -448,18 +498,21 @@ class Calibration:
             "extends": os.path.relpath(self.spec.base, Path(out).resolve()),
             "name": f"{self.spec.scenario.name}_calibrated",
             "description": f"{self.spec.scenario.name} with {fitted}, fitted by o2osim "
-                           f"calibrate {self.spec.source.name} (distance {self.distance:.6g}).",
+            f"calibrate {self.spec.source.name} (distance {self.distance:.6g}).",
         }
-        comment = (f"# Calibrated by `o2osim calibrate {self.spec.source}` "
-                   f"({self.manifest.get('started', '')}):\n# {fitted}; distance "
-                   f"{self.distance:.6g}. See calibration.json for every evaluation.\n")
+        comment = (
+            f"# Calibrated by `o2osim calibrate {self.spec.source}` "
+            f"({self.manifest.get('started', '')}):\n# {fitted}; distance "
+            f"{self.distance:.6g}. See calibration.json for every evaluation.\n"
+        )
         return comment + yaml.safe_dump(head | delta, sort_keys=False, allow_unicode=True)
 
     def figure(self) -> Any:
         """Simulated series at the fitted values (mean and range of replicates) vs targets."""
         fitted = ", ".join(f"{k} = {v:.4g}" for k, v in self.best.items())
         return plots.calibration_fit(
-            self.runs, self.spec.targets,
+            self.runs,
+            self.spec.targets,
             f"{fitted} (distance {self.distance:.4g}, {len(self.spec.seeds)} replicates)",
         )
 
@@ -476,8 +529,9 @@ class Calibration:
         if out.exists() and not out.is_dir():
             raise O2OError(f"--out: {out} exists and is not a directory")
         with results.atomic_directory(out) as tmp:
-            self.history.to_csv(tmp / "history.csv", index=False, float_format="%.10g",
-                                lineterminator="\n")
+            self.history.to_csv(
+                tmp / "history.csv", index=False, float_format="%.10g", lineterminator="\n"
+            )
             (tmp / "calibrated.yaml").write_text(self.scenario_yaml(out))
             # The file must give exactly the fitted scenario (tmp sits beside out, so the
             # relative extends resolves the same from both).
@@ -496,14 +550,21 @@ class Calibration:
                 "spec": self.spec.describe(),
                 "targets": self.spec.targets.to_dict(orient="records"),
                 "evaluations": [
-                    {"evaluation": int(h["evaluation"]), "generation": int(h["generation"]),
-                     "params": {n: h[n] for n in self.spec.names}, "distance": h["distance"]}
+                    {
+                        "evaluation": int(h["evaluation"]),
+                        "generation": int(h["generation"]),
+                        "params": {n: h[n] for n in self.spec.names},
+                        "distance": h["distance"],
+                    }
                     for h in self.history.to_dict(orient="records")
                 ],
                 **self.manifest,
             }
-            record["files"] = {name: results.sha256(tmp / name) for name in CALIBRATION_FILES
-                               if name != "calibration.json"}
+            record["files"] = {
+                name: results.sha256(tmp / name)
+                for name in CALIBRATION_FILES
+                if name != "calibration.json"
+            }
             text = json.dumps(record, indent=2, default=str, allow_nan=True)
             (tmp / "calibration.json").write_text(text + "\n")
         return out
@@ -542,30 +603,53 @@ def calibrate(
     clock = time.perf_counter()
     # scipy >= 1.15 takes rng=, older versions seed=
     key = "rng" if "rng" in inspect.signature(differential_evolution).parameters else "seed"
-    with executor, tqdm(total=members * (spec.maxiter + 1), unit="eval", desc="calibrate",
-                        file=sys.stderr, delay=0.0 if progress else 1.0,
-                        disable=progress is False, leave=False) as bar:
+    with (
+        executor,
+        tqdm(
+            total=members * (spec.maxiter + 1),
+            unit="eval",
+            desc="calibrate",
+            file=sys.stderr,
+            delay=0.0 if progress else 1.0,
+            disable=progress is False,
+            leave=False,
+        ) as bar,
+    ):
         mapper = _PopulationMap(spec, executor, bar)
         outcome = differential_evolution(
-            _objective(spec), spec.bounds, maxiter=spec.maxiter, popsize=spec.popsize,
-            polish=False, updating="deferred", workers=mapper, init="latinhypercube",
+            _objective(spec),
+            spec.bounds,
+            maxiter=spec.maxiter,
+            popsize=spec.popsize,
+            polish=False,
+            updating="deferred",
+            workers=mapper,
+            init="latinhypercube",
             **{key: spec.seed},
         )
     distance, best, replicates = mapper.best
     if not replicates:
-        raise O2OError("calibrate: no candidate's runs had every targeted value (all distances "
-                       "infinite); check the targets' metrics and years")
+        raise O2OError(
+            "calibrate: no candidate's runs had every targeted value (all distances "
+            "infinite); check the targets' metrics and years"
+        )
     runs = pd.concat(
         [r.assign(replicate=i, seed=spec.seeds[i]) for i, r in enumerate(replicates)],
         ignore_index=True,
     )
     runs = runs[["replicate", "seed", *[c for c in runs.columns if c not in ("replicate", "seed")]]]
-    history = pd.DataFrame(mapper.history, columns=["evaluation", "generation", *spec.names,
-                                                    "distance"])
+    history = pd.DataFrame(
+        mapper.history, columns=["evaluation", "generation", *spec.names, "distance"]
+    )
     manifest = {
-        "optimizer": {"name": "scipy.optimize.differential_evolution", "nit": int(outcome.nit),
-                      "nfev": int(outcome.nfev), "message": str(outcome.message),
-                      "converged": bool(outcome.success), "population": members},
+        "optimizer": {
+            "name": "scipy.optimize.differential_evolution",
+            "nit": int(outcome.nit),
+            "nfev": int(outcome.nfev),
+            "message": str(outcome.message),
+            "converged": bool(outcome.success),
+            "population": members,
+        },
         "evaluations_run": len(history),
         "runs": len(history) * len(spec.seeds),
         "versions": versions() | {"scipy": _version("scipy")},

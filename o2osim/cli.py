@@ -68,8 +68,12 @@ def _cmd_run(args: argparse.Namespace) -> int:
         raise O2OError(f"--out: {out} exists and is not a directory")
     limit = "auto" if args.max_memory is None else parse_size(args.max_memory)
     check_memory(scenario, limit, args.scenario)  # before anything is built or written
-    result = run(scenario, progress=None if not args.quiet else False,
-                 check_invariants=args.check_invariants, max_memory=None)
+    result = run(
+        scenario,
+        progress=None if not args.quiet else False,
+        check_invariants=args.check_invariants,
+        max_memory=None,
+    )
     result.save(out)
     last = result.years.iloc[-1]
     print(
@@ -119,8 +123,14 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
     if out.exists() and not out.is_dir():
         raise O2OError(f"--out: {out} exists and is not a directory")
     try:
-        report = run_sweep(sweep, out, args.workers, args.scheduler, False if args.quiet else None,
-                           retry_failed=args.retry_failed)
+        report = run_sweep(
+            sweep,
+            out,
+            args.workers,
+            args.scheduler,
+            False if args.quiet else None,
+            retry_failed=args.retry_failed,
+        )
     except KeyboardInterrupt:
         print(
             f"o2osim: interrupted; finished runs are saved in {out}: run the same command to "
@@ -146,8 +156,10 @@ def _cmd_sensitivity(args: argparse.Namespace) -> int:
     save(table, out)
     a = table.attrs
     n, d = table["metric"].nunique(), table["parameter"].nunique()
-    print(f"{a['design']} indices of {n} metric{'s' * (n != 1)} x {d} parameters from "
-          f"{a['points']} points, {a['runs']} runs")
+    print(
+        f"{a['design']} indices of {n} metric{'s' * (n != 1)} x {d} parameters from "
+        f"{a['points']} points, {a['runs']} runs"
+    )
     print(f"table:  {out / 'sensitivity.md'} (and sensitivity.csv)")
     print(f"figure: {out / 'sensitivity.png'}")
     return 0
@@ -168,8 +180,9 @@ def _cmd_plot(args: argparse.Namespace) -> int:
     for flag, name, known in wanted:
         if name not in known:
             kind = "parameter" if known is params else "metric"
-            raise O2OError(f"{flag}: got {name!r}, expected a {kind} of the sweep "
-                           f"({', '.join(known)})")
+            raise O2OError(
+                f"{flag}: got {name!r}, expected a {kind} of the sweep ({', '.join(known)})"
+            )
     if args.z and args.x == args.y:
         raise O2OError(f"--y: got {args.y!r}, expected a parameter other than --x")
     if sweep.results.empty:
@@ -180,11 +193,13 @@ def _cmd_plot(args: argparse.Namespace) -> int:
         raise O2OError(f"--out: got {str(out)!r}, expected a .png, .pdf or .svg file")
     exact = sweep.design == "grid"  # a grid's values are its cells; other designs are binned
     if args.z:
-        fig = plots.sweep_heatmap(sweep.results, args.x, args.y, args.z, args.over,
-                                  bins=args.bins, exact=exact)
+        fig = plots.sweep_heatmap(
+            sweep.results, args.x, args.y, args.z, args.over, bins=args.bins, exact=exact
+        )
     else:
-        fig = plots.sweep_line(sweep.results, args.x, args.y, args.over, bins=args.bins,
-                               exact=exact)
+        fig = plots.sweep_line(
+            sweep.results, args.x, args.y, args.over, bins=args.bins, exact=exact
+        )
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f".{out.stem}.partial{out.suffix}")  # renamed into place when whole
     fig.savefig(tmp, dpi=100)
@@ -201,12 +216,18 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
     out = Path(args.out) if args.out else Path("out") / Path(args.spec).stem
     if out.exists() and not out.is_dir():
         raise O2OError(f"--out: {out} exists and is not a directory")
-    result = calibrate(spec, workers=args.workers, scheduler=args.scheduler,
-                       progress=None if not args.quiet else False)
+    result = calibrate(
+        spec,
+        workers=args.workers,
+        scheduler=args.scheduler,
+        progress=None if not args.quiet else False,
+    )
     result.save(out)
     m = result.manifest
-    print(f"{len(result.history)} evaluations x {len(spec.seeds)} replicates "
-          f"({m['runs']} runs), {m['optimizer']['nit']} generations, {m['wall_seconds']:.1f} s")
+    print(
+        f"{len(result.history)} evaluations x {len(spec.seeds)} replicates "
+        f"({m['runs']} runs), {m['optimizer']['nit']} generations, {m['wall_seconds']:.1f} s"
+    )
     fitted = ", ".join(f"{k}={v:.4g}" for k, v in result.best.items())
     print(f"best: {fitted} (distance {result.distance:.4g})")
     print(f"scenario: {out / 'calibrated.yaml'}")
@@ -254,9 +275,20 @@ def _cmd_viz(args: argparse.Namespace) -> int:
         "O2OSIM_VIZ_SCENARIO": str(scenario),
         "O2OSIM_VIZ_CONSUMERS": str(args.consumers),
     }
-    command = [sys.executable, "-m", "solara", "run", "o2osim.viz_app", "--production",
-               "--no-check-version", "--host", args.host, "--port", str(args.port),
-               "--open" if args.open else "--no-open"]
+    command = [
+        sys.executable,
+        "-m",
+        "solara",
+        "run",
+        "o2osim.viz_app",
+        "--production",
+        "--no-check-version",
+        "--host",
+        args.host,
+        "--port",
+        str(args.port),
+        "--open" if args.open else "--no-open",
+    ]
     print(f"dashboard: http://{args.host}:{args.port}  (Ctrl+C to stop)", flush=True)
     if hasattr(os, "execve") and os.name == "posix":
         # become the server, so that a signal to this process (Ctrl+C, kill) stops the server
@@ -317,12 +349,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", help="result directory (default: out/<scenario name>)")
     p.add_argument("--seed", type=int, help="seed (overrides the scenario's)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
-    p.add_argument("--check-invariants", action="store_true",
-                   help="check the market's invariants after every tick (slower; see "
-                   "docs/reliability.md)")
-    p.add_argument("--max-memory", metavar="SIZE",
-                   help="memory the run may take, e.g. 8G (default: what is available now; "
-                   "none: no check)")
+    p.add_argument(
+        "--check-invariants",
+        action="store_true",
+        help="check the market's invariants after every tick (slower; see docs/reliability.md)",
+    )
+    p.add_argument(
+        "--max-memory",
+        metavar="SIZE",
+        help="memory the run may take, e.g. 8G (default: what is available now; none: no check)",
+    )
     _add_overrides(p)
     p.set_defaults(func=_cmd_run)
 
@@ -347,8 +383,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("spec", help="sweep spec YAML file (see docs/sweeps.md)")
     p.add_argument("--out", required=True, metavar="DIR", help="sweep directory (resumable)")
-    p.add_argument("--retry-failed", action="store_true",
-                   help="when resuming, run again the runs that raised before")
+    p.add_argument(
+        "--retry-failed",
+        action="store_true",
+        help="when resuming, run again the runs that raised before",
+    )
     _add_execution(p)
     _add_overrides(p)
     p.set_defaults(func=_cmd_sweep)
@@ -357,25 +396,47 @@ def build_parser() -> argparse.ArgumentParser:
         "sensitivity", help="Sobol or Morris sensitivity indices of a sweep's metrics (SALib)"
     )
     p.add_argument("dir", help="sweep directory of design sobol or morris")
-    p.add_argument("--metric", dest="metrics", nargs="+", action="extend", default=[],
-                   metavar="NAME", help="metrics to analyze (default: all of the sweep's)")
-    p.add_argument("--over", default="final", choices=["final", "mean", "sum"],
-                   help="a run's value: its final year, or the mean or sum over years "
-                   "(default final)")
+    p.add_argument(
+        "--metric",
+        dest="metrics",
+        nargs="+",
+        action="extend",
+        default=[],
+        metavar="NAME",
+        help="metrics to analyze (default: all of the sweep's)",
+    )
+    p.add_argument(
+        "--over",
+        default="final",
+        choices=["final", "mean", "sum"],
+        help="a run's value: its final year, or the mean or sum over years (default final)",
+    )
     p.add_argument("--out", metavar="OUTDIR", help="output directory (default DIR/sensitivity)")
     p.set_defaults(func=_cmd_sensitivity)
 
     p = sub.add_parser("plot", help="draw a sweep: a metric against a parameter, or a heat map")
     p.add_argument("dir", help="sweep directory")
     p.add_argument("--x", required=True, metavar="PARAM", help="parameter on the x axis")
-    p.add_argument("--y", required=True, metavar="NAME",
-                   help="metric on the y axis (or, with --z, the second parameter)")
+    p.add_argument(
+        "--y",
+        required=True,
+        metavar="NAME",
+        help="metric on the y axis (or, with --z, the second parameter)",
+    )
     p.add_argument("--z", metavar="METRIC", help="draw a heat map of this metric over x and y")
-    p.add_argument("--over", default="final", choices=["final", "mean", "sum"],
-                   help="a run's value: its final year, or the mean or sum over years "
-                   "(default final)")
-    p.add_argument("--bins", type=int, default=12, metavar="N",
-                   help="bins per axis for continuous designs (default 12)")
+    p.add_argument(
+        "--over",
+        default="final",
+        choices=["final", "mean", "sum"],
+        help="a run's value: its final year, or the mean or sum over years (default final)",
+    )
+    p.add_argument(
+        "--bins",
+        type=int,
+        default=12,
+        metavar="N",
+        help="bins per axis for continuous designs (default 12)",
+    )
     p.add_argument("--out", metavar="FILE.png", help="figure file (default: in DIR)")
     p.set_defaults(func=_cmd_plot)
 
@@ -399,8 +460,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("viz", help="serve the interactive dashboard (SolaraViz) on localhost")
     p.add_argument("scenario", help="scenario YAML file")
-    p.add_argument("--consumers", type=int, default=5000,
-                   help="simulated consumers (default 5000: quick to step and draw)")
+    p.add_argument(
+        "--consumers",
+        type=int,
+        default=5000,
+        help="simulated consumers (default 5000: quick to step and draw)",
+    )
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=8765, help="port (default 8765)")
     p.add_argument("--open", action="store_true", help="open the page in a web browser")

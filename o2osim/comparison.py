@@ -94,6 +94,7 @@ def _firm_outcomes(columns: Sequence[str]) -> list[tuple[str, str]]:
                 break
     return found
 
+
 #: Words for the ``over`` column of the table.
 OVER = {"final": "final year", "cumulative": "cumulative", "mean": "mean over run"}
 
@@ -129,8 +130,13 @@ UNITS = {
 }
 
 #: Yearly series drawn in compare.png, beside the summed brand profit series.
-TRAJECTORIES = ["online_share", "stores_open", "dealers_active", "traffic_cost",
-                "mean_trust_online"]
+TRAJECTORIES = [
+    "online_share",
+    "stores_open",
+    "dealers_active",
+    "traffic_cost",
+    "mean_trust_online",
+]
 
 
 class RunsFailed(O2OError):
@@ -223,6 +229,7 @@ def summary_table(per_run: pd.DataFrame, labels: list[str]) -> pd.DataFrame:
         Index ``(outcome, over)``; columns ``(group, stat)`` with group a label or
         ``"<label> - <first>"`` and stat ``mean``, ``low``, ``high``.
     """
+
     def columns(frame: pd.DataFrame, group: str) -> dict[tuple[str, str], list[float]]:
         rows = [interval(frame[c]) for c in per_run.columns]
         return {(group, stat): [r[i] for r in rows] for i, stat in enumerate(STATS)}
@@ -374,16 +381,18 @@ class Comparison:
         if out.exists() and not out.is_dir():
             raise O2OError(f"--out: {out} exists and is not a directory")
         with results.atomic_directory(out) as tmp:
-            self.flat_table().to_csv(tmp / "compare.csv", index=False, float_format="%.10g",
-                                     lineterminator="\n")
+            self.flat_table().to_csv(
+                tmp / "compare.csv", index=False, float_format="%.10g", lineterminator="\n"
+            )
             (tmp / "compare.md").write_text(self.markdown())
             fig = self.figure()
             fig.savefig(tmp / "compare.png", dpi=100)
             plots.plt.close(fig)
             results.write_parquet(self.runs, tmp / "runs.parquet")
             manifest = dict(self.manifest)
-            manifest["files"] = {name: results.sha256(tmp / name) for name in COMPARE_FILES
-                                 if name != "compare.json"}
+            manifest["files"] = {
+                name: results.sha256(tmp / name) for name in COMPARE_FILES if name != "compare.json"
+            }
             (tmp / "compare.json").write_text(json.dumps(manifest, indent=2, default=str) + "\n")
         return out
 
@@ -433,8 +442,9 @@ def resolve(
     labels = _labels([n or sc.name for n, sc in zip(names, loaded, strict=True)])
     seeds = [loaded[0].seed + r for r in range(replicates)]
     # The last seed must be a valid seed too: check it here, not in a worker.
-    resolved = {label: load_scenario(sc, seed=seeds[0])
-                for label, sc in zip(labels, loaded, strict=True)}
+    resolved = {
+        label: load_scenario(sc, seed=seeds[0]) for label, sc in zip(labels, loaded, strict=True)
+    }
     load_scenario(loaded[0], seed=seeds[-1])
     return labels, resolved, seeds
 
@@ -481,9 +491,18 @@ def compare(
     clock = time.perf_counter()
     done: dict[tuple[str, int], pd.DataFrame] = {}
     failed: dict[tuple[str, int], BaseException] = {}
-    with executor, tqdm(total=len(tasks), unit="run", desc="compare", file=sys.stderr,
-                        delay=0.0 if progress else 1.0, disable=progress is False,
-                        leave=False) as bar:
+    with (
+        executor,
+        tqdm(
+            total=len(tasks),
+            unit="run",
+            desc="compare",
+            file=sys.stderr,
+            delay=0.0 if progress else 1.0,
+            disable=progress is False,
+            leave=False,
+        ) as bar,
+    ):
         for key, outcome in executor.map_unordered(run_years, tasks):
             if isinstance(outcome, BaseException):
                 failed[key] = outcome
@@ -505,8 +524,11 @@ def compare(
     front = ["scenario", "replicate", "seed"]
     runs = runs[front + [c for c in runs.columns if c not in front]]
     per_run = pd.DataFrame.from_dict(
-        {(label, r): outcomes(done[label, r], resolved[label])
-         for label in labels for r in range(len(seeds))},
+        {
+            (label, r): outcomes(done[label, r], resolved[label])
+            for label in labels
+            for r in range(len(seeds))
+        },
         orient="index",
     )
     per_run.index = per_run.index.set_names(["scenario", "replicate"])

@@ -137,8 +137,9 @@ class Executor:
         # (pure=False), and two maps on one cluster must not share results.
         batch = uuid.uuid4().hex[:12]
         futures = {
-            client.submit(fn, arg, key=f"{getattr(fn, '__name__', 'task')}-{batch}-{i}",
-                          pure=False): key
+            client.submit(
+                fn, arg, key=f"{getattr(fn, '__name__', 'task')}-{batch}-{i}", pure=False
+            ): key
             for i, (key, arg) in enumerate(tasks.items())
         }
         try:

@@ -38,9 +38,18 @@ if TYPE_CHECKING:
 RTOL = 1e-9
 
 #: A brand's running totals, none of which may ever fall.
-BRAND_TOTALS = ("revenue_offline", "revenue_online", "cost_offline", "cost_online",
-                "channel_costs", "units_offline", "units_online", "points_offline", "ad_spend",
-                "new_customers")
+BRAND_TOTALS = (
+    "revenue_offline",
+    "revenue_online",
+    "cost_offline",
+    "cost_online",
+    "channel_costs",
+    "units_offline",
+    "units_online",
+    "points_offline",
+    "ad_spend",
+    "new_customers",
+)
 #: Where a brand's wholesale revenue (what dealers and stores pay for store goods) sits in them.
 WHOLESALE = BRAND_TOTALS.index("revenue_offline")
 
@@ -99,22 +108,32 @@ class InvariantChecker:
         sales = row["gmv_online"] + row["gmv_offline"]
         if sales > 0 and not 0 <= row["gmv_online"] / sales <= 1:
             self._fail("shares in [0, 1]", "market", "online share of sales")
-        for orders, visits in [("online_orders", "online_visits"),
-                               ("offline_orders", "store_visits")]:
+        for orders, visits in [
+            ("online_orders", "online_visits"),
+            ("offline_orders", "store_visits"),
+        ]:
             if row[orders] > row[visits] * (1 + RTOL) + 1e-9:
-                self._fail("orders no more than visits", "market",
-                           f"{orders} {row[orders]:g} > {visits} {row[visits]:g}")
+                self._fail(
+                    "orders no more than visits",
+                    "market",
+                    f"{orders} {row[orders]:g} > {visits} {row[visits]:g}",
+                )
 
     def _check_trust(self) -> None:
         pop = self.model.population
         alive = np.flatnonzero(pop.alive)
-        for name, values in [("trust in stores", pop.trust_offline[alive]),
-                             ("trust in platforms", pop.trust_online[alive])]:
+        for name, values in [
+            ("trust in stores", pop.trust_offline[alive]),
+            ("trust in platforms", pop.trust_online[alive]),
+        ]:
             bad = ~((values >= 0) & (values <= 1))
             if bad.any():
                 where = np.argwhere(bad)[0]
-                self._fail("shares in [0, 1]", f"consumer {int(alive[where[0]])}",
-                           f"{name} is {float(values[tuple(where)])}")
+                self._fail(
+                    "shares in [0, 1]",
+                    f"consumer {int(alive[where[0]])}",
+                    f"{name} is {float(values[tuple(where)])}",
+                )
 
     def _check_books(self) -> None:
         m = self.model
@@ -122,19 +141,28 @@ class InvariantChecker:
         row = {name: float(column[rec.count - 1]) for name, column in rec.columns.items()}
         now = np.array([[p.gmv, p.orders, p.bad_orders] for p in m.platforms]).reshape(-1, 3)
         booked = (now - self._platform).sum(axis=0)
-        for total, column in zip(booked, ["gmv_online", "online_orders",
-                                          "counterfeit_incidents"], strict=True):
+        for total, column in zip(
+            booked, ["gmv_online", "online_orders", "counterfeit_incidents"], strict=True
+        ):
             if not np.isclose(total, row[column], rtol=RTOL, atol=1e-6):
-                self._fail("money and orders conserved", "platforms",
-                           f"booked {total:.6g} but the market recorded {column} {row[column]:.6g}")
+                self._fail(
+                    "money and orders conserved",
+                    "platforms",
+                    f"booked {total:.6g} but the market recorded {column} {row[column]:.6g}",
+                )
         for p in m.platforms:
             if p.new_customers < 0:
-                self._fail("non-negative stocks", f"platform {p.name}",
-                           f"customers won {p.new_customers:g}")
+                self._fail(
+                    "non-negative stocks",
+                    f"platform {p.name}",
+                    f"customers won {p.new_customers:g}",
+                )
         books = m.store_books
         n = self._sales.size
-        for name, values in [("month sales", books.month_sales), ("month orders",
-                                                                  books.month_units)]:
+        for name, values in [
+            ("month sales", books.month_sales),
+            ("month orders", books.month_units),
+        ]:
             if (values < 0).any():
                 i = int(np.argmax(values < 0))
                 self._fail("non-negative stocks", f"store {i}", f"{name} {values[i]:g}")
@@ -143,14 +171,19 @@ class InvariantChecker:
             closed = ~self._open
             if (sold[closed] > 0).any():
                 i = int(np.flatnonzero(closed)[np.argmax(sold[closed] > 0)])
-                self._fail("closed stores sell nothing", f"store {i}",
-                           f"sold {sold[i]:g} yuan after closing")
+                self._fail(
+                    "closed stores sell nothing",
+                    f"store {i}",
+                    f"sold {sold[i]:g} yuan after closing",
+                )
             new = books.month_sales[n:].sum()
             store_sales = sold.sum() + new
             if store_sales > row["gmv_offline"] * (1 + RTOL) + 1e-6:
-                self._fail("money conserved", "stores",
-                           f"sold {store_sales:.6g} yuan but gmv_offline is "
-                           f"{row['gmv_offline']:.6g}")
+                self._fail(
+                    "money conserved",
+                    "stores",
+                    f"sold {store_sales:.6g} yuan but gmv_offline is {row['gmv_offline']:.6g}",
+                )
 
     def _check_supply_chain(self) -> None:
         m = self.model
@@ -160,26 +193,43 @@ class InvariantChecker:
                 if not np.isfinite(value) or value < 0:
                     self._fail("brands' books", f"brand {b.name}", f"{name} is {value}")
                 if value < old * (1 - RTOL) - 1e-6:
-                    self._fail("running totals never fall", f"brand {b.name}",
-                               f"{name} fell from {old:.6g} to {value:.6g}")
+                    self._fail(
+                        "running totals never fall",
+                        f"brand {b.name}",
+                        f"{name} fell from {old:.6g} to {value:.6g}",
+                    )
             if not 0 <= b.awareness <= 1:
                 self._fail("shares in [0, 1]", f"brand {b.name}", f"awareness is {b.awareness}")
         for d, (old, was_active) in zip(m.dealers, self._dealers, strict=True):
             total = d.revenue + d.month_revenue
             if not np.isfinite(total) or d.month_revenue < 0 or total < old * (1 - RTOL) - 1e-6:
-                self._fail("dealers' books", f"dealer {d.index}",
-                           f"revenue went from {old:.6g} to {total:.6g}")
+                self._fail(
+                    "dealers' books",
+                    f"dealer {d.index}",
+                    f"revenue went from {old:.6g} to {total:.6g}",
+                )
             if not 0 <= d.month_margin <= d.month_revenue * (1 + RTOL) + 1e-6:
-                self._fail("dealers' books", f"dealer {d.index}",
-                           f"margin {d.month_margin:.6g} on revenue {d.month_revenue:.6g}")
+                self._fail(
+                    "dealers' books",
+                    f"dealer {d.index}",
+                    f"margin {d.month_margin:.6g} on revenue {d.month_revenue:.6g}",
+                )
             if not was_active and total != old:
-                self._fail("exited dealers trade no more", f"dealer {d.index}",
-                           f"took {total - old:.6g} yuan after exiting")
+                self._fail(
+                    "exited dealers trade no more",
+                    f"dealer {d.index}",
+                    f"took {total - old:.6g} yuan after exiting",
+                )
         # Wholesale happens when stores book a month: brands get at most the cost of the goods,
         # which is less than what the stores took in.
-        wholesale = sum(b.revenue_offline - before[WHOLESALE]
-                        for b, before in zip(m.brands, self._brands, strict=True))
+        wholesale = sum(
+            b.revenue_offline - before[WHOLESALE]
+            for b, before in zip(m.brands, self._brands, strict=True)
+        )
         took_in = float(m.store_books.revenue.sum()) - self._store_revenue
         if wholesale > took_in * (1 + RTOL) + 1e-6:
-            self._fail("money conserved", "brands",
-                       f"paid {wholesale:.6g} yuan for store goods, stores took in {took_in:.6g}")
+            self._fail(
+                "money conserved",
+                "brands",
+                f"paid {wholesale:.6g} yuan for store goods, stores took in {took_in:.6g}",
+            )

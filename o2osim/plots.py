@@ -140,8 +140,9 @@ def comparison(trajectories: pd.DataFrame, title: str = "o2osim compare") -> Fig
     panels = [name for name in COMPARISON_PANELS if name in present]
     ncols = 4 if len(panels) > 6 else 3
     nrows = max(1, -(-len(panels) // ncols))
-    fig, axes = plt.subplots(nrows, ncols, figsize=(4.75 * ncols, 4 * nrows),
-                             constrained_layout=True, squeeze=False)
+    fig, axes = plt.subplots(
+        nrows, ncols, figsize=(4.75 * ncols, 4 * nrows), constrained_layout=True, squeeze=False
+    )
     scenarios = list(trajectories["scenario"].cat.categories)
     for ax, name in zip(axes.flat, panels, strict=False):
         panel_title, ylabel, log, scale = COMPARISON_PANELS[name]
@@ -161,7 +162,7 @@ def comparison(trajectories: pd.DataFrame, title: str = "o2osim compare") -> Fig
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # no 2004.5 on short runs
         ax.set_ylabel(ylabel)
         ax.grid(alpha=0.3)
-    for ax in axes.flat[len(panels):]:
+    for ax in axes.flat[len(panels) :]:
         ax.set_visible(False)
     axes.flat[0].legend(frameon=False)
     fig.suptitle(title)
@@ -220,15 +221,24 @@ def sweep_line(
         keys = pd.cut(runs[x], edges, include_lowest=True, labels=False)
         centres = (edges[:-1] + edges[1:]) / 2
     # groupby sorts its keys: the line runs along increasing x
-    line = [(key if centres is None else centres[int(key)], *interval(values))
-            for key, values in runs.groupby(keys, sort=True)[y]]
+    line = [
+        (key if centres is None else centres[int(key)], *interval(values))
+        for key, values in runs.groupby(keys, sort=True)[y]
+    ]
     where, mean, low, high = (np.array(c, dtype=np.float64) for c in zip(*line, strict=True))
     fig, ax = plt.subplots(figsize=(7, 4.5), constrained_layout=True)
     ax.scatter(runs[x], runs[y], s=10, color="0.6", alpha=0.5, linewidth=0, label="runs")
-    ax.plot(where, mean, marker="o", ms=4, color="C0",
-            label="mean" if exact else f"mean per bin ({bins} bins)")
-    ax.fill_between(where, low, high, color="C0", alpha=0.25, linewidth=0,
-                    label="95% interval of the mean")
+    ax.plot(
+        where,
+        mean,
+        marker="o",
+        ms=4,
+        color="C0",
+        label="mean" if exact else f"mean per bin ({bins} bins)",
+    )
+    ax.fill_between(
+        where, low, high, color="C0", alpha=0.25, linewidth=0, label="95% interval of the mean"
+    )
     ax.set_xlabel(axis_label(x, parameter_unit(x)))
     ax.set_ylabel(axis_label(y, metric_unit(y), over))
     ax.set_title(title or f"{y} against {x} ({len(runs)} runs)")
@@ -273,22 +283,38 @@ def sweep_heatmap(
     if exact:
         grid = runs.pivot_table(index=y, columns=x, values=z, aggfunc="mean").sort_index()
         grid = grid.sort_index(axis=1)
-        mesh = ax.pcolormesh(np.arange(grid.shape[1] + 1), np.arange(grid.shape[0] + 1),
-                             grid.to_numpy(), shading="flat", cmap="viridis")
+        mesh = ax.pcolormesh(
+            np.arange(grid.shape[1] + 1),
+            np.arange(grid.shape[0] + 1),
+            grid.to_numpy(),
+            shading="flat",
+            cmap="viridis",
+        )
         ax.set_xticks(np.arange(grid.shape[1]) + 0.5, [_short(v) for v in grid.columns])
         ax.set_yticks(np.arange(grid.shape[0]) + 0.5, [_short(v) for v in grid.index])
         if grid.size <= 144:  # small grids: print each cell's mean
             for (i, j), value in np.ndenumerate(grid.to_numpy()):
                 if np.isfinite(value):
-                    ax.text(j + 0.5, i + 0.5, _short(value), ha="center", va="center",
-                            fontsize=8, color="white")
+                    ax.text(
+                        j + 0.5,
+                        i + 0.5,
+                        _short(value),
+                        ha="center",
+                        va="center",
+                        fontsize=8,
+                        color="white",
+                    )
     else:
         xe = np.linspace(runs[x].min(), runs[x].max(), bins + 1)
         ye = np.linspace(runs[y].min(), runs[y].max(), bins + 1)
-        cells = runs.assign(
-            bx=pd.cut(runs[x], xe, include_lowest=True, labels=False),
-            by=pd.cut(runs[y], ye, include_lowest=True, labels=False),
-        ).groupby(["by", "bx"])[z].mean()
+        cells = (
+            runs.assign(
+                bx=pd.cut(runs[x], xe, include_lowest=True, labels=False),
+                by=pd.cut(runs[y], ye, include_lowest=True, labels=False),
+            )
+            .groupby(["by", "bx"])[z]
+            .mean()
+        )
         grid = np.full((bins, bins), np.nan)
         for (i, j), value in cells.items():
             grid[int(i), int(j)] = value
@@ -313,36 +339,50 @@ def sensitivity_bars(table: pd.DataFrame, title: str | None = None) -> Figure:
         The figure.
     """
     design = table.attrs.get("design", "sobol" if "S1" in table else "morris")
-    bars = ([("S1", "S1_conf", "first order S1"), ("ST", "ST_conf", "total ST")]
-            if design == "sobol" else
-            [("mu_star", "mu_star_conf", "mu* (mean absolute effect)"), ("sigma", None, "sigma")])
+    bars = (
+        [("S1", "S1_conf", "first order S1"), ("ST", "ST_conf", "total ST")]
+        if design == "sobol"
+        else [("mu_star", "mu_star_conf", "mu* (mean absolute effect)"), ("sigma", None, "sigma")]
+    )
     metrics = list(dict.fromkeys(table["metric"]))
     ncols = min(3, len(metrics))
     nrows = -(-len(metrics) // ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(5.5 * ncols, 4.2 * nrows),
-                             constrained_layout=True, squeeze=False)
+    fig, axes = plt.subplots(
+        nrows, ncols, figsize=(5.5 * ncols, 4.2 * nrows), constrained_layout=True, squeeze=False
+    )
     width = 0.8 / len(bars)
     for ax, metric in zip(axes.flat, metrics, strict=False):
         rows = table[table["metric"] == metric]
         at = np.arange(len(rows))
         for k, (column, conf, name) in enumerate(bars):
             err = rows[conf].to_numpy() if conf else None
-            ax.bar(at + (k - (len(bars) - 1) / 2) * width, rows[column].to_numpy(), width,
-                   yerr=err, capsize=3, color=f"C{k}", label=name)
+            ax.bar(
+                at + (k - (len(bars) - 1) / 2) * width,
+                rows[column].to_numpy(),
+                width,
+                yerr=err,
+                capsize=3,
+                color=f"C{k}",
+                label=name,
+            )
         ax.set_xticks(at, rows["parameter"], rotation=20, ha="right")
         ax.axhline(0, color="0.3", linewidth=0.8)
         ax.set_title(metric)
         ax.set_xlabel("parameter")
         unit = metric_unit(metric)
-        ax.set_ylabel("Sobol index (share of variance)" if design == "sobol"
-                      else axis_label("effect per normalized step", unit))
+        ax.set_ylabel(
+            "Sobol index (share of variance)"
+            if design == "sobol"
+            else axis_label("effect per normalized step", unit)
+        )
         ax.grid(alpha=0.3, axis="y")
-    for ax in axes.flat[len(metrics):]:
+    for ax in axes.flat[len(metrics) :]:
         ax.set_visible(False)
     axes.flat[0].legend(frameon=False)
     over = OVER_WORDS.get(table.attrs.get("over", "final"), "")
-    fig.suptitle(title or f"{design.capitalize()} indices ({over}; "
-                 "error bars: 95% bootstrap intervals)")
+    fig.suptitle(
+        title or f"{design.capitalize()} indices ({over}; error bars: 95% bootstrap intervals)"
+    )
     return fig
 
 
@@ -363,14 +403,16 @@ def calibration_fit(
     metrics = list(dict.fromkeys(targets["metric"]))
     ncols = min(3, len(metrics))
     nrows = -(-len(metrics) // ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(5.5 * ncols, 4.2 * nrows),
-                             constrained_layout=True, squeeze=False)
+    fig, axes = plt.subplots(
+        nrows, ncols, figsize=(5.5 * ncols, 4.2 * nrows), constrained_layout=True, squeeze=False
+    )
     for ax, metric in zip(axes.flat, metrics, strict=False):
         by_year = runs.groupby("year")[metric]
         mean, low, high = by_year.mean(), by_year.min(), by_year.max()
         ax.plot(mean.index, mean, color="C0", marker="o", ms=3, label="simulated (mean)")
-        ax.fill_between(mean.index, low, high, color="C0", alpha=0.25, linewidth=0,
-                        label="range of replicates")
+        ax.fill_between(
+            mean.index, low, high, color="C0", alpha=0.25, linewidth=0, label="range of replicates"
+        )
         target = targets[targets["metric"] == metric]
         ax.scatter(target["year"], target["value"], color="k", s=18, zorder=3, label="target")
         ax.set_title(metric)
@@ -378,7 +420,7 @@ def calibration_fit(
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_ylabel(axis_label(metric, metric_unit(metric)))
         ax.grid(alpha=0.3)
-    for ax in axes.flat[len(metrics):]:
+    for ax in axes.flat[len(metrics) :]:
         ax.set_visible(False)
     axes.flat[0].legend(frameon=False)
     fig.suptitle(title)
@@ -478,14 +520,33 @@ def store_map(model: Any, sample: int = 5000, seed: int = 0) -> Figure:
         (channel > STORE_CHANNEL, "bought online", "tab:blue"),
     ]
     for mask, label, color in groups:
-        ax.scatter(pop.x[shown][mask], pop.y[shown][mask], s=3, color=color, alpha=0.5,
-                   label=label, linewidths=0)
+        ax.scatter(
+            pop.x[shown][mask],
+            pop.y[shown][mask],
+            s=3,
+            color=color,
+            alpha=0.5,
+            label=label,
+            linewidths=0,
+        )
     xy = model._store_xy
     is_open = model.store_open
-    ax.scatter(xy[is_open, 0], xy[is_open, 1], marker="s", s=30, color="black",
-               label=f"store open ({int(is_open.sum())})")
-    ax.scatter(xy[~is_open, 0], xy[~is_open, 1], marker="x", s=30, color="tab:red",
-               label=f"store closed ({int((~is_open).sum())})")
+    ax.scatter(
+        xy[is_open, 0],
+        xy[is_open, 1],
+        marker="s",
+        s=30,
+        color="black",
+        label=f"store open ({int(is_open.sum())})",
+    )
+    ax.scatter(
+        xy[~is_open, 0],
+        xy[~is_open, 1],
+        marker="x",
+        s=30,
+        color="tab:red",
+        label=f"store closed ({int((~is_open).sum())})",
+    )
     side = model.config.population.area_km
     ax.set_xlim(0, side)
     ax.set_ylim(0, side)
@@ -513,8 +574,13 @@ def trust_distributions(model: Any) -> Figure:
     fig, ax = plt.subplots(figsize=(8, 4), layout="constrained")
     bins = np.linspace(0.0, 1.0, 41)
     for name, values in series:
-        ax.hist(values, bins=bins, histtype="step", linewidth=1.5,
-                label=f"{name} (mean {float(np.mean(values)):.2f})")
+        ax.hist(
+            values,
+            bins=bins,
+            histtype="step",
+            linewidth=1.5,
+            label=f"{name} (mean {float(np.mean(values)):.2f})",
+        )
     ax.set_xlabel("trust (0 = none, 1 = full)")
     ax.set_ylabel("consumers (agents)")
     ax.set_title(f"Trust by channel, {model.year}")

@@ -499,8 +499,7 @@ class BrandConfig(Section):
     pickup_fee: float = F(
         0.08,
         "share of order value",
-        "transaction_link_split: what the brand pays the store where an online order is "
-        "picked up.",
+        "transaction_link_split: what the brand pays the store where an online order is picked up.",
         ge=0,
         le=1,
     )
@@ -985,7 +984,9 @@ def read_yaml(path: Path) -> dict[str, Any]:
         if node is not None:
             if _expanded_size(node) > MAX_VALUES:
                 raise ScenarioError(
-                    path, "", f"more than {MAX_VALUES:,} values",
+                    path,
+                    "",
+                    f"more than {MAX_VALUES:,} values",
                     f"at most {MAX_VALUES:,} values once YAML aliases are expanded",
                 )
             _check_duplicates(node)

@@ -137,13 +137,23 @@ def sensitivity(
         y = means[metric].to_numpy(dtype=np.float64)
         indices = _analyze(design, prob, sweep, y, seed)
         for i, name in enumerate(prob["names"]):
-            rows.append({"metric": metric, "parameter": name,
-                         **{k: float(v[i]) for k, v in indices.items()}})
+            rows.append(
+                {
+                    "metric": metric,
+                    "parameter": name,
+                    **{k: float(v[i]) for k, v in indices.items()},
+                }
+            )
     columns = [c for pair in INDICES[design] for c in pair if c]
     table = pd.DataFrame(rows, columns=["metric", "parameter", *columns])
     table.attrs.update(
-        design=design, over=over, points=p, runs=int(sweep.results["run_id"].nunique()),
-        replicates=sweep.replicates, sweep=str(sweep.path), seed=seed,
+        design=design,
+        over=over,
+        points=p,
+        runs=int(sweep.results["run_id"].nunique()),
+        replicates=sweep.replicates,
+        sweep=str(sweep.path),
+        seed=seed,
         base_samples=p // block,
     )
     return table
@@ -162,8 +172,7 @@ def _analyze(
         if design == "sobol":
             from SALib.analyze import sobol
 
-            si = sobol.analyze(prob, y, calc_second_order=False, conf_level=CONF_LEVEL,
-                               seed=seed)
+            si = sobol.analyze(prob, y, calc_second_order=False, conf_level=CONF_LEVEL, seed=seed)
             return {k: np.asarray(si[k]) for k in ("S1", "S1_conf", "ST", "ST_conf")}
         from SALib.analyze import morris
 
@@ -171,8 +180,10 @@ def _analyze(
         # The grid of the Morris sample; o2osim sweep uses SALib's default of 4 levels.
         levels = int(sweep.spec.get("num_levels", 4))
         si = morris.analyze(prob, x, y, conf_level=CONF_LEVEL, num_levels=levels, seed=seed)
-        return {k: np.asarray(si[k], dtype=np.float64)
-                for k in ("mu_star", "mu_star_conf", "sigma", "mu")}
+        return {
+            k: np.asarray(si[k], dtype=np.float64)
+            for k in ("mu_star", "mu_star_conf", "sigma", "mu")
+        }
 
 
 def markdown(table: pd.DataFrame) -> str:
@@ -199,9 +210,14 @@ def markdown(table: pd.DataFrame) -> str:
             "range's normalized grid step; sigma: their spread (interactions, nonlinearity). "
             f"± the half-width of the {CONF_LEVEL:.0%} bootstrap interval of mu*."
         )
-    lines = [f"# Sensitivity: {a.get('sweep', '')}", "", legend, "",
-             "| " + " | ".join(head) + " |",
-             "|" + "|".join([":--", ":--", *["--:"] * (len(head) - 2)]) + "|"]
+    lines = [
+        f"# Sensitivity: {a.get('sweep', '')}",
+        "",
+        legend,
+        "",
+        "| " + " | ".join(head) + " |",
+        "|" + "|".join([":--", ":--", *["--:"] * (len(head) - 2)]) + "|",
+    ]
     for _, row in table.iterrows():
         cells = [row["metric"], row["parameter"]]
         for name, conf in INDICES[design]:
@@ -232,8 +248,9 @@ def save(table: pd.DataFrame, out: str | Path) -> Path:
     if out.exists() and not out.is_dir():
         raise O2OError(f"--out: {out} exists and is not a directory")
     with results.atomic_directory(out) as tmp:
-        table.to_csv(tmp / "sensitivity.csv", index=False, float_format="%.10g",
-                     lineterminator="\n")
+        table.to_csv(
+            tmp / "sensitivity.csv", index=False, float_format="%.10g", lineterminator="\n"
+        )
         (tmp / "sensitivity.md").write_text(markdown(table))
         fig = plots.sensitivity_bars(table)
         fig.savefig(tmp / "sensitivity.png", dpi=100)

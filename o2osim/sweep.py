@@ -571,5 +571,6 @@ def sweep(
     Returns:
         A :class:`SweepReport`; read the results with ``pd.read_parquet(out / "results")``.
     """
-    return run_sweep(load_sweep(spec, overrides), out, workers, scheduler, progress,
-                     retry_failed=retry_failed)
+    return run_sweep(
+        load_sweep(spec, overrides), out, workers, scheduler, progress, retry_failed=retry_failed
+    )

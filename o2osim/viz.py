@@ -59,15 +59,19 @@ def _ratio(top: float, bottom: float) -> float:
 def _reporters() -> dict[str, Any]:
     """The DataCollector's model reporters: the live measures, each over :data:`WINDOW` weeks."""
     return {
-        "time": lambda m: m.config.time.start_year
-        + m.recorder.count / m.config.time.ticks_per_year,
+        "time": lambda m: (
+            m.config.time.start_year + m.recorder.count / m.config.time.ticks_per_year
+        ),
         "traffic_cost": lambda m: metrics.traffic_cost(
             _window(m, "marketing_spend"), _window(m, "new_customers"), m.people_per_consumer
         ),
-        "online_conversion": lambda m: 100
-        * _ratio(_window(m, "online_orders"), _window(m, "online_visits")),
-        "online_share": lambda m: 100
-        * _ratio(_window(m, "gmv_online"), _window(m, "gmv_online") + _window(m, "gmv_offline")),
+        "online_conversion": lambda m: (
+            100 * _ratio(_window(m, "online_orders"), _window(m, "online_visits"))
+        ),
+        "online_share": lambda m: (
+            100
+            * _ratio(_window(m, "gmv_online"), _window(m, "gmv_online") + _window(m, "gmv_offline"))
+        ),
         "stores_open": lambda m: int(m.store_open.sum()),
     }
 
@@ -293,9 +297,11 @@ def lever_values(model: DashboardMarket) -> str:
     Sliders show their values only while dragged; this line says what the market was built with.
     """
     s = model.config
-    parts = [f"traffic budget x{model.traffic_budget:.1f}",
-             f"rent growth {s.stores.rent_growth:.0%}/year",
-             f"turning point {s.demography.turning_point_year or 'none'}"]
+    parts = [
+        f"traffic budget x{model.traffic_budget:.1f}",
+        f"rent growth {s.stores.rent_growth:.0%}/year",
+        f"turning point {s.demography.turning_point_year or 'none'}",
+    ]
     if s.platforms:
         first = s.platforms[0]
         flags = [p.escrow for p in s.platforms]

@@ -23,9 +23,7 @@ SMALL = ["population.consumers=3000", "time.years=5"]
 
 def small_run(*overrides: str, seed: int = 1, **fields) -> o2osim.Result:
     """Run the small baseline with extra ``--set`` style overrides."""
-    return o2osim.run(
-        BASELINE, seed=seed, overrides=[*SMALL, *overrides], progress=False, **fields
-    )
+    return o2osim.run(BASELINE, seed=seed, overrides=[*SMALL, *overrides], progress=False, **fields)
 
 
 def small_model(*overrides: str, seed: int = 1, ticks: int | None = None) -> O2OMarket:

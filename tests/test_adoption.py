@@ -55,8 +55,9 @@ def test_clustered_network_slows_imitation_against_well_mixed():
 
 
 def test_contact_counts_match_the_graph_after_a_run():
-    scenario = load_scenario("scenarios/baseline.yaml", ["population.consumers=3000",
-                                                         "time.years=6"])
+    scenario = load_scenario(
+        "scenarios/baseline.yaml", ["population.consumers=3000", "time.years=6"]
+    )
     model = O2OMarket(scenario)
     model.run()
     pop = model.population

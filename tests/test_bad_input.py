@@ -47,13 +47,19 @@ def test_bad_file_gives_one_line_and_exit_2(row, tmp_path, capsys):
     assert list(tmp_path.iterdir()) == []
 
 
-@pytest.mark.parametrize("name", ["binary.yaml", "tag_python_object.yaml", "nan_value.yaml",
-                                  "sweep_unknown_parameter.yaml"])
+@pytest.mark.parametrize(
+    "name",
+    ["binary.yaml", "tag_python_object.yaml", "nan_value.yaml", "sweep_unknown_parameter.yaml"],
+)
 def test_a_real_process_exits_2_without_traceback(name, tmp_path):
     row = next(r for r in EXPECTED if r["file"] == name)
     out = tmp_path / "out"
-    done = subprocess.run([sys.executable, "-m", "o2osim", *_command(row, out)],
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "o2osim", *_command(row, out)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 2
     assert len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr
     assert not out.exists()

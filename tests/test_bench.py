@@ -18,13 +18,15 @@ def test_bench_report_has_every_field():
         assert run["ticks"] == 12 * 52
         assert run["build_s"] > 0 and run["wall_s"] > 0 and run["peak_rss_mb"] > 50
         assert run["consumer_steps_per_s"] == pytest.approx(
-            run["consumers"] * run["ticks"] / run["wall_s"], rel=0.01)
+            run["consumers"] * run["ticks"] / run["wall_s"], rel=0.01
+        )
         assert sum(run["phase_share"].values()) == pytest.approx(1.0, abs=0.01)
         assert {"adoption", "needs", "choice", "purchases", "books"} <= set(run["phase_share"])
     ref = report["reference"]
     assert ref["consumers"] == 300
     assert ref["ratio"] == pytest.approx(  # rounded to one decimal
-        ref["vectorized_steps_per_s"] / ref["agents_steps_per_s"], abs=0.051)
+        ref["vectorized_steps_per_s"] / ref["agents_steps_per_s"], abs=0.051
+    )
     assert ref["ratio"] > 1  # the per-agent engine is slower, even at 300 consumers
     assert report["machine"]["cores"] >= 1 and report["machine"]["copy_bandwidth_gb_s"] > 0
     json.dumps(report)  # the --out file is plain JSON

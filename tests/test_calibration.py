@@ -48,8 +48,10 @@ def spec_text(targets="targets.csv", parameters=None, **extra):
 def targets_csv(tmp_path_factory):
     """online_share by year at q = 0.45, mean of the calibration's own two seeds."""
     folder = tmp_path_factory.mktemp("targets")
-    runs = [run_years(load_scenario(BASELINE, SMALL, seed=s, adoption__q=TRUE_Q))
-            for s in crn_seeds(SEED, 2)]
+    runs = [
+        run_years(load_scenario(BASELINE, SMALL, seed=s, adoption__q=TRUE_Q))
+        for s in crn_seeds(SEED, 2)
+    ]
     mean = pd.concat(runs).groupby("year")["online_share"].mean()
     frame = pd.DataFrame({"year": mean.index, "metric": "online_share", "value": mean.values})
     path = folder / "targets.csv"
@@ -62,9 +64,23 @@ def calibrated(tmp_path_factory, targets_csv):
     cwd = tmp_path_factory.mktemp("cal")
     (cwd / "spec.yaml").write_text(spec_text(str(targets_csv)))
     done = subprocess.run(
-        [sys.executable, "-m", "o2osim", "calibrate", "spec.yaml", "--out", "fit",
-         "--workers", "2", "--quiet"],
-        cwd=cwd, capture_output=True, text=True, timeout=600, check=False,
+        [
+            sys.executable,
+            "-m",
+            "o2osim",
+            "calibrate",
+            "spec.yaml",
+            "--out",
+            "fit",
+            "--workers",
+            "2",
+            "--quiet",
+        ],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
     )
     assert done.returncode == 0, done.stderr
     return cwd / "fit", done
@@ -80,7 +96,8 @@ def test_calibration_recovers_the_imitation_rate(calibrated):
 def test_calibration_writes_its_four_files(calibrated):
     out, _ = calibrated
     assert sorted(p.name for p in out.iterdir()) == sorted(
-        ["calibration.json", "calibrated.yaml", "calibration.png", "history.csv"])
+        ["calibration.json", "calibrated.yaml", "calibration.png", "history.csv"]
+    )
     record = json.loads((out / "calibration.json").read_text())
     history = pd.read_csv(out / "history.csv")
     # 5 candidates in the first generation and each of the 5 after it
@@ -120,14 +137,33 @@ def test_distance_is_the_scaled_squared_gap_of_the_replicate_mean(tmp_path, targ
 
 def test_calibrated_yaml_writes_lists_whole(tmp_path, targets_csv):
     """A fitted list item must survive ``extends``, which replaces lists whole."""
-    (tmp_path / "spec.yaml").write_text(spec_text(
-        str(targets_csv), {"platforms.1.commission": {"low": 0.01, "high": 0.2}}))
+    (tmp_path / "spec.yaml").write_text(
+        spec_text(str(targets_csv), {"platforms.1.commission": {"low": 0.01, "high": 0.2}})
+    )
     spec = load_spec(tmp_path / "spec.yaml")
-    runs = pd.DataFrame({"replicate": 0, "seed": 1, "year": spec.targets["year"],
-                         "online_share": spec.targets["value"]})
-    result = Calibration(spec, {"platforms.1.commission": 0.123}, 0.5, pd.DataFrame(
-        {"evaluation": [0], "generation": [0], "platforms.1.commission": [0.123],
-         "distance": [0.5]}), runs, {"started": "now"})
+    runs = pd.DataFrame(
+        {
+            "replicate": 0,
+            "seed": 1,
+            "year": spec.targets["year"],
+            "online_share": spec.targets["value"],
+        }
+    )
+    result = Calibration(
+        spec,
+        {"platforms.1.commission": 0.123},
+        0.5,
+        pd.DataFrame(
+            {
+                "evaluation": [0],
+                "generation": [0],
+                "platforms.1.commission": [0.123],
+                "distance": [0.5],
+            }
+        ),
+        runs,
+        {"started": "now"},
+    )
     result.save(tmp_path / "out")
     scenario = load_scenario(tmp_path / "out" / "calibrated.yaml")
     assert scenario.platforms[1].commission == 0.123
@@ -141,24 +177,37 @@ def test_calibrated_yaml_writes_lists_whole(tmp_path, targets_csv):
     ("change", "message"),
     [
         ({"targets": "nowhere.csv"}, "targets: got 'nowhere.csv', expected an existing CSV file"),
-        ({"parameters": {"adoption.qq": {"low": 0.1, "high": 0.9}}},
-         "parameters.adoption.qq: got 'adoption.qq', expected the dotted path of a field"),
-        ({"parameters": {"dealers.count": {"low": 2, "high": 9}}},
-         "parameters.dealers.count: got 8, expected a real-valued field"),
-        ({"parameters": {"adoption.q": {"low": 0.5, "high": 0.1}}},
-         "parameters.adoption.q: got {'low': 0.5, 'high': 0.1}, expected low below high"),
-        ({"parameters": {"adoption.q": {"low": 0.1, "high": 99}}},
-         "parameters.adoption.q: got 99.0, expected a value the scenario accepts"),
-        ({"parameters": {"population.consumers": {"low": 1, "high": 9}}},
-         "expected a real-valued field"),
+        (
+            {"parameters": {"adoption.qq": {"low": 0.1, "high": 0.9}}},
+            "parameters.adoption.qq: got 'adoption.qq', expected the dotted path of a field",
+        ),
+        (
+            {"parameters": {"dealers.count": {"low": 2, "high": 9}}},
+            "parameters.dealers.count: got 8, expected a real-valued field",
+        ),
+        (
+            {"parameters": {"adoption.q": {"low": 0.5, "high": 0.1}}},
+            "parameters.adoption.q: got {'low': 0.5, 'high': 0.1}, expected low below high",
+        ),
+        (
+            {"parameters": {"adoption.q": {"low": 0.1, "high": 99}}},
+            "parameters.adoption.q: got 99.0, expected a value the scenario accepts",
+        ),
+        (
+            {"parameters": {"population.consumers": {"low": 1, "high": 9}}},
+            "expected a real-valued field",
+        ),
         ({"replicates": 0}, "replicates: got 0, expected at least 1"),
         ({"methd": "x"}, "methd: got 'methd', expected a known field; did you mean 'method'?"),
-        ({"method": "nelder-mead"},
-         "method: got 'nelder-mead', expected one of 'differential_evolution'"),
+        (
+            {"method": "nelder-mead"},
+            "method: got 'nelder-mead', expected one of 'differential_evolution'",
+        ),
     ],
 )
-def test_bad_spec_exits_2_with_one_line_and_writes_nothing(tmp_path, capsys, targets_csv,
-                                                           change, message):
+def test_bad_spec_exits_2_with_one_line_and_writes_nothing(
+    tmp_path, capsys, targets_csv, change, message
+):
     change = {"targets": str(targets_csv)} | change
     (tmp_path / "spec.yaml").write_text(spec_text(**change))
     out = tmp_path / "out"
@@ -172,16 +221,24 @@ def test_bad_spec_exits_2_with_one_line_and_writes_nothing(tmp_path, capsys, tar
 @pytest.mark.parametrize(
     ("csv", "message"),
     [
-        ("year,metric\n2004,online_share\n",
-         "expected columns year, metric, value (missing: value)"),
-        ("year,metric,value\n2004,online_shar,0.1\n",
-         "row 1.metric: got 'online_shar', expected a column of the scenario's years.csv (did "
-         "you mean 'online_share'?"),
-        ("year,metric,value\n2004,online_share,0.1\n2030,online_share,0.2\n",
-         "row 2.year: got 2030, expected a simulated year, 2004 to 2011"),
+        (
+            "year,metric\n2004,online_share\n",
+            "expected columns year, metric, value (missing: value)",
+        ),
+        (
+            "year,metric,value\n2004,online_shar,0.1\n",
+            "row 1.metric: got 'online_shar', expected a column of the scenario's years.csv (did "
+            "you mean 'online_share'?",
+        ),
+        (
+            "year,metric,value\n2004,online_share,0.1\n2030,online_share,0.2\n",
+            "row 2.year: got 2030, expected a simulated year, 2004 to 2011",
+        ),
         ("year,metric,value\n2004,online_share,abc\n", "row 1.value: got 'abc', expected a finite"),
-        ("year,metric,value\n2004,online_share,0.1\n2004,online_share,0.2\n",
-         "expected each year and metric once"),
+        (
+            "year,metric,value\n2004,online_share,0.1\n2004,online_share,0.2\n",
+            "expected each year and metric once",
+        ),
         ("year,metric,value\n", "expected at least one target row"),
     ],
 )
@@ -198,8 +255,9 @@ def test_bad_targets_exit_2_with_one_line(tmp_path, capsys, csv, message):
 def test_parameter_also_set_by_override_is_refused(tmp_path, capsys, targets_csv):
     (tmp_path / "spec.yaml").write_text(spec_text(str(targets_csv)))
     out = tmp_path / "out"
-    code = main(["calibrate", str(tmp_path / "spec.yaml"), "--out", str(out),
-                 "--set", "adoption.q=0.3"])
+    code = main(
+        ["calibrate", str(tmp_path / "spec.yaml"), "--out", str(out), "--set", "adoption.q=0.3"]
+    )
     assert code == 2
     assert "a parameter not also set by overrides or --set" in capsys.readouterr().err
     assert not out.exists()

@@ -15,19 +15,47 @@ from o2osim import Scenario, load_scenario
 from o2osim.cli import main
 
 RESULT_FILES = ["dashboard.png", "firms.parquet", "manifest.json", "ticks.parquet", "years.csv"]
-TICK_COLUMNS = ["tick", "year", "week", "online_orders", "offline_orders", "gmv_online",
-                "gmv_offline", "stores_open", "mean_trust_online", "mean_trust_offline"]
-YEAR_COLUMNS = ["year", "online_share", "stores_open", "store_closures", "gmv_online",
-                "gmv_offline", "mean_trust_online", "mean_trust_offline"]
+TICK_COLUMNS = [
+    "tick",
+    "year",
+    "week",
+    "online_orders",
+    "offline_orders",
+    "gmv_online",
+    "gmv_offline",
+    "stores_open",
+    "mean_trust_online",
+    "mean_trust_offline",
+]
+YEAR_COLUMNS = [
+    "year",
+    "online_share",
+    "stores_open",
+    "store_closures",
+    "gmv_online",
+    "gmv_offline",
+    "mean_trust_online",
+    "mean_trust_offline",
+]
 # Three years: the baseline's second platform must then launch by 2006 to be valid.
-SMALL_CLI = ["--set", "population.consumers=2000", "--set", "time.years=3",
-             "--set", "platforms.1.launch_year=2005"]
+SMALL_CLI = [
+    "--set",
+    "population.consumers=2000",
+    "--set",
+    "time.years=3",
+    "--set",
+    "platforms.1.launch_year=2005",
+]
 
 
 def o2osim(*args, cwd):
     return subprocess.run(
         [sys.executable, "-m", "o2osim", *map(str, args)],
-        cwd=cwd, capture_output=True, text=True, timeout=300, check=False,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
 
 
@@ -129,8 +157,7 @@ def test_rerun_with_another_seed_replaces_the_result_cleanly(cli_run, tmp_path):
     out = tmp_path / "result"
     shutil.copytree(first, out)
     (out / "stale.txt").write_text("left over from an older run")
-    done = o2osim("run", BASELINE, "--out", out, *SMALL_CLI, "--seed", "7", "--quiet",
-                  cwd=tmp_path)
+    done = o2osim("run", BASELINE, "--out", out, *SMALL_CLI, "--seed", "7", "--quiet", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert [p.name for p in tmp_path.iterdir()] == ["result"]  # no .partial or .old left
     assert sorted(p.name for p in out.iterdir()) == RESULT_FILES
@@ -160,22 +187,34 @@ def test_misspelled_key_exits_2_with_one_line_and_writes_nothing(tmp_path):
 # More bad input, through the same entry point in-process (each subprocess costs an import).
 # (id, arguments, fragments of the one error line)
 BAD_ARGS = [
-    ("bad --set list index",
-     ["run", BASELINE, "--set", "platforms.9.commission=0.1"],
-     ["baseline.yaml --set: platforms.9: ", "a list index from 0 to 1"]),
+    (
+        "bad --set list index",
+        ["run", BASELINE, "--set", "platforms.9.commission=0.1"],
+        ["baseline.yaml --set: platforms.9: ", "a list index from 0 to 1"],
+    ),
     ("--set without a value", ["run", BASELINE, "--set", "stores.rent"], ["KEY=VALUE"]),
-    ("run ends before a platform launches", ["run", BASELINE, "--set", "time.years=3"],
-     ["baseline.yaml: platforms.1.launch_year: ", "last simulated year 2006"]),
+    (
+        "run ends before a platform launches",
+        ["run", BASELINE, "--set", "time.years=3"],
+        ["baseline.yaml: platforms.1.launch_year: ", "last simulated year 2006"],
+    ),
     ("missing scenario file", ["run", "nowhere.yaml"], ["nowhere.yaml", "file not found"]),
-    ("--out is a file", ["run", BASELINE, *SMALL_CLI, "--quiet", "--out", "taken"],
-     ["--out: taken exists and is not a directory"]),
-    ("validate with a bad --set", ["validate", BASELINE, "--set", "seed=-1"],
-     ["baseline.yaml: seed: got -1", "greater than or equal to 0"]),
+    (
+        "--out is a file",
+        ["run", BASELINE, *SMALL_CLI, "--quiet", "--out", "taken"],
+        ["--out: taken exists and is not a directory"],
+    ),
+    (
+        "validate with a bad --set",
+        ["validate", BASELINE, "--set", "seed=-1"],
+        ["baseline.yaml: seed: got -1", "greater than or equal to 0"],
+    ),
 ]
 
 
-@pytest.mark.parametrize(("argv", "fragments"), [b[1:] for b in BAD_ARGS],
-                         ids=[b[0] for b in BAD_ARGS])
+@pytest.mark.parametrize(
+    ("argv", "fragments"), [b[1:] for b in BAD_ARGS], ids=[b[0] for b in BAD_ARGS]
+)
 def test_bad_arguments_exit_2_with_one_line(tmp_path, monkeypatch, capsys, argv, fragments):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "taken").write_text("a file, not a directory")
@@ -196,8 +235,12 @@ def test_bad_arguments_exit_2_with_one_line(tmp_path, monkeypatch, capsys, argv,
     ("text", "code", "stream", "fragments"),
     [
         (None, 0, "stdout", ["baseline.yaml: ok (baseline, 17 years, 20,000 consumers"]),
-        ("consumers:\n  purchase_rate: 2\n", 2, "stderr",
-         ["o2osim: error: bad.yaml: consumers.purchase_rate: ", "less than or equal to 1"]),
+        (
+            "consumers:\n  purchase_rate: 2\n",
+            2,
+            "stderr",
+            ["o2osim: error: bad.yaml: consumers.purchase_rate: ", "less than or equal to 1"],
+        ),
     ],
     ids=["good file", "bad file"],
 )

@@ -41,10 +41,27 @@ def cli_compare(tmp_path_factory, fast_rent):
     """baseline vs fast_rent from the command line, on 2 worker processes."""
     cwd = tmp_path_factory.mktemp("cli")
     done = subprocess.run(
-        [sys.executable, "-m", "o2osim", "compare", str(BASELINE), str(fast_rent),
-         "--out", "cmp", "--replicates", str(REPLICATES), "--workers", "2", "--quiet",
-         *SMALL_CLI],
-        cwd=cwd, capture_output=True, text=True, timeout=300, check=False,
+        [
+            sys.executable,
+            "-m",
+            "o2osim",
+            "compare",
+            str(BASELINE),
+            str(fast_rent),
+            "--out",
+            "cmp",
+            "--replicates",
+            str(REPLICATES),
+            "--workers",
+            "2",
+            "--quiet",
+            *SMALL_CLI,
+        ],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
     assert done.returncode == 0, done.stderr
     return cwd / "cmp", done
@@ -53,8 +70,13 @@ def cli_compare(tmp_path_factory, fast_rent):
 @pytest.fixture(scope="module")
 def api_compare(fast_rent):
     """baseline, fast_rent and baseline again from Python, on 1 worker process."""
-    return o2osim.compare([BASELINE, fast_rent, BASELINE], replicates=REPLICATES,
-                          overrides=SMALL, workers=1, progress=False)
+    return o2osim.compare(
+        [BASELINE, fast_rent, BASELINE],
+        replicates=REPLICATES,
+        overrides=SMALL,
+        workers=1,
+        progress=False,
+    )
 
 
 def read_table(out):
@@ -100,18 +122,26 @@ def test_manifest_records_resolved_scenarios_seeds_versions_and_checksums(cli_co
 def test_table_lists_the_key_outcomes_and_every_brand_column(cli_compare):
     out, _ = cli_compare
     table = read_table(out)
-    for row in [("online_share", "final year"), ("stores_open", "final year"),
-                ("dealers_active", "final year"), ("dealer_exits", "cumulative"),
-                ("store_closures", "cumulative"), ("traffic_cost", "final year"),
-                ("traffic_cost", "mean over run"), ("mean_trust_online", "final year"),
-                ("gmv_online", "cumulative"), ("gmv_offline", "cumulative")]:
+    for row in [
+        ("online_share", "final year"),
+        ("stores_open", "final year"),
+        ("dealers_active", "final year"),
+        ("dealer_exits", "cumulative"),
+        ("store_closures", "cumulative"),
+        ("traffic_cost", "final year"),
+        ("traffic_cost", "mean over run"),
+        ("mean_trust_online", "final year"),
+        ("gmv_online", "cumulative"),
+        ("gmv_offline", "cumulative"),
+    ]:
         assert row in table.index
     brands = [c for c in pd.read_parquet(out / "runs.parquet") if c.startswith("brand_")]
     for column in brands:
         assert (column, "final year") in table.index
         assert (column, "cumulative") in table.index
     assert list(table.columns) == ["unit"] + [
-        f"{group}: {stat}" for group in ("baseline", "fast_rent", "fast_rent - baseline")
+        f"{group}: {stat}"
+        for group in ("baseline", "fast_rent", "fast_rent - baseline")
         for stat in ("mean", "low", "high")
     ]
     markdown = (out / "compare.md").read_text()
@@ -125,8 +155,10 @@ def test_table_is_the_mean_and_t_interval_of_the_replicates(cli_compare):
     final = runs[runs["year"] == runs["year"].max()].set_index(["scenario", "replicate"])
     stores = final["stores_open"].astype(float)
     row = read_table(out).loc[("stores_open", "final year")]
-    for label, values in (("fast_rent", stores["fast_rent"]),
-                          ("fast_rent - baseline", stores["fast_rent"] - stores["baseline"])):
+    for label, values in (
+        ("fast_rent", stores["fast_rent"]),
+        ("fast_rent - baseline", stores["fast_rent"] - stores["baseline"]),
+    ):
         mean = values.mean()
         low, high = stats.t.interval(0.95, len(values) - 1, loc=mean, scale=stats.sem(values))
         assert row[f"{label}: mean"] == pytest.approx(mean, rel=1e-9)
@@ -181,8 +213,9 @@ def test_interval_edge_cases():
 
 
 def test_outcomes_skip_missing_columns_and_count_dealer_exits():
-    years = pd.DataFrame({"year": [2004, 2005], "dealers_active": [8, 6],
-                          "brand_profit_online_Acme": [1.0, 2.0]})
+    years = pd.DataFrame(
+        {"year": [2004, 2005], "dealers_active": [8, 6], "brand_profit_online_Acme": [1.0, 2.0]}
+    )
     got = outcomes(years, load_scenario(BASELINE))
     assert got == {
         ("dealers_active", "final"): 6.0,
@@ -195,10 +228,14 @@ def test_outcomes_skip_missing_columns_and_count_dealer_exits():
 def test_figure_has_a_panel_per_series(api_compare):
     fig = api_compare.figure()
     titles = [ax.get_title() for ax in fig.axes if ax.get_visible()]
-    assert titles[:5] == ["Online share of sales", "Physical stores open", "Dealers active",
-                          "Cost of a new online customer", "Trust in platforms"]
-    assert all(ax.get_xlabel() == "year" and ax.get_ylabel() for ax in fig.axes
-               if ax.get_visible())
+    assert titles[:5] == [
+        "Online share of sales",
+        "Physical stores open",
+        "Dealers active",
+        "Cost of a new online customer",
+        "Trust in platforms",
+    ]
+    assert all(ax.get_xlabel() == "year" and ax.get_ylabel() for ax in fig.axes if ax.get_visible())
 
 
 # ----------------------------------------------------------------------------- bad input
@@ -207,19 +244,29 @@ BAD_ARGS = [
     ("missing file", [BASELINE, "nowhere.yaml"], ["nowhere.yaml", "file not found"]),
     ("invalid scenario", [BASELINE, "typo.yaml"], ["typo.yaml: stores.rnet: "]),
     ("one scenario", [BASELINE], ["compare: got 1 scenario, expected at least 2"]),
-    ("bad --set", [BASELINE, BASELINE, "--set", "platforms.9.commission=0.1"],
-     ["baseline.yaml --set: platforms.9: "]),
+    (
+        "bad --set",
+        [BASELINE, BASELINE, "--set", "platforms.9.commission=0.1"],
+        ["baseline.yaml --set: platforms.9: "],
+    ),
     ("--set without a value", [BASELINE, BASELINE, "--set", "stores.rent"], ["KEY=VALUE"]),
-    ("no replicates", [BASELINE, BASELINE, "--replicates", "0"],
-     ["--replicates: got 0, expected an integer of at least 1"]),
+    (
+        "no replicates",
+        [BASELINE, BASELINE, "--replicates", "0"],
+        ["--replicates: got 0, expected an integer of at least 1"],
+    ),
     ("no workers", [BASELINE, BASELINE, "--workers", "0"], ["--workers: got 0"]),
-    ("--out is a file", [BASELINE, BASELINE, "--out", "taken"],
-     ["--out: taken exists and is not a directory"]),
+    (
+        "--out is a file",
+        [BASELINE, BASELINE, "--out", "taken"],
+        ["--out: taken exists and is not a directory"],
+    ),
 ]
 
 
-@pytest.mark.parametrize(("argv", "fragments"), [b[1:] for b in BAD_ARGS],
-                         ids=[b[0] for b in BAD_ARGS])
+@pytest.mark.parametrize(
+    ("argv", "fragments"), [b[1:] for b in BAD_ARGS], ids=[b[0] for b in BAD_ARGS]
+)
 def test_bad_input_exits_2_with_one_line_and_writes_nothing(
     tmp_path, monkeypatch, capsys, argv, fragments
 ):
@@ -242,8 +289,18 @@ def test_bad_input_exits_2_with_one_line_and_writes_nothing(
 def test_local_workers_and_a_cluster_cannot_both_be_asked_for(command, tmp_path, capsys):
     files = [str(BASELINE), str(BASELINE)] if command == "compare" else [str(BASELINE)]
     with pytest.raises(SystemExit) as stop:
-        main([command, *files, "--out", str(tmp_path / "out"), "--workers", "2",
-              "--scheduler", "tcp://127.0.0.1:8786"])
+        main(
+            [
+                command,
+                *files,
+                "--out",
+                str(tmp_path / "out"),
+                "--workers",
+                "2",
+                "--scheduler",
+                "tcp://127.0.0.1:8786",
+            ]
+        )
     assert stop.value.code == 2
     assert "argument --scheduler: not allowed with argument --workers" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()

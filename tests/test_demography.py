@@ -6,13 +6,17 @@ from conftest import BASELINE
 
 import o2osim
 
-TURNING = ["population.consumers=20000", "platforms=[]", "demography.exit_age=75",
-           "demography.cohort_growth=0.01", "demography.cohort_decline=0.03"]
+TURNING = [
+    "population.consumers=20000",
+    "platforms=[]",
+    "demography.exit_age=75",
+    "demography.cohort_growth=0.01",
+    "demography.cohort_decline=0.03",
+]
 
 
 def working_age(*overrides, seed):
-    years = o2osim.run(BASELINE, seed=seed, overrides=[*TURNING, *overrides],
-                       progress=False).years
+    years = o2osim.run(BASELINE, seed=seed, overrides=[*TURNING, *overrides], progress=False).years
     return years.set_index("year")
 
 
@@ -53,8 +57,7 @@ def test_leavers_leave_at_exit_age():
 def test_a_births_series_sets_the_cohorts():
     # births rise to 1987 and fall after: with entry at 15 the cohorts coming of age peak in 2002
     births = "{1940: 10, 1987: 25, 2005: 16}"
-    years = working_age(f"demography.births={births}", "demography.cohort_growth=0",
-                        seed=1)
+    years = working_age(f"demography.births={births}", "demography.cohort_growth=0", seed=1)
     entrants = years["new_consumers"].iloc[1:]
     assert entrants.idxmax() <= 2006
     assert entrants.iloc[-1] < 0.8 * entrants.max()

@@ -40,29 +40,50 @@ def total(column):
     return lambda r: float(r.years[column].sum())
 
 
-NO_COUNTERFEITS = [f"platforms.{i}.{f}=0" for i in range(3) for f in ("counterfeit_rate",
-                                                                        "fake_entry")]
-NO_PROTECTION = [f"platforms.{i}.{f}" for i in range(3)
-                 for f in ("escrow=false", "return_window_days=0")]
+NO_COUNTERFEITS = [
+    f"platforms.{i}.{f}=0" for i in range(3) for f in ("counterfeit_rate", "fake_entry")
+]
+NO_PROTECTION = [
+    f"platforms.{i}.{f}" for i in range(3) for f in ("escrow=false", "return_window_days=0")
+]
 
 # (the cause switched off, overrides, outcome, expected sign of (counterfactual - baseline))
 COUNTERFACTUALS = [
-    ("no demographic turning point: cheaper traffic in 2020",
-     ["demography.turning_point_year=null"], last("traffic_cost"), -1),
-    ("no rent and wage growth: fewer store closures",
-     ["stores.rent_growth=0", "stores.wage_growth=0"], total("store_closures"), -1),
+    (
+        "no demographic turning point: cheaper traffic in 2020",
+        ["demography.turning_point_year=null"],
+        last("traffic_cost"),
+        -1,
+    ),
+    (
+        "no rent and wage growth: fewer store closures",
+        ["stores.rent_growth=0", "stores.wage_growth=0"],
+        total("store_closures"),
+        -1,
+    ),
     ("no counterfeits: more online trust", NO_COUNTERFEITS, last("mean_trust_online"), +1),
     ("no counterfeits: more online share", NO_COUNTERFEITS, last("online_share"), +1),
     ("no escrow and no returns: less online share", NO_PROTECTION, last("online_share"), -1),
-    ("no mobile stage: fewer customers won by word of mouth", ["stages.mobile_year=null"],
-     total("wom_customers"), -1),
-    ("no mobile stage: online conversion stays higher", ["stages.mobile_year=null"],
-     last("online_conversion_rate"), +1),
+    (
+        "no mobile stage: fewer customers won by word of mouth",
+        ["stages.mobile_year=null"],
+        total("wom_customers"),
+        -1,
+    ),
+    (
+        "no mobile stage: online conversion stays higher",
+        ["stages.mobile_year=null"],
+        last("online_conversion_rate"),
+        +1,
+    ),
 ]
 
 
-@pytest.mark.parametrize(("overrides", "outcome", "sign"), [c[1:] for c in COUNTERFACTUALS],
-                         ids=[c[0] for c in COUNTERFACTUALS])
+@pytest.mark.parametrize(
+    ("overrides", "outcome", "sign"),
+    [c[1:] for c in COUNTERFACTUALS],
+    ids=[c[0] for c in COUNTERFACTUALS],
+)
 def test_switching_a_cause_off_weakens_its_dynamic(runs, overrides, outcome, sign):
     # common random numbers: the same seeds with and without the cause
     diffs = [outcome(china(*overrides, seed=s)) - outcome(runs[s]) for s in PAIRED]
@@ -72,11 +93,24 @@ def test_switching_a_cause_off_weakens_its_dynamic(runs, overrides, outcome, sig
 
 def test_full_population_run_shows_the_story_on_the_dashboard(tmp_path):
     result = o2osim.run(CHINA, progress=False, overrides=["population.consumers=10000"])
-    for column in ["traffic_cost", "online_conversion_rate", "offline_conversion_rate",
-                   "annual_churn_online", "annual_churn_offline", "working_age_population",
-                   "new_consumers", "online_users", "mobile_users", "online_visits",
-                   "store_openings", "dealers_active", "counterfeit_incidents",
-                   "traffic_cost_Taobao", "traffic_cost_JD", "traffic_cost_Pinduoduo"]:
+    for column in [
+        "traffic_cost",
+        "online_conversion_rate",
+        "offline_conversion_rate",
+        "annual_churn_online",
+        "annual_churn_offline",
+        "working_age_population",
+        "new_consumers",
+        "online_users",
+        "mobile_users",
+        "online_visits",
+        "store_openings",
+        "dealers_active",
+        "counterfeit_incidents",
+        "traffic_cost_Taobao",
+        "traffic_cost_JD",
+        "traffic_cost_Pinduoduo",
+    ]:
         assert column in result.years, column
     assert result.years.notna().all().all()
     out = result.save(tmp_path / "china")

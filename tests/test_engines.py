@@ -14,9 +14,17 @@ from o2osim.agents import Consumer
 CHINA = ROOT / "scenarios" / "china_2004_2020.yaml"
 SMALL = ["population.consumers=1500", "time.years=12"]
 SEEDS = (1, 2, 3, 4)
-METRICS = ["online_share", "online_users", "mobile_users", "traffic_cost",
-           "annual_churn_online", "online_conversion_rate", "offline_conversion_rate",
-           "stores_open", "mean_trust_online"]
+METRICS = [
+    "online_share",
+    "online_users",
+    "mobile_users",
+    "traffic_cost",
+    "annual_churn_online",
+    "online_conversion_rate",
+    "offline_conversion_rate",
+    "stores_open",
+    "mean_trust_online",
+]
 
 
 @pytest.fixture(scope="module")
@@ -25,8 +33,9 @@ def finals():
     for engine in ("vectorized", "agents"):
         rows = []
         for seed in SEEDS:
-            years = o2osim.run(CHINA, seed=seed, overrides=[*SMALL, f"engine={engine}"],
-                               progress=False).years
+            years = o2osim.run(
+                CHINA, seed=seed, overrides=[*SMALL, f"engine={engine}"], progress=False
+            ).years
             rows.append(years.iloc[-3:][METRICS].mean())  # the last three years
         out[engine] = np.array([[r[m] for m in METRICS] for r in rows])
     return out
@@ -43,9 +52,17 @@ def test_engines_agree_within_sampling_error(finals, metric):
 
 
 def test_agents_engine_steps_every_consumer_view():
-    result = o2osim.run(CHINA, seed=1, progress=False,
-                        overrides=["population.consumers=300", "time.years=12",
-                                   "engine=agents", "population.agent_views=lazy"])
+    result = o2osim.run(
+        CHINA,
+        seed=1,
+        progress=False,
+        overrides=[
+            "population.consumers=300",
+            "time.years=12",
+            "engine=agents",
+            "population.agent_views=lazy",
+        ],
+    )
     model = result.model
     views = model.agents_by_type[Consumer]
     assert len(views) == model.population.count  # the engine built the views it steps

@@ -27,8 +27,9 @@ def test_results_come_back_by_key_and_a_failing_task_is_reported_not_raised():
 def test_runs_on_an_existing_cluster_through_its_scheduler_address():
     from dask.distributed import LocalCluster
 
-    with LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
-                      dashboard_address=None) as cluster:
+    with LocalCluster(
+        n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None
+    ) as cluster:
         with Executor(address=cluster.scheduler_address) as ex:
             assert dict(ex.map_unordered(math.sqrt, {1: 16.0})) == {1: 4.0}
         # the executor leaves a cluster it did not start running

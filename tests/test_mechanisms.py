@@ -17,8 +17,11 @@ CLEARING = [
 ]
 
 
-@pytest.mark.parametrize(("budgets", "supply", "reserve", "price", "bought"),
-                         [c[1:] for c in CLEARING], ids=[c[0] for c in CLEARING])
+@pytest.mark.parametrize(
+    ("budgets", "supply", "reserve", "price", "bought"),
+    [c[1:] for c in CLEARING],
+    ids=[c[0] for c in CLEARING],
+)
 def test_attention_market_clears_proportionally(budgets, supply, reserve, price, bought):
     got_price, got = attention.clear(np.array(budgets), supply, reserve)
     assert got_price == pytest.approx(price)
@@ -56,8 +59,11 @@ SELLER_CHURN = [
 ]
 
 
-@pytest.mark.parametrize(("last", "back", "lost", "base"), [c[1:] for c in SELLER_CHURN],
-                         ids=[c[0] for c in SELLER_CHURN])
+@pytest.mark.parametrize(
+    ("last", "back", "lost", "base"),
+    [c[1:] for c in SELLER_CHURN],
+    ids=[c[0] for c in SELLER_CHURN],
+)
 def test_seller_churn(last, back, lost, base):
     assert churn.seller_churn(np.array(last), np.array(back)) == (lost, base)
 
@@ -91,17 +97,20 @@ def platform_after(years, **settings):
 # (settings, years, expected counterfeit rate after them)
 COUNTERFEITS = [
     ("no entry, no enforcement: unchanged", dict(counterfeit_rate=0.2), 5, 0.2),
-    ("enforcement removes a share each year",
-     dict(counterfeit_rate=0.2, enforcement=0.5), 2, 0.05),
+    ("enforcement removes a share each year", dict(counterfeit_rate=0.2, enforcement=0.5), 2, 0.05),
     ("entry without enforcement piles up", dict(counterfeit_rate=0.0, fake_entry=0.1), 1, 0.1),
-    ("a deposit at the scale halves entry",
-     dict(counterfeit_rate=0.0, fake_entry=0.1, seller_deposit=50000, deposit_scale=50000), 1,
-     0.05),
+    (
+        "a deposit at the scale halves entry",
+        dict(counterfeit_rate=0.0, fake_entry=0.1, seller_deposit=50000, deposit_scale=50000),
+        1,
+        0.05,
+    ),
 ]
 
 
-@pytest.mark.parametrize(("settings", "years", "rate"), [c[1:] for c in COUNTERFEITS],
-                         ids=[c[0] for c in COUNTERFEITS])
+@pytest.mark.parametrize(
+    ("settings", "years", "rate"), [c[1:] for c in COUNTERFEITS], ids=[c[0] for c in COUNTERFEITS]
+)
 def test_counterfeit_sellers_follow_enforcement_and_deposits(settings, years, rate):
     assert platform_after(years, **settings) == pytest.approx(rate)
 
@@ -120,9 +129,17 @@ def test_protections_are_not_in_force_before_their_start_year():
 
 
 def test_dealers_exit_when_margins_stop_covering_costs():
-    model = O2OMarket(load_scenario(BASELINE, ["population.consumers=2000", "time.years=6",
-                                               "dealers.fixed_cost=1e9",
-                                               "dealers.exit_after_loss_months=3"]))
+    model = O2OMarket(
+        load_scenario(
+            BASELINE,
+            [
+                "population.consumers=2000",
+                "time.years=6",
+                "dealers.fixed_cost=1e9",
+                "dealers.exit_after_loss_months=3",
+            ],
+        )
+    )
     model.run()
     assert not any(d.active for d in model.dealers)
     assert model.recorder.frame()["dealers_active"].iloc[-1] == 0
@@ -131,9 +148,17 @@ def test_dealers_exit_when_margins_stop_covering_costs():
 
 def test_stores_of_an_exiting_dealer_move_to_the_survivor():
     # with costs that one dealer can carry only with every store, the last one survives
-    model = O2OMarket(load_scenario(BASELINE, ["population.consumers=2000", "time.years=6",
-                                               "dealers.fixed_cost=2000000",
-                                               "dealers.exit_after_loss_months=3"]))
+    model = O2OMarket(
+        load_scenario(
+            BASELINE,
+            [
+                "population.consumers=2000",
+                "time.years=6",
+                "dealers.fixed_cost=2000000",
+                "dealers.exit_after_loss_months=3",
+            ],
+        )
+    )
     model.run()
     active = [d for d in model.dealers if d.active]
     assert len(active) == 1
@@ -142,8 +167,12 @@ def test_stores_of_an_exiting_dealer_move_to_the_survivor():
 
 def test_stores_open_where_the_weakest_store_still_earns_well():
     def openings(*overrides):
-        model = O2OMarket(load_scenario(BASELINE, ["population.consumers=3000", "time.years=5",
-                                                   "stores.count=20", *overrides]))
+        model = O2OMarket(
+            load_scenario(
+                BASELINE,
+                ["population.consumers=3000", "time.years=5", "stores.count=20", *overrides],
+            )
+        )
         model.run()
         return int(model.recorder.frame()["store_openings"].sum())
 
@@ -153,8 +182,12 @@ def test_stores_open_where_the_weakest_store_still_earns_well():
 
 
 def test_promotion_buyers_skip_the_next_weeks():
-    model = O2OMarket(load_scenario(BASELINE, ["population.consumers=3000", "time.years=7",
-                                               "consumers.pull_forward_weeks=4"]))
+    model = O2OMarket(
+        load_scenario(
+            BASELINE,
+            ["population.consumers=3000", "time.years=7", "consumers.pull_forward_weeks=4"],
+        )
+    )
     model.run()
     ticks = model.recorder.frame()
     late = ticks[ticks["year"] == 2010].set_index("week")["online_orders"]

@@ -20,8 +20,14 @@ ONLINE = ["adoption.initial_adopters=0.5"]
 MARKETS = [
     ("baseline", [], (1, 2, 3)),
     ("many online shoppers", ONLINE, (4,)),
-    ("two brands", [*ONLINE, "brands=[{name: A, market_share: 0.6, unit_cost: 0.3},"
-                              " {name: B, market_share: 0.4}]"], (5,)),
+    (
+        "two brands",
+        [
+            *ONLINE,
+            "brands=[{name: A, market_share: 0.6, unit_cost: 0.3}, {name: B, market_share: 0.4}]",
+        ],
+        (5,),
+    ),
     ("stores closing", [*ONLINE, "stores.rent=150000"], (6, 7)),
     ("every store closes", [*ONLINE, "stores.rent=2000000"], (8,)),
 ]
@@ -56,47 +62,75 @@ def unit_cost(m):
 # (id, left side, right side): both computed from a finished model
 IDENTITIES = [
     ("units bought = units sold", units_bought, units_sold),
-    ("orders recorded = units sold",
-     lambda m: ticks_sum(m, "online_orders", "offline_orders"), units_sold),
-    ("consumer spending = store revenue + platform GMV",
-     lambda m: ticks_sum(m, "gmv_online", "gmv_offline"),
-     lambda m: sum(s.revenue for s in m.stores) + sum(p.gmv for p in m.platforms)),
-    ("spending in stores = store revenue",
-     lambda m: ticks_sum(m, "gmv_offline"), lambda m: sum(s.revenue for s in m.stores)),
-    ("platform GMV = commission + brand online revenue",
-     lambda m: sum(p.gmv for p in m.platforms),
-     lambda m: sum(p.commission_revenue for p in m.platforms)
-     + sum(b.revenue_online for b in m.brands)),
-    ("store cost of goods = dealer revenue",
-     lambda m: sum(s.revenue for s in m.stores) * (1 - m.config.stores.gross_margin),
-     lambda m: sum(d.revenue for d in m.dealers)),
-    ("dealer purchases = brand wholesale revenue",
-     lambda m: sum(d.revenue for d in m.dealers) * (1 - m.config.dealers.margin),
-     lambda m: sum(b.revenue_offline for b in m.brands)),
-    ("brand production = units sold x unit cost",
-     lambda m: sum(b.production_cost for b in m.brands), lambda m: units_sold(m) * unit_cost(m)),
-    ("bad orders recorded = bad orders on platforms",
-     lambda m: ticks_sum(m, "counterfeit_incidents"),
-     lambda m: sum(p.bad_orders for p in m.platforms)),
-    ("store cash = initial cash + profit",
-     lambda m: np.array([s.cash for s in m.stores]),
-     lambda m: np.array([m.config.stores.initial_cash + s.profit for s in m.stores])),
-    ("closures recorded = stores closed",
-     lambda m: ticks_sum(m, "store_closures"), lambda m: sum(not s.is_open for s in m.stores)),
+    (
+        "orders recorded = units sold",
+        lambda m: ticks_sum(m, "online_orders", "offline_orders"),
+        units_sold,
+    ),
+    (
+        "consumer spending = store revenue + platform GMV",
+        lambda m: ticks_sum(m, "gmv_online", "gmv_offline"),
+        lambda m: sum(s.revenue for s in m.stores) + sum(p.gmv for p in m.platforms),
+    ),
+    (
+        "spending in stores = store revenue",
+        lambda m: ticks_sum(m, "gmv_offline"),
+        lambda m: sum(s.revenue for s in m.stores),
+    ),
+    (
+        "platform GMV = commission + brand online revenue",
+        lambda m: sum(p.gmv for p in m.platforms),
+        lambda m: (
+            sum(p.commission_revenue for p in m.platforms) + sum(b.revenue_online for b in m.brands)
+        ),
+    ),
+    (
+        "store cost of goods = dealer revenue",
+        lambda m: sum(s.revenue for s in m.stores) * (1 - m.config.stores.gross_margin),
+        lambda m: sum(d.revenue for d in m.dealers),
+    ),
+    (
+        "dealer purchases = brand wholesale revenue",
+        lambda m: sum(d.revenue for d in m.dealers) * (1 - m.config.dealers.margin),
+        lambda m: sum(b.revenue_offline for b in m.brands),
+    ),
+    (
+        "brand production = units sold x unit cost",
+        lambda m: sum(b.production_cost for b in m.brands),
+        lambda m: units_sold(m) * unit_cost(m),
+    ),
+    (
+        "bad orders recorded = bad orders on platforms",
+        lambda m: ticks_sum(m, "counterfeit_incidents"),
+        lambda m: sum(p.bad_orders for p in m.platforms),
+    ),
+    (
+        "store cash = initial cash + profit",
+        lambda m: np.array([s.cash for s in m.stores]),
+        lambda m: np.array([m.config.stores.initial_cash + s.profit for s in m.stores]),
+    ),
+    (
+        "closures recorded = stores closed",
+        lambda m: ticks_sum(m, "store_closures"),
+        lambda m: sum(not s.is_open for s in m.stores),
+    ),
 ]
 
 
-@pytest.mark.parametrize(("left", "right"), [i[1:] for i in IDENTITIES],
-                         ids=[i[0] for i in IDENTITIES])
-@pytest.mark.parametrize(("market", "seed"), MARKET_IDS,
-                         ids=[f"{n} seed {s}" for n, s in MARKET_IDS])
+@pytest.mark.parametrize(
+    ("left", "right"), [i[1:] for i in IDENTITIES], ids=[i[0] for i in IDENTITIES]
+)
+@pytest.mark.parametrize(
+    ("market", "seed"), MARKET_IDS, ids=[f"{n} seed {s}" for n, s in MARKET_IDS]
+)
 def test_conservation(market, seed, left, right):
     model = finished(market, seed)
     assert left(model) == pytest.approx(right(model), rel=1e-9, abs=1e-6)
 
 
-@pytest.mark.parametrize(("market", "seed"), MARKET_IDS,
-                         ids=[f"{n} seed {s}" for n, s in MARKET_IDS])
+@pytest.mark.parametrize(
+    ("market", "seed"), MARKET_IDS, ids=[f"{n} seed {s}" for n, s in MARKET_IDS]
+)
 def test_markets_in_the_conservation_table_trade_in_both_channels(market, seed):
     # guards the table above against passing on empty flows
     model = finished(market, seed)
@@ -195,8 +229,9 @@ VIEW_MODES = [
 ]
 
 
-@pytest.mark.parametrize(("mode", "consumers", "built"), VIEW_MODES,
-                         ids=[f"{m} {n}" for m, n, _ in VIEW_MODES])
+@pytest.mark.parametrize(
+    ("mode", "consumers", "built"), VIEW_MODES, ids=[f"{m} {n}" for m, n, _ in VIEW_MODES]
+)
 def test_when_consumer_views_are_created(mode, consumers, built):
     scenario = load_scenario(
         BASELINE, [*SMALL, f"population.agent_views={mode}", f"population.consumers={consumers}"]
@@ -231,9 +266,15 @@ SEEDS = (1, 2, 3)
 
 
 def protection(counterfeit_rate, escrow, return_days):
-    return [f"platforms.{i}.{field}={value}" for i in (0, 1) for field, value in (
-        ("counterfeit_rate", counterfeit_rate), ("escrow", escrow),
-        ("return_window_days", return_days))]
+    return [
+        f"platforms.{i}.{field}={value}"
+        for i in (0, 1)
+        for field, value in (
+            ("counterfeit_rate", counterfeit_rate),
+            ("escrow", escrow),
+            ("return_window_days", return_days),
+        )
+    ]
 
 
 def last(column):
@@ -247,27 +288,47 @@ def run_online_share(r):
 # (what the cause does, overrides giving the lower outcome, overrides giving the higher one,
 #  outcome, smallest gap between the medians over SEEDS)
 CAUSES = [
-    ("higher rent leaves fewer stores open",
-     ["stores.rent=150000"], ["stores.rent=30000"], last("stores_open"), 10),
-    ("counterfeits without escrow lower online trust",
-     [*ONLINE, *protection(0.5, "false", 0)], [*ONLINE, *protection(0.0, "false", 0)],
-     last("mean_trust_online"), 0.04),
-    ("escrow softens the damage of counterfeits",
-     [*ONLINE, *protection(0.5, "false", 0)], [*ONLINE, *protection(0.5, "true", 0)],
-     last("mean_trust_online"), 0.015),
-    ("later platform launches lower the online share",
-     [*ONLINE, "platforms.0.launch_year=2007", "platforms.1.launch_year=2007"],
-     [*ONLINE, "platforms.0.launch_year=2004", "platforms.1.launch_year=2004"],
-     run_online_share, 0.03),
-    ("slower delivery lowers the online share",
-     [*ONLINE, "platforms.0.delivery_days=10", "platforms.1.delivery_days=10"],
-     [*ONLINE, "platforms.0.delivery_days=1", "platforms.1.delivery_days=1"],
-     run_online_share, 0.05),
+    (
+        "higher rent leaves fewer stores open",
+        ["stores.rent=150000"],
+        ["stores.rent=30000"],
+        last("stores_open"),
+        10,
+    ),
+    (
+        "counterfeits without escrow lower online trust",
+        [*ONLINE, *protection(0.5, "false", 0)],
+        [*ONLINE, *protection(0.0, "false", 0)],
+        last("mean_trust_online"),
+        0.04,
+    ),
+    (
+        "escrow softens the damage of counterfeits",
+        [*ONLINE, *protection(0.5, "false", 0)],
+        [*ONLINE, *protection(0.5, "true", 0)],
+        last("mean_trust_online"),
+        0.015,
+    ),
+    (
+        "later platform launches lower the online share",
+        [*ONLINE, "platforms.0.launch_year=2007", "platforms.1.launch_year=2007"],
+        [*ONLINE, "platforms.0.launch_year=2004", "platforms.1.launch_year=2004"],
+        run_online_share,
+        0.03,
+    ),
+    (
+        "slower delivery lowers the online share",
+        [*ONLINE, "platforms.0.delivery_days=10", "platforms.1.delivery_days=10"],
+        [*ONLINE, "platforms.0.delivery_days=1", "platforms.1.delivery_days=1"],
+        run_online_share,
+        0.05,
+    ),
 ]
 
 
-@pytest.mark.parametrize(("lower", "higher", "outcome", "gap"), [c[1:] for c in CAUSES],
-                         ids=[c[0] for c in CAUSES])
+@pytest.mark.parametrize(
+    ("lower", "higher", "outcome", "gap"), [c[1:] for c in CAUSES], ids=[c[0] for c in CAUSES]
+)
 def test_causes_move_outcomes(lower, higher, outcome, gap):
     low = [outcome(small_run(*lower, seed=s)) for s in SEEDS]
     high = [outcome(small_run(*higher, seed=s)) for s in SEEDS]

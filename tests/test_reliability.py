@@ -22,8 +22,15 @@ from o2osim.resources import available_bytes, check_memory, estimate_bytes, pars
 from o2osim.results import remove_leftovers, verify
 
 BRANDS = ROOT / "scenarios" / "brand_channels.yaml"
-STRATEGIES = ["none", "product_split", "customer_split", "order_size_split",
-              "transaction_link_split", "brand_split", "region_split"]
+STRATEGIES = [
+    "none",
+    "product_split",
+    "customer_split",
+    "order_size_split",
+    "transaction_link_split",
+    "brand_split",
+    "region_split",
+]
 
 # ---------------------------------------------------------------- invariants
 
@@ -39,16 +46,18 @@ def _market(*overrides: str, ticks: int = 30) -> tuple[O2OMarket, InvariantCheck
 
 @pytest.mark.parametrize("path", sorted((ROOT / "scenarios").glob("*.yaml")), ids=lambda p: p.stem)
 def test_invariants_hold_every_tick_of_the_scenario_library(path):
-    o2osim.run(path, overrides=["population.consumers=800"], progress=False,
-               check_invariants=True)
+    o2osim.run(path, overrides=["population.consumers=800"], progress=False, check_invariants=True)
 
 
 def test_a_trust_out_of_range_is_named_with_tick_and_consumer():
     model, checker = _market()
     consumer = int(np.flatnonzero(model.population.alive)[7])
     model.population.trust_offline[consumer] = 1.5
-    with pytest.raises(InvariantError, match=rf"tick 30 .*shares in \[0, 1\]: consumer "
-                                             rf"{consumer}: trust in stores is 1.5"):
+    with pytest.raises(
+        InvariantError,
+        match=rf"tick 30 .*shares in \[0, 1\]: consumer "
+        rf"{consumer}: trust in stores is 1.5",
+    ):
         checker.check()
 
 
@@ -75,27 +84,50 @@ def _exit_dealer(model: O2OMarket) -> None:
 # How the books of brands and dealers can go wrong in a tick (after an optional change made
 # before it), and the invariant that names it.
 BROKEN_SUPPLY_CHAIN = [
-    ("a brand's running total falls", None, lambda m: setattr(m.brands[0], "units_online", 0.0),
-     "running totals never fall: brand Acme: units_online fell"),
-    ("a brand's cost is not a number", None, lambda m: setattr(
-        m.brands[0], "cost_offline", float("nan")),
-     "brands' books: brand Acme: cost_offline is nan"),
-    ("awareness above 1", None, lambda m: setattr(m.brands[0], "awareness", 1.2),
-     r"shares in \[0, 1\]: brand Acme: awareness is 1.2"),
-    ("a dealer's margin above its revenue", None, lambda m: setattr(
-        m.dealers[2], "month_margin", m.dealers[2].month_revenue + 10.0),
-     "dealers' books: dealer 2: margin"),
-    ("an exited dealer still trades", _exit_dealer, lambda m: setattr(
-        m.dealers[0], "month_revenue", m.dealers[0].month_revenue + 100.0),
-     "exited dealers trade no more: dealer 0: took 100 yuan"),
-    ("a brand paid more than stores took in", None, lambda m: setattr(
-        m.brands[0], "revenue_offline", m.brands[0].revenue_offline + 1e9),
-     "money conserved: brands: paid"),
+    (
+        "a brand's running total falls",
+        None,
+        lambda m: setattr(m.brands[0], "units_online", 0.0),
+        "running totals never fall: brand Acme: units_online fell",
+    ),
+    (
+        "a brand's cost is not a number",
+        None,
+        lambda m: setattr(m.brands[0], "cost_offline", float("nan")),
+        "brands' books: brand Acme: cost_offline is nan",
+    ),
+    (
+        "awareness above 1",
+        None,
+        lambda m: setattr(m.brands[0], "awareness", 1.2),
+        r"shares in \[0, 1\]: brand Acme: awareness is 1.2",
+    ),
+    (
+        "a dealer's margin above its revenue",
+        None,
+        lambda m: setattr(m.dealers[2], "month_margin", m.dealers[2].month_revenue + 10.0),
+        "dealers' books: dealer 2: margin",
+    ),
+    (
+        "an exited dealer still trades",
+        _exit_dealer,
+        lambda m: setattr(m.dealers[0], "month_revenue", m.dealers[0].month_revenue + 100.0),
+        "exited dealers trade no more: dealer 0: took 100 yuan",
+    ),
+    (
+        "a brand paid more than stores took in",
+        None,
+        lambda m: setattr(m.brands[0], "revenue_offline", m.brands[0].revenue_offline + 1e9),
+        "money conserved: brands: paid",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("case", "before", "tamper", "message"), BROKEN_SUPPLY_CHAIN,
-                         ids=[case[0] for case in BROKEN_SUPPLY_CHAIN])
+@pytest.mark.parametrize(
+    ("case", "before", "tamper", "message"),
+    BROKEN_SUPPLY_CHAIN,
+    ids=[case[0] for case in BROKEN_SUPPLY_CHAIN],
+)
 def test_broken_books_of_brands_and_dealers_are_named(case, before, tamper, message):
     model, checker = _market("platforms.0.launch_year=2004", ticks=5)
     if before:
@@ -109,34 +141,48 @@ def test_broken_books_of_brands_and_dealers_are_named(case, before, tamper, mess
 
 def test_cli_check_invariants_runs_clean(tmp_path):
     out = tmp_path / "out"
-    assert main(["run", str(BASELINE), "--out", str(out), "--quiet", "--check-invariants",
-                 *[x for s in SMALL for x in ("--set", s)]]) == 0
+    assert (
+        main(
+            [
+                "run",
+                str(BASELINE),
+                "--out",
+                str(out),
+                "--quiet",
+                "--check-invariants",
+                *[x for s in SMALL for x in ("--set", s)],
+            ]
+        )
+        == 0
+    )
     assert verify(out)
 
 
 # A scenario drawn from wide ranges of the levers that move the market most, on a small city over
 # a few years: every one must run to the end with its invariants holding every tick.
-scenarios = st.fixed_dictionaries({
-    "population.consumers": st.integers(10, 400),
-    "stores.count": st.integers(0, 60),
-    "stores.rent_growth": st.floats(-0.5, 2.0),
-    "stores.wages": st.floats(0, 2e5),
-    "stores.initial_cash": st.floats(0, 1e7),
-    "consumers.purchase_rate": st.floats(0, 1),
-    "consumers.trust_value": st.floats(0, 500),
-    "consumers.basket_value": st.floats(1, 5000),
-    "platforms.0.counterfeit_rate": st.floats(0, 1),
-    "platforms.0.escrow": st.booleans(),
-    "platforms.0.return_window_days": st.integers(0, 30),
-    "platforms.0.marketing_share": st.floats(0, 1),
-    "platforms.1.launch_year": st.integers(2004, 2008),
-    "dealers.count": st.integers(1, 12),
-    "adoption.p": st.floats(0, 1),
-    "adoption.q": st.floats(0, 5),
-    "demography.turning_point_year": st.one_of(st.none(), st.integers(1950, 2030)),
-    "stages.mobile_year": st.one_of(st.none(), st.integers(2004, 2010)),
-    "seed": st.integers(0, 2**31),
-})
+scenarios = st.fixed_dictionaries(
+    {
+        "population.consumers": st.integers(10, 400),
+        "stores.count": st.integers(0, 60),
+        "stores.rent_growth": st.floats(-0.5, 2.0),
+        "stores.wages": st.floats(0, 2e5),
+        "stores.initial_cash": st.floats(0, 1e7),
+        "consumers.purchase_rate": st.floats(0, 1),
+        "consumers.trust_value": st.floats(0, 500),
+        "consumers.basket_value": st.floats(1, 5000),
+        "platforms.0.counterfeit_rate": st.floats(0, 1),
+        "platforms.0.escrow": st.booleans(),
+        "platforms.0.return_window_days": st.integers(0, 30),
+        "platforms.0.marketing_share": st.floats(0, 1),
+        "platforms.1.launch_year": st.integers(2004, 2008),
+        "dealers.count": st.integers(1, 12),
+        "adoption.p": st.floats(0, 1),
+        "adoption.q": st.floats(0, 5),
+        "demography.turning_point_year": st.one_of(st.none(), st.integers(1950, 2030)),
+        "stages.mobile_year": st.one_of(st.none(), st.integers(2004, 2010)),
+        "seed": st.integers(0, 2**31),
+    }
+)
 
 
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -145,8 +191,9 @@ def test_any_valid_scenario_runs_to_the_end_with_its_invariants(values, strategy
     overrides = ["time.years=5", *(f"{k}={'null' if v is None else v}" for k, v in values.items())]
     if brands:
         overrides.append(f"brands.0.channel_strategy={strategy}")
-    result = o2osim.run(BRANDS if brands else BASELINE, overrides=overrides, progress=False,
-                        check_invariants=True)
+    result = o2osim.run(
+        BRANDS if brands else BASELINE, overrides=overrides, progress=False, check_invariants=True
+    )
     numbers = result.years.select_dtypes("number")
     assert np.isfinite(numbers.to_numpy(dtype=float)).all()
     assert np.isfinite(result.ticks.to_numpy(dtype=float)).all()
@@ -157,10 +204,18 @@ def test_any_valid_scenario_runs_to_the_end_with_its_invariants(values, strategy
 def test_a_vanishing_adoption_rate_runs_to_the_end_with_nobody_online(network):
     # Hypothesis found this one: an innovation rate of 1e-18 made the draw of adopters loop
     # without end, eating all memory
-    result = o2osim.run(BASELINE, overrides=[*SMALL, "adoption.p=1e-18", "adoption.q=0",
-                                             "adoption.initial_adopters=0",
-                                             f"adoption.network={network}"],
-                        progress=False, check_invariants=True)
+    result = o2osim.run(
+        BASELINE,
+        overrides=[
+            *SMALL,
+            "adoption.p=1e-18",
+            "adoption.q=0",
+            "adoption.initial_adopters=0",
+            f"adoption.network={network}",
+        ],
+        progress=False,
+        check_invariants=True,
+    )
     assert (result.years["online_share"] == 0).all()
 
 
@@ -209,12 +264,25 @@ def test_leftovers_of_a_killed_run_are_cleared_and_a_live_ones_kept(tmp_path):
 
 def test_a_run_killed_at_random_moments_never_leaves_a_result_that_looks_complete(tmp_path):
     out = tmp_path / "run"
-    argv = [sys.executable, "-m", "o2osim", "run", str(BASELINE), "--out", str(out), "--quiet",
-            "--set", "population.consumers=20000", "--set", "time.years=6"]
+    argv = [
+        sys.executable,
+        "-m",
+        "o2osim",
+        "run",
+        str(BASELINE),
+        "--out",
+        str(out),
+        "--quiet",
+        "--set",
+        "population.consumers=20000",
+        "--set",
+        "time.years=6",
+    ]
     random = np.random.default_rng(3)
     for _ in range(4):
-        proc = subprocess.Popen(argv, start_new_session=True, stdout=subprocess.DEVNULL,
-                                stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            argv, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
         time.sleep(float(random.uniform(0.5, 4.0)))
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
@@ -228,10 +296,17 @@ def test_a_run_killed_at_random_moments_never_leaves_a_result_that_looks_complet
 # ---------------------------------------------------------------- memory guard
 
 
-@pytest.mark.parametrize("text, size", [
-    ("500M", 500 * 2**20), ("8G", 8 * 2**30), ("1.5GB", int(1.5 * 2**30)), ("2048", 2048),
-    ("64kib", 64 * 2**10), ("none", None),
-])
+@pytest.mark.parametrize(
+    "text, size",
+    [
+        ("500M", 500 * 2**20),
+        ("8G", 8 * 2**30),
+        ("1.5GB", int(1.5 * 2**30)),
+        ("2048", 2048),
+        ("64kib", 64 * 2**10),
+        ("none", None),
+    ],
+)
 def test_sizes(text, size):
     assert parse_size(text) == size
 
@@ -244,8 +319,9 @@ def test_bad_sizes(text):
 
 def test_the_estimate_grows_with_the_population_and_matches_the_benchmark():
     china = ROOT / "scenarios" / "china_2004_2020.yaml"
-    small, big = (estimate_bytes(load_scenario(china, population__consumers=n))
-                  for n in (200_000, 1_000_000))
+    small, big = (
+        estimate_bytes(load_scenario(china, population__consumers=n)) for n in (200_000, 1_000_000)
+    )
     assert small < big
     # the benchmark measured a peak RSS of 638-674 MB at one million consumers
     assert 550 * 2**20 < big < 900 * 2**20
@@ -253,8 +329,21 @@ def test_the_estimate_grows_with_the_population_and_matches_the_benchmark():
 
 def test_a_scenario_that_cannot_fit_is_refused_before_anything_is_built(tmp_path, capsys):
     out = tmp_path / "out"
-    assert main(["run", str(BASELINE), "--out", str(out), "--set",
-                 "population.consumers=1000000", "--max-memory", "200M"]) == 2
+    assert (
+        main(
+            [
+                "run",
+                str(BASELINE),
+                "--out",
+                str(out),
+                "--set",
+                "population.consumers=1000000",
+                "--max-memory",
+                "200M",
+            ]
+        )
+        == 2
+    )
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1
     assert "baseline.yaml: population.consumers: 1,000,000 consumers need about" in err[0]
@@ -285,20 +374,51 @@ def test_a_sweep_compare_or_calibration_whose_largest_run_cannot_fit_is_refused(
     # a small sweep rather than one that takes all the memory the machine has.
     monkeypatch.setattr("o2osim.resources.available_bytes", lambda: 300 * 2**20)
     spec = tmp_path / "big.yaml"
-    spec.write_text(f"base: {BASELINE}\ndesign: grid\nparameters:\n"
-                    "  population.consumers: {values: [1000, 1000000]}\n")
+    spec.write_text(
+        f"base: {BASELINE}\ndesign: grid\nparameters:\n"
+        "  population.consumers: {values: [1000, 1000000]}\n"
+    )
     out = tmp_path / "out"
     assert main(["sweep", str(spec), "--out", str(out), "--set", "time.years=5"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "big.yaml: population.consumers: 1,000,000 consumers" in err[0]
     assert "more than the 300 MB available" in err[0]
-    assert main(["compare", str(BASELINE), str(BRANDS), "--out", str(out),
-                 "--set", "population.consumers=1000000", "--set", "time.years=5"]) == 2
+    assert (
+        main(
+            [
+                "compare",
+                str(BASELINE),
+                str(BRANDS),
+                "--out",
+                str(out),
+                "--set",
+                "population.consumers=1000000",
+                "--set",
+                "time.years=5",
+            ]
+        )
+        == 2
+    )
     assert "baseline.yaml: population.consumers" in capsys.readouterr().err
     (tmp_path / "targets.csv").write_text("year,metric,value\n2004,online_share,0.1\n")
-    (tmp_path / "fit.yaml").write_text(f"base: {BASELINE}\ntargets: targets.csv\nparameters:\n"
-                                       "  adoption.q: {low: 0.2, high: 0.8}\n")
-    assert main(["calibrate", str(tmp_path / "fit.yaml"), "--out", str(out),
-                 "--set", "population.consumers=1000000", "--set", "time.years=5"]) == 2
+    (tmp_path / "fit.yaml").write_text(
+        f"base: {BASELINE}\ntargets: targets.csv\nparameters:\n"
+        "  adoption.q: {low: 0.2, high: 0.8}\n"
+    )
+    assert (
+        main(
+            [
+                "calibrate",
+                str(tmp_path / "fit.yaml"),
+                "--out",
+                str(out),
+                "--set",
+                "population.consumers=1000000",
+                "--set",
+                "time.years=5",
+            ]
+        )
+        == 2
+    )
     assert "fit.yaml: population.consumers: 1,000,000 consumers" in capsys.readouterr().err
     assert not out.exists()

@@ -42,15 +42,34 @@ def write_sweep(out, points, rows, design, samples, replicates, metrics, seed=3,
     (out / "results").mkdir(parents=True)
     write_parquet(points, out / "points.parquet")
     write_parquet(rows, out / "results" / "part-000000000-test.parquet")
-    parameters = parameters or {n: {"low": float(points[n].min()), "high": float(points[n].max()),
-                                    "values": None, "levels": None} for n in names}
-    spec = {"base": "", "overrides": [], "seed": seed, "design": design, "samples": samples,
-            "replicates": replicates, "common_random_numbers": False, "parameters": parameters,
-            "metrics": metrics, "model": "ishigami"}
+    parameters = parameters or {
+        n: {
+            "low": float(points[n].min()),
+            "high": float(points[n].max()),
+            "values": None,
+            "levels": None,
+        }
+        for n in names
+    }
+    spec = {
+        "base": "",
+        "overrides": [],
+        "seed": seed,
+        "design": design,
+        "samples": samples,
+        "replicates": replicates,
+        "common_random_numbers": False,
+        "parameters": parameters,
+        "metrics": metrics,
+        "model": "ishigami",
+    }
     meta = {"spec": spec, "points": len(points), "runs": len(points) * replicates}
     if design != "grid":
-        meta["problem"] = {"num_vars": len(names), "names": names,
-                           "bounds": [[parameters[n]["low"], parameters[n]["high"]] for n in names]}
+        meta["problem"] = {
+            "num_vars": len(names),
+            "names": names,
+            "bounds": [[parameters[n]["low"], parameters[n]["high"]] for n in names],
+        }
     (out / "sweep.json").write_text(json.dumps(meta))
     return out
 
@@ -69,14 +88,17 @@ def ishigami_sweep(out, design="sobol", samples=1024, replicates=1, seed=3, drop
     frames = []
     for r in range(replicates):
         run_id = points["point_id"].to_numpy() * replicates + r
-        frame = pd.DataFrame({
-            "run_id": run_id, "point_id": points["point_id"].to_numpy(),
-            "replicate": np.full(len(points), r, dtype=np.int64),
-            "seed": np.array([run_seed(seed, i) for i in run_id], dtype=np.int64),
-            **{n: points[n].to_numpy() for n in NAMES},
-            "year": np.zeros(len(points), dtype=np.int64),
-            "y": y + (-1) ** r * noise if replicates > 1 else y,
-        })
+        frame = pd.DataFrame(
+            {
+                "run_id": run_id,
+                "point_id": points["point_id"].to_numpy(),
+                "replicate": np.full(len(points), r, dtype=np.int64),
+                "seed": np.array([run_seed(seed, i) for i in run_id], dtype=np.int64),
+                **{n: points[n].to_numpy() for n in NAMES},
+                "year": np.zeros(len(points), dtype=np.int64),
+                "y": y + (-1) ** r * noise if replicates > 1 else y,
+            }
+        )
         frames.append(frame[~frame["point_id"].isin(drop)])
     rows = pd.concat(frames).sort_values("run_id", ignore_index=True)
     bounds = {n: {"low": -np.pi, "high": np.pi, "values": None, "levels": None} for n in NAMES}
@@ -107,8 +129,7 @@ def test_replicates_are_averaged_per_point(tmp_path, sobol_dir):
 
 def test_morris_ranks_x1_and_x2_above_x3(tmp_path):
     table = sensitivity(ishigami_sweep(tmp_path / "morris", "morris", samples=200))
-    assert list(table.columns) == ["metric", "parameter", "mu_star", "mu_star_conf", "sigma",
-                                   "mu"]
+    assert list(table.columns) == ["metric", "parameter", "mu_star", "mu_star_conf", "sigma", "mu"]
     mu_star = table.set_index("parameter")["mu_star"]
     assert min(mu_star["x1"], mu_star["x2"]) > mu_star["x3"]
     # x2 acts alone and evenly (sin^2 is symmetric): its mean effect cancels, mu* does not
@@ -122,9 +143,17 @@ def test_missing_points_make_sobol_impossible(tmp_path):
 
 
 def test_per_run_takes_the_final_year_the_mean_or_the_sum():
-    rows = pd.DataFrame({"run_id": [0, 0, 1, 1], "point_id": [0, 0, 1, 1],
-                         "replicate": [0, 0, 0, 0], "seed": [5, 5, 6, 6], "a.b": [1.0] * 4,
-                         "year": [2005, 2004, 2004, 2005], "m": [3.0, 1.0, 2.0, np.nan]})
+    rows = pd.DataFrame(
+        {
+            "run_id": [0, 0, 1, 1],
+            "point_id": [0, 0, 1, 1],
+            "replicate": [0, 0, 0, 0],
+            "seed": [5, 5, 6, 6],
+            "a.b": [1.0] * 4,
+            "year": [2005, 2004, 2004, 2005],
+            "m": [3.0, 1.0, 2.0, np.nan],
+        }
+    )
     assert per_run(rows, ["m"], "final")["m"].tolist()[0] == 3.0
     assert np.isnan(per_run(rows, ["m"], "final")["m"].iloc[1])  # the last year, even if NaN
     assert per_run(rows, ["m"], "mean")["m"].tolist() == [2.0, 2.0]
@@ -135,8 +164,11 @@ def test_per_run_takes_the_final_year_the_mean_or_the_sum():
 def test_cli_writes_table_markdown_and_figure(sobol_dir, tmp_path, capsys):
     out = tmp_path / "sa"
     assert main(["sensitivity", str(sobol_dir), "--metric", "y", "--out", str(out)]) == 0
-    assert sorted(p.name for p in out.iterdir()) == ["sensitivity.csv", "sensitivity.md",
-                                                     "sensitivity.png"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        "sensitivity.csv",
+        "sensitivity.md",
+        "sensitivity.png",
+    ]
     csv = pd.read_csv(out / "sensitivity.csv")
     assert list(csv["parameter"]) == NAMES
     assert "| y | x2 |" in (out / "sensitivity.md").read_text()
@@ -189,12 +221,21 @@ def market_results(design):
     for p, (q, g) in enumerate(x):
         for r in range(2):
             for year in (2004, 2005):
-                rows.append({"run_id": p * 2 + r, "point_id": p, "replicate": r,
-                             "seed": run_seed(9, p * 2 + r), "adoption.q": q,
-                             "stores.rent_growth": g, "year": year,
-                             "online_share": q * (year - 2003) / 2 - g + rng.normal(0, 0.01)})
-    frame = pd.DataFrame(rows).astype({c: "int64" for c in ("run_id", "point_id", "replicate",
-                                                              "seed", "year")})
+                rows.append(
+                    {
+                        "run_id": p * 2 + r,
+                        "point_id": p,
+                        "replicate": r,
+                        "seed": run_seed(9, p * 2 + r),
+                        "adoption.q": q,
+                        "stores.rent_growth": g,
+                        "year": year,
+                        "online_share": q * (year - 2003) / 2 - g + rng.normal(0, 0.01),
+                    }
+                )
+    frame = pd.DataFrame(rows).astype(
+        {c: "int64" for c in ("run_id", "point_id", "replicate", "seed", "year")}
+    )
     return points, frame
 
 
@@ -212,8 +253,9 @@ def test_sweep_line_and_heatmap_label_their_axes_with_units(tmp_path, design):
     fig.savefig(tmp_path / "line.png")
     assert (tmp_path / "line.png").read_bytes()[:4] == b"\x89PNG"
 
-    fig = plots.sweep_heatmap(results, "adoption.q", "stores.rent_growth", "online_share",
-                              over="mean")
+    fig = plots.sweep_heatmap(
+        results, "adoption.q", "stores.rent_growth", "online_share", over="mean"
+    )
     ax = fig.axes[0]
     assert ax.get_xlabel() == "adoption.q (1/year)"
     assert ax.get_ylabel() == "stores.rent_growth (1/year)"
@@ -229,12 +271,40 @@ def test_cli_plot_draws_line_and_heat_map(tmp_path, capsys):
     assert main(["plot", str(sweep), "--x", "adoption.q", "--y", "online_share"]) == 0
     assert (sweep / "plot_online_share_adoption.q.png").exists()
     heat = tmp_path / "figs" / "heat.png"
-    assert main(["plot", str(sweep), "--x", "adoption.q", "--y", "stores.rent_growth",
-                 "--z", "online_share", "--out", str(heat)]) == 0
+    assert (
+        main(
+            [
+                "plot",
+                str(sweep),
+                "--x",
+                "adoption.q",
+                "--y",
+                "stores.rent_growth",
+                "--z",
+                "online_share",
+                "--out",
+                str(heat),
+            ]
+        )
+        == 0
+    )
     assert heat.read_bytes()[:4] == b"\x89PNG"
     capsys.readouterr()
-    assert main(["plot", str(sweep), "--x", "adoption.p", "--y", "online_share",
-                 "--out", str(tmp_path / "no.png")]) == 2
+    assert (
+        main(
+            [
+                "plot",
+                str(sweep),
+                "--x",
+                "adoption.p",
+                "--y",
+                "online_share",
+                "--out",
+                str(tmp_path / "no.png"),
+            ]
+        )
+        == 2
+    )
     err = capsys.readouterr().err
     assert err.startswith("o2osim: error: --x: got 'adoption.p', expected a parameter")
     assert not (tmp_path / "no.png").exists()

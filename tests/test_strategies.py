@@ -50,15 +50,22 @@ LEVERS = [
     ("transaction_link_split", "stores open in the last year", last("stores_open"), +1),
     ("transaction_link_split", "dealers' profit", total("dealer_profit"), +1),
     ("transaction_link_split", "stores' profit", total("store_profit"), +1),
-    ("brand_split", "brand sales online, first five years",
-     total("brand_sales_online_Acme", 5), -1),
+    (
+        "brand_split",
+        "brand sales online, first five years",
+        total("brand_sales_online_Acme", 5),
+        -1,
+    ),
     ("region_split", "stores open in the last year", last("stores_open"), +1),
     ("region_split", "brand profit online", total("brand_profit_online_Acme"), -1),
 ]
 
 
-@pytest.mark.parametrize(("lever", "outcome", "sign"), [(c[0], c[2], c[3]) for c in LEVERS],
-                         ids=[f"{c[0]}: {c[1]} {'up' if c[3] > 0 else 'down'}" for c in LEVERS])
+@pytest.mark.parametrize(
+    ("lever", "outcome", "sign"),
+    [(c[0], c[2], c[3]) for c in LEVERS],
+    ids=[f"{c[0]}: {c[1]} {'up' if c[3] > 0 else 'down'}" for c in LEVERS],
+)
 def test_lever_moves_outcome_in_its_documented_direction(reference, lever, outcome, sign):
     diffs = [outcome(run(f"channel_{lever}", s)) - outcome(reference[s]) for s in SEEDS]
     assert np.median(diffs) * sign > 0, diffs
@@ -69,15 +76,18 @@ def test_transaction_link_keeps_more_dealers_alive_than_selling_online_cheaper()
     # dealers deliver the goods of pick-up orders: never fewer dealer-years, more over seeds
     seeds = (1, 2, 3, 4, 5)
     alive = total("dealers_active")
-    diffs = [alive(run("channel_transaction_link_split", s)) - alive(run("brand_channels", s))
-             for s in seeds]
+    diffs = [
+        alive(run("channel_transaction_link_split", s)) - alive(run("brand_channels", s))
+        for s in seeds
+    ]
     assert min(diffs) >= 0 and sum(diffs) > 0, diffs
 
 
 def test_default_brand_settings_draw_nothing_and_book_market_shares():
     # a brand with no strategy and no price of its own changes nothing in the market
-    plain = o2osim.run(ROOT / "scenarios" / "baseline.yaml", seed=3, overrides=SMALL,
-                       progress=False)
+    plain = o2osim.run(
+        ROOT / "scenarios" / "baseline.yaml", seed=3, overrides=SMALL, progress=False
+    )
     assert not plain.model.brands_active
     brand = plain.model.brands[0]
     assert brand.units_online == pytest.approx(float(plain.years["online_orders"].sum()))
@@ -91,9 +101,15 @@ def test_brand_split_awareness_grows_toward_everyone():
 
 def test_reference_engine_refuses_channel_strategies():
     with pytest.raises(ScenarioError, match="channel_strategy"):
-        o2osim.load_scenario(ROOT / "scenarios" / "channel_product_split.yaml",
-                             ["engine=agents", "consumers.large_account_share=0",
-                              "consumers.order_size_cv=0", "consumers.brand_habit=0"])
+        o2osim.load_scenario(
+            ROOT / "scenarios" / "channel_product_split.yaml",
+            [
+                "engine=agents",
+                "consumers.large_account_share=0",
+                "consumers.order_size_cv=0",
+                "consumers.brand_habit=0",
+            ],
+        )
 
 
 # (outcome, direction of reputation_investment against reputation_none)
@@ -104,11 +120,13 @@ REPUTATION = [
 ]
 
 
-@pytest.mark.parametrize(("outcome", "sign"), [c[1:] for c in REPUTATION],
-                         ids=[c[0] for c in REPUTATION])
+@pytest.mark.parametrize(
+    ("outcome", "sign"), [c[1:] for c in REPUTATION], ids=[c[0] for c in REPUTATION]
+)
 def test_reputation_investment_builds_trust_and_sales(outcome, sign):
-    diffs = [outcome(run("reputation_investment", s)) - outcome(run("reputation_none", s))
-             for s in SEEDS]
+    diffs = [
+        outcome(run("reputation_investment", s)) - outcome(run("reputation_none", s)) for s in SEEDS
+    ]
     assert np.median(diffs) * sign > 0, diffs
     assert sum(np.sign(d) == sign for d in diffs) >= 2, diffs
 
@@ -128,24 +146,46 @@ def test_reputation_investment_is_paid_for():
 
 # (lever scenario, reference scenario, outcome, direction)
 MORE_LEVERS = [
-    ("membership_separate", "brand_channels", "share of wallet, last five years",
-     lambda y: float(y["brand_wallet_share_Acme"].iloc[-5:].mean()), +1),
-    ("membership_integrated", "membership_separate", "share of wallet, last five years",
-     lambda y: float(y["brand_wallet_share_Acme"].iloc[-5:].mean()), +1),
-    ("membership_integrated", "membership_separate", "brand sales",
-     lambda y: float((y["brand_sales_online_Acme"] + y["brand_sales_offline_Acme"]).sum()), +1),
-    ("fan_economy", "brand_channels", "brand traffic cost, last five years",
-     lambda y: float(y["brand_traffic_cost_Acme"].iloc[-5:].mean()), -1),
+    (
+        "membership_separate",
+        "brand_channels",
+        "share of wallet, last five years",
+        lambda y: float(y["brand_wallet_share_Acme"].iloc[-5:].mean()),
+        +1,
+    ),
+    (
+        "membership_integrated",
+        "membership_separate",
+        "share of wallet, last five years",
+        lambda y: float(y["brand_wallet_share_Acme"].iloc[-5:].mean()),
+        +1,
+    ),
+    (
+        "membership_integrated",
+        "membership_separate",
+        "brand sales",
+        lambda y: float((y["brand_sales_online_Acme"] + y["brand_sales_offline_Acme"]).sum()),
+        +1,
+    ),
+    (
+        "fan_economy",
+        "brand_channels",
+        "brand traffic cost, last five years",
+        lambda y: float(y["brand_traffic_cost_Acme"].iloc[-5:].mean()),
+        -1,
+    ),
     ("fan_economy", "brand_channels", "customers won", total("brand_new_customers_Acme"), +1),
 ]
 
 
-@pytest.mark.parametrize(("lever", "reference_name", "outcome", "sign"),
-                         [(c[0], c[1], c[3], c[4]) for c in MORE_LEVERS],
-                         ids=[f"{c[0]} vs {c[1]}: {c[2]} {'up' if c[4] > 0 else 'down'}"
-                              for c in MORE_LEVERS])
-def test_more_levers_move_outcomes_in_their_documented_direction(lever, reference_name, outcome,
-                                                                  sign):
+@pytest.mark.parametrize(
+    ("lever", "reference_name", "outcome", "sign"),
+    [(c[0], c[1], c[3], c[4]) for c in MORE_LEVERS],
+    ids=[f"{c[0]} vs {c[1]}: {c[2]} {'up' if c[4] > 0 else 'down'}" for c in MORE_LEVERS],
+)
+def test_more_levers_move_outcomes_in_their_documented_direction(
+    lever, reference_name, outcome, sign
+):
     diffs = [outcome(run(lever, s)) - outcome(run(reference_name, s)) for s in SEEDS]
     assert np.median(diffs) * sign > 0, diffs
     assert sum(np.sign(d) == sign for d in diffs) >= 2, diffs
@@ -163,8 +203,10 @@ def test_fan_programme_reports_every_link_level_and_people_climb_them():
 
 
 def c2b_years(weight, seed=1):
-    scenario = o2osim.load_scenario(ROOT / "scenarios" / "c2b_customization.yaml",
-                                    [*SMALL, f"platforms.1.bestseller_weight={weight}"])
+    scenario = o2osim.load_scenario(
+        ROOT / "scenarios" / "c2b_customization.yaml",
+        [*SMALL, f"platforms.1.bestseller_weight={weight}"],
+    )
     return o2osim.run(scenario, seed=seed, progress=False).years
 
 
@@ -183,12 +225,17 @@ def online_margin(years):
     return float(late["brand_profit_online_Acme"].sum() / late["brand_sales_online_Acme"].sum())
 
 
-@pytest.mark.parametrize(("outcome", "sign"), [
-    (online_margin, -1),  # the maker's margin per online basket is squeezed
-    (lambda y: float(y.loc[y["year"] >= 2014, "platform_profit_JD"].sum()), +1),
-], ids=["brand margin per online basket down", "JD's profit up"])
+@pytest.mark.parametrize(
+    ("outcome", "sign"),
+    [
+        (online_margin, -1),  # the maker's margin per online basket is squeezed
+        (lambda y: float(y.loc[y["year"] >= 2014, "platform_profit_JD"].sum()), +1),
+    ],
+    ids=["brand margin per online basket down", "JD's profit up"],
+)
 def test_c2b_moves_margin_from_the_maker_to_the_platform(outcome, sign):
-    diffs = [outcome(run("c2b_customization", s)) - outcome(run("brand_channels", s))
-             for s in SEEDS]
+    diffs = [
+        outcome(run("c2b_customization", s)) - outcome(run("brand_channels", s)) for s in SEEDS
+    ]
     assert np.median(diffs) * sign > 0, diffs
     assert sum(np.sign(d) == sign for d in diffs) >= 2, diffs

@@ -59,8 +59,15 @@ def test_a_grid_sweep_streams_one_row_per_run_and_year(grid_runs):
     frame = rows(tmp / "one")
     assert one.runs == 8 and one.done == 8 and one.failed == 0
     assert len(frame) == 8 * 8
-    assert list(frame.columns[:7]) == ["run_id", "point_id", "replicate", "seed",
-                                       "stores.rent_growth", "adoption.q", "year"]
+    assert list(frame.columns[:7]) == [
+        "run_id",
+        "point_id",
+        "replicate",
+        "seed",
+        "stores.rent_growth",
+        "adoption.q",
+        "year",
+    ]
     assert sorted(frame["stores.rent_growth"].unique()) == [0.0, 0.3]
     # the parameter really reaches the runs: faster rent growth closes more stores
     closures = frame.groupby("stores.rent_growth")["store_closures"].sum()
@@ -95,20 +102,26 @@ def test_another_spec_in_the_same_directory_is_refused(grid_runs, capsys):
     assert code == 2 and "holds a different sweep" in err and len(err.strip().splitlines()) == 1
 
 
-@pytest.mark.parametrize(("design", "extra", "points"), [
-    ("random", "samples: 5", 5),
-    ("latin", "samples: 6", 6),
-    ("sobol", "samples: 4", 4 * (2 + 2)),
-    ("morris", "samples: 3", 3 * (2 + 1)),
-])
+@pytest.mark.parametrize(
+    ("design", "extra", "points"),
+    [
+        ("random", "samples: 5", 5),
+        ("latin", "samples: 6", 6),
+        ("sobol", "samples: 4", 4 * (2 + 2)),
+        ("morris", "samples: 3", 3 * (2 + 1)),
+    ],
+)
 def test_designs_draw_points_within_the_ranges(tmp_path, design, extra, points):
-    path = spec(tmp_path, f"""
+    path = spec(
+        tmp_path,
+        f"""
 design: {design}
 {extra}
 parameters:
   stores.rent_growth: {{low: 0.0, high: 0.1}}
   dealers.count: {{low: 2, high: 12}}
-""")
+""",
+    )
     sweep = load_sweep(path)
     assert len(sweep.points) == points
     assert sweep.points["stores.rent_growth"].between(0.0, 0.1).all()
@@ -118,23 +131,38 @@ parameters:
 
 # (what is wrong, spec text after base, the field the error names)
 BAD_SPECS = [
-    ("unknown parameter", "parameters:\n  stores.rnet: {low: 0, high: 1}\n",
-     "parameters.stores.rnet"),
-    ("value the scenario refuses", "parameters:\n  stores.rent_growth: {low: 0, high: 9}\n",
-     "parameters.stores.rent_growth"),
-    ("range upside down", "design: latin\nparameters:\n  adoption.q: {low: 0.5, high: 0.1}\n",
-     "parameters.adoption.q"),
-    ("unknown metric", "parameters:\n  adoption.q: {values: [0.3]}\nmetrics: [online_shares]\n",
-     "metrics.0"),
-    ("misspelled key", "replicate: 2\nparameters:\n  adoption.q: {values: [0.3]}\n",
-     "replicate"),
-    ("values in a latin design", "design: latin\nparameters:\n  adoption.q: {values: [0.3]}\n",
-     "parameters.adoption.q"),
+    (
+        "unknown parameter",
+        "parameters:\n  stores.rnet: {low: 0, high: 1}\n",
+        "parameters.stores.rnet",
+    ),
+    (
+        "value the scenario refuses",
+        "parameters:\n  stores.rent_growth: {low: 0, high: 9}\n",
+        "parameters.stores.rent_growth",
+    ),
+    (
+        "range upside down",
+        "design: latin\nparameters:\n  adoption.q: {low: 0.5, high: 0.1}\n",
+        "parameters.adoption.q",
+    ),
+    (
+        "unknown metric",
+        "parameters:\n  adoption.q: {values: [0.3]}\nmetrics: [online_shares]\n",
+        "metrics.0",
+    ),
+    ("misspelled key", "replicate: 2\nparameters:\n  adoption.q: {values: [0.3]}\n", "replicate"),
+    (
+        "values in a latin design",
+        "design: latin\nparameters:\n  adoption.q: {values: [0.3]}\n",
+        "parameters.adoption.q",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("text", "field"), [c[1:] for c in BAD_SPECS],
-                         ids=[c[0] for c in BAD_SPECS])
+@pytest.mark.parametrize(
+    ("text", "field"), [c[1:] for c in BAD_SPECS], ids=[c[0] for c in BAD_SPECS]
+)
 def test_bad_specs_get_one_line_and_nothing_is_written(tmp_path, capsys, text, field):
     path = spec(tmp_path, text)
     code = cli.main(["sweep", str(path), "--out", str(tmp_path / "out"), "--quiet"])
@@ -153,8 +181,9 @@ def fails_for_fast_adoption(task):
 
 def test_a_raising_run_is_recorded_and_the_sweep_goes_on(tmp_path):
     path = spec(tmp_path, GRID)
-    report = run_sweep(load_sweep(path), tmp_path / "out", workers=2, progress=False,
-                       task=fails_for_fast_adoption)
+    report = run_sweep(
+        load_sweep(path), tmp_path / "out", workers=2, progress=False, task=fails_for_fast_adoption
+    )
     assert report.done == 4 and report.failed == 4
     failures = pd.read_parquet(tmp_path / "out" / "failures")
     assert len(failures) == 4
@@ -167,14 +196,19 @@ def test_failed_runs_stay_failed_on_resume_unless_retried(tmp_path, capsys):
     sweep = load_sweep(path)
     first = run_sweep(sweep, out, workers=2, progress=False, task=fails_for_fast_adoption)
     assert (first.done, first.failed) == (4, 4)
-    again = run_sweep(sweep, out, workers=2, progress=False, task=fails_for_fast_adoption,
-                      retry_failed=True)
+    again = run_sweep(
+        sweep, out, workers=2, progress=False, task=fails_for_fast_adoption, retry_failed=True
+    )
     assert (again.earlier, again.done, again.failed) == (4, 0, 4)
     assert len(read_sweep(out).failures) == 4  # failed twice, counted once
     resumed = run_sweep(sweep, out, workers=2, progress=False)
     assert (resumed.earlier, resumed.done, resumed.failed) == (8, 0, 0)
-    assert cli.main(["sweep", str(path), "--out", str(out), "--retry-failed", "--quiet",
-                     "--workers", "2"]) == 0
+    assert (
+        cli.main(
+            ["sweep", str(path), "--out", str(out), "--retry-failed", "--quiet", "--workers", "2"]
+        )
+        == 0
+    )
     assert "4 done now, 4 earlier, 0 failed now" in capsys.readouterr().out
     done = read_sweep(out)
     assert done.failures.empty and len(done.results) == 8 * 8
@@ -196,18 +230,31 @@ metrics: [online_share, stores_open]
 def killable_sweep(path, out) -> list[str]:
     """The command line of a sweep in its own process that saves a part file every two runs,
     so that a kill finds some runs saved and some not."""
-    code = ("import sys, o2osim.sweep as s; s.FLUSH_RUNS = 2; from o2osim.cli import main; "
-            "sys.exit(main(sys.argv[1:]))")
-    return [sys.executable, "-c", code, "sweep", str(path), "--out", str(out), "--quiet",
-            "--workers", "2"]
+    code = (
+        "import sys, o2osim.sweep as s; s.FLUSH_RUNS = 2; from o2osim.cli import main; "
+        "sys.exit(main(sys.argv[1:]))"
+    )
+    return [
+        sys.executable,
+        "-c",
+        code,
+        "sweep",
+        str(path),
+        "--out",
+        str(out),
+        "--quiet",
+        "--workers",
+        "2",
+    ]
 
 
 def test_a_sweep_killed_part_way_resumes_to_exactly_the_expected_rows(tmp_path):
     path = spec(tmp_path, KILLABLE)
     out = tmp_path / "out"
     argv = killable_sweep(path, out)
-    proc = subprocess.Popen(argv, start_new_session=True, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        argv, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         parts = list((out / "results").glob("part-*.parquet")) if out.exists() else []
@@ -231,7 +278,9 @@ def test_a_sweep_killed_part_way_resumes_to_exactly_the_expected_rows(tmp_path):
 
 
 def test_ishigami_model_runs_through_the_same_path(tmp_path):
-    path = spec(tmp_path, """
+    path = spec(
+        tmp_path,
+        """
 model: ishigami
 design: sobol
 samples: 8
@@ -239,7 +288,8 @@ parameters:
   x1: {low: -3.141592653589793, high: 3.141592653589793}
   x2: {low: -3.141592653589793, high: 3.141592653589793}
   x3: {low: -3.141592653589793, high: 3.141592653589793}
-""")
+""",
+    )
     report = run_sweep(load_sweep(path), tmp_path / "out", workers=1, progress=False)
     frame = rows(tmp_path / "out")
     assert report.done == 8 * 5 and len(frame) == 40
@@ -262,8 +312,9 @@ def dies_once(task):
 def test_runs_of_a_worker_that_dies_are_retried_elsewhere(tmp_path, monkeypatch):
     monkeypatch.setenv("O2OSIM_TEST_MARKER", str(tmp_path / "died"))
     path = spec(tmp_path, GRID)
-    report = run_sweep(load_sweep(path), tmp_path / "out", workers=2, progress=False,
-                       task=dies_once)
+    report = run_sweep(
+        load_sweep(path), tmp_path / "out", workers=2, progress=False, task=dies_once
+    )
     assert (tmp_path / "died").exists(), "a worker was killed"
     assert report.done == 8 and report.failed == 0
     frame = rows(tmp_path / "out")
@@ -275,7 +326,9 @@ def test_sobol_indices_of_the_ishigami_function_through_sweep_and_sensitivity(tm
     # known: S1 = (0.314, 0.442, 0), ST = (0.558, 0.442, 0.244)
     from o2osim.sensitivity import sensitivity
 
-    path = spec(tmp_path, """
+    path = spec(
+        tmp_path,
+        """
 model: ishigami
 design: sobol
 samples: 256
@@ -284,14 +337,13 @@ parameters:
   x1: {low: -3.141592653589793, high: 3.141592653589793}
   x2: {low: -3.141592653589793, high: 3.141592653589793}
   x3: {low: -3.141592653589793, high: 3.141592653589793}
-""")
+""",
+    )
     report = run_sweep(load_sweep(path), tmp_path / "out", workers=2, progress=False)
     assert report.done == 256 * 5
     table = sensitivity(tmp_path / "out").set_index("parameter")
-    np.testing.assert_allclose(table.loc[["x1", "x2", "x3"], "S1"], [0.314, 0.442, 0.0],
-                               atol=0.1)
-    np.testing.assert_allclose(table.loc[["x1", "x2", "x3"], "ST"], [0.558, 0.442, 0.244],
-                               atol=0.1)
+    np.testing.assert_allclose(table.loc[["x1", "x2", "x3"], "S1"], [0.314, 0.442, 0.0], atol=0.1)
+    np.testing.assert_allclose(table.loc[["x1", "x2", "x3"], "ST"], [0.558, 0.442, 0.244], atol=0.1)
 
 
 def test_a_sweep_killed_again_and_again_at_random_points_ends_with_exactly_the_rows(tmp_path):
@@ -300,8 +352,9 @@ def test_a_sweep_killed_again_and_again_at_random_points_ends_with_exactly_the_r
     argv = killable_sweep(path, out)
     random = np.random.default_rng(8)
     for _ in range(3):  # each kill lands at a random moment: starting up, mid-run, mid-write
-        proc = subprocess.Popen(argv, start_new_session=True, stdout=subprocess.DEVNULL,
-                                stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            argv, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
         try:
             proc.wait(timeout=float(random.uniform(0.5, 6.0)))
         except subprocess.TimeoutExpired:

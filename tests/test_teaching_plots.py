@@ -10,8 +10,9 @@ from o2osim import plots
 
 @pytest.fixture(scope="module")
 def result():
-    return o2osim.run(BASELINE, seed=4, overrides=["population.consumers=1500", "time.years=8"],
-                      progress=False)
+    return o2osim.run(
+        BASELINE, seed=4, overrides=["population.consumers=1500", "time.years=8"], progress=False
+    )
 
 
 def labelled(fig):

@@ -70,14 +70,24 @@ def test_sliders_start_at_the_file_and_rebuild_the_market():
 
 
 def test_the_levers_of_the_run_are_written_out():
-    model = viz.DashboardMarket(str(CHINA), consumers=300, traffic_budget=2.0, escrow=False,
-                                rent_growth=0.15, turning_point_year=2030, counterfeit_rate=0.3,
-                                channel_strategy="customer_split", seed=7)
+    model = viz.DashboardMarket(
+        str(CHINA),
+        consumers=300,
+        traffic_budget=2.0,
+        escrow=False,
+        rent_growth=0.15,
+        turning_point_year=2030,
+        counterfeit_rate=0.3,
+        channel_strategy="customer_split",
+        seed=7,
+    )
     assert viz.lever_values(model) == (
         "levers: traffic budget x2.0 · rent growth 15%/year · turning point none · "
-        "counterfeits at Taobao 30% · escrow off · Acme: customer_split · seed 7")
-    mixed = SimpleNamespace(config=viz.load_scenario(CHINA, ["platforms.1.escrow=false"]),
-                            traffic_budget=1.0)
+        "counterfeits at Taobao 30% · escrow off · Acme: customer_split · seed 7"
+    )
+    mixed = SimpleNamespace(
+        config=viz.load_scenario(CHINA, ["platforms.1.escrow=false"]), traffic_budget=1.0
+    )
     assert "· escrow on some platforms ·" in viz.lever_values(mixed)
 
 
@@ -130,8 +140,17 @@ def served_dashboard():
     """``o2osim viz`` on a free localhost port, as a user starts it; stopped afterwards."""
     port = _free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "o2osim", "viz", str(BASELINE), "--consumers", "2000",
-         "--port", str(port)],
+        [
+            sys.executable,
+            "-m",
+            "o2osim",
+            "viz",
+            str(BASELINE),
+            "--consumers",
+            "2000",
+            "--port",
+            str(port),
+        ],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -166,8 +185,13 @@ def test_dashboard_in_a_real_browser(served_dashboard, tmp_path):
     with playwright.sync_playwright() as p:
         browser = p.chromium.launch(
             executable_path=str(CHROMIUM),
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
         )
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
@@ -176,8 +200,14 @@ def test_dashboard_in_a_real_browser(served_dashboard, tmp_path):
             step.wait_for(timeout=60_000)
             for name in ["Reset", "▶"]:
                 assert page.get_by_role("button", name=name, exact=True).is_visible()
-            for label in ["Traffic budget", "Escrow", "Rent growth", "Turning point",
-                          "Counterfeits at Taobao", "channel strategy"]:
+            for label in [
+                "Traffic budget",
+                "Escrow",
+                "Rent growth",
+                "Turning point",
+                "Counterfeits at Taobao",
+                "channel strategy",
+            ]:
                 assert page.get_by_text(label).count() >= 1, label
             page.wait_for_function("document.querySelectorAll('img').length >= 2")
             before = _images(page)

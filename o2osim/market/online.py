@@ -159,9 +159,7 @@ class OnlineSide:
             )
             for platform in self.platforms:
                 m = platform.index
-                platform.book_week(
-                    float(gmv[m]), float(orders[m]), float(bad_orders[m]), *c2b[m]
-                )
+                platform.book_week(float(gmv[m]), float(orders[m]), float(bad_orders[m]), *c2b[m])
             store_price = self.basket_value * self.config.stores.price_index
             return flows | {
                 "gmv_online": float(gmv.sum()),
