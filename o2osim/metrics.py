@@ -193,3 +193,49 @@ def yearly(
         extra = pd.DataFrame(annual).astype({"year": years["year"].dtype})
         years = years.merge(extra, on="year", how="left").fillna(0.0)
     return years
+
+
+#: Weeks over which the model's live indicators are taken, so a week's noise does not hide
+#: the trend (a quarter).
+INDICATOR_WINDOW = 13
+
+
+def _window(recorder: TickRecorder, column: str) -> float:
+    """Sum of a tick column over the last :data:`INDICATOR_WINDOW` recorded weeks."""
+    start = max(0, recorder.count - INDICATOR_WINDOW)
+    return float(recorder.columns[column][start : recorder.count].sum())
+
+
+def _share(top: float, bottom: float) -> float:
+    return top / bottom if bottom > 0 else float("nan")
+
+
+def _online_share(m: Any) -> float:
+    online = _window(m.recorder, "gmv_online")
+    return _share(online, online + _window(m.recorder, "gmv_offline"))
+
+
+#: The market's model-level indicators, as Mesa ``DataCollector`` reporters (each takes the
+#: model). Flows are taken over the last :data:`INDICATOR_WINDOW` weeks, levels at the last
+#: week; shares and rates are fractions (NaN before anything happened).
+MODEL_REPORTERS: dict[str, Any] = {
+    "time": lambda m: m.config.time.start_year + m.recorder.count / m.config.time.ticks_per_year,
+    "online_share": _online_share,
+    "traffic_cost": lambda m: traffic_cost(
+        _window(m.recorder, "marketing_spend"),
+        _window(m.recorder, "new_customers"),
+        m.people_per_consumer,
+    ),
+    "online_conversion": lambda m: _share(
+        _window(m.recorder, "online_orders"), _window(m.recorder, "online_visits")
+    ),
+    "offline_conversion": lambda m: _share(
+        _window(m.recorder, "offline_orders"), _window(m.recorder, "store_visits")
+    ),
+    "stores_open": lambda m: int(m.store_open.sum()),
+    "dealers_active": lambda m: sum(d.active for d in m.dealers),
+    "online_users": lambda m: m.recorder.last("online_users"),
+    "mobile_users": lambda m: m.recorder.last("mobile_users"),
+    "mean_trust_online": lambda m: m.recorder.last("mean_trust_online"),
+    "mean_trust_offline": lambda m: m.recorder.last("mean_trust_offline"),
+}

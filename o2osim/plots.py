@@ -529,7 +529,7 @@ def store_map(model: Any, sample: int = 5000, seed: int = 0) -> Figure:
             label=label,
             linewidths=0,
         )
-    xy = model._store_xy
+    xy = model.store_xy
     is_open = model.store_open
     ax.scatter(
         xy[is_open, 0],

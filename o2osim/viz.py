@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import Any, get_args
 
 import matplotlib.pyplot as plt
-import mesa
 import solara
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
@@ -30,50 +29,18 @@ with warnings.catch_warnings():  # Mesa's own page trips Solara's hook linter at
     from mesa.visualization import SolaraViz
 from mesa.visualization.utils import update_counter
 
-from o2osim import metrics, plots
+from o2osim import plots
 from o2osim.model import O2OMarket
 from o2osim.scenario import ChannelStrategy, Scenario, load_scenario
 
-#: Weeks over which the live measures are taken, so a week's noise does not hide the trend.
-WINDOW = 13
-
-#: The live plots: DataCollector column, panel title, unit.
-MEASURES: list[tuple[str, str, str]] = [
-    ("traffic_cost", "Traffic cost", "yuan per new online customer"),
-    ("online_conversion", "Online conversion", "orders per 100 visits"),
-    ("online_share", "Online share of sales", "% of sales"),
-    ("stores_open", "Stores open", "stores"),
+#: The live plots: DataCollector column (see :data:`o2osim.metrics.MODEL_REPORTERS`), panel
+#: title, unit, and the factor from the column's unit to the panel's.
+MEASURES: list[tuple[str, str, str, float]] = [
+    ("traffic_cost", "Traffic cost", "yuan per new online customer", 1.0),
+    ("online_conversion", "Online conversion", "orders per 100 visits", 100.0),
+    ("online_share", "Online share of sales", "% of sales", 100.0),
+    ("stores_open", "Stores open", "stores", 1.0),
 ]
-
-
-def _window(model: O2OMarket, column: str) -> float:
-    """Sum of a tick column over the last :data:`WINDOW` weeks."""
-    rec = model.recorder
-    return float(rec.columns[column][max(0, rec.count - WINDOW) : rec.count].sum())
-
-
-def _ratio(top: float, bottom: float) -> float:
-    return top / bottom if bottom > 0 else float("nan")
-
-
-def _reporters() -> dict[str, Any]:
-    """The DataCollector's model reporters: the live measures, each over :data:`WINDOW` weeks."""
-    return {
-        "time": lambda m: (
-            m.config.time.start_year + m.recorder.count / m.config.time.ticks_per_year
-        ),
-        "traffic_cost": lambda m: metrics.traffic_cost(
-            _window(m, "marketing_spend"), _window(m, "new_customers"), m.people_per_consumer
-        ),
-        "online_conversion": lambda m: (
-            100 * _ratio(_window(m, "online_orders"), _window(m, "online_visits"))
-        ),
-        "online_share": lambda m: (
-            100
-            * _ratio(_window(m, "gmv_online"), _window(m, "gmv_online") + _window(m, "gmv_offline"))
-        ),
-        "stores_open": lambda m: int(m.store_open.sum()),
-    }
 
 
 def dashboard_scenario(
@@ -178,15 +145,6 @@ class DashboardMarket(O2OMarket):
             )
         )
         self.traffic_budget = 1.0 if traffic_budget is None else traffic_budget
-        self.datacollector = mesa.DataCollector(model_reporters=_reporters())
-        self.datacollector.collect(self)
-
-    def step(self) -> None:
-        """Advance one week and collect the live measures; past the scenario's end, stop."""
-        if self.recorder.count < self.config.ticks:
-            super().step()
-            self.datacollector.collect(self)
-        self.running = self.recorder.count < self.config.ticks
 
 
 def model_params(scenario_path: str | Path, consumers: int = 5000) -> dict[str, Any]:
@@ -263,8 +221,8 @@ def LivePlots(model: DashboardMarket) -> Any:
     fig = Figure(figsize=(9, 5.5), layout="constrained")
     axes = fig.subplots(2, 2, sharex=True)
     s = model.config.time
-    for ax, (column, title, unit) in zip(axes.flat, MEASURES, strict=True):
-        ax.plot(frame["time"], frame[column], color="tab:blue")
+    for ax, (column, title, unit, scale) in zip(axes.flat, MEASURES, strict=True):
+        ax.plot(frame["time"], frame[column] * scale, color="tab:blue")
         ax.set_title(title, fontsize=10)
         ax.set_ylabel(unit, fontsize=8)
         ax.set_xlim(s.start_year, s.start_year + s.years)
@@ -283,7 +241,8 @@ def headline(model: DashboardMarket) -> str:
     """Where the run is, and the live measures, in one line of Markdown."""
     last = model.datacollector.get_model_vars_dataframe().iloc[-1]
     when = f"{model.year}, week {model.week}" if model.week else f"{model.year}, before week 1"
-    share = "-" if last["online_share"] != last["online_share"] else f"{last['online_share']:.1f}%"
+    share = last["online_share"]
+    share = "-" if share != share else f"{100 * share:.1f}%"
     return (
         f"**{when}** (tick {model.recorder.count} of {model.config.ticks}) · "
         f"stores open: **{int(last['stores_open'])}** · online share: **{share}** · "

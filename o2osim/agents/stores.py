@@ -1,135 +1,23 @@
 """Physical stores: a place to see and touch the goods, with rent and wages to pay.
 
-Stores are few next to consumers, but a city can hold thousands and each books every month, so
-their books are columns too (:class:`StoreBooks`), booked for all stores at once; a
-:class:`Store` agent is a view on one row.
+A :class:`Store` agent is a view on its row of the market's
+:class:`~o2osim.agents.store_books.StoreBooks`; it reads the market through the
+:class:`~o2osim.agents.protocol.Market` protocol.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import mesa
-import numpy as np
+
+from o2osim.agents.store_books import StoreBooks
 
 if TYPE_CHECKING:
     from o2osim.agents.dealers import Dealer
+    from o2osim.agents.protocol import Market
 
-
-def _grow(array: np.ndarray, value: float | int | bool) -> np.ndarray:
-    return np.append(array, np.array([value], dtype=array.dtype))
-
-
-@dataclass(eq=False)
-class StoreBooks:
-    """The books of every store ever opened, one row per store.
-
-    Attributes:
-        is_open: Whether the store still trades.
-        cash: Cash on hand, yuan.
-        losing_months: Losing months in a row.
-        revenue: Sales since opening, yuan.
-        profit: Profit since opening, yuan.
-        units_sold: Orders sold since opening (real orders).
-        last_month_profit: Profit of the last booked month, yuan.
-        closed_tick: Tick of closure, -1 while open.
-        dealer: Index of the dealer it buys from, -1 for none.
-        month_sales: Sales of the month so far, yuan.
-        month_units: Orders of the month so far (real orders).
-        year_sales: Sales of the year so far, yuan (what entrepreneurs judge entry by).
-        month_fees: Fees earned this month for serving online orders (pick-up), yuan.
-    """
-
-    is_open: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=bool))
-    cash: np.ndarray = field(default_factory=lambda: np.empty(0))
-    losing_months: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int32))
-    revenue: np.ndarray = field(default_factory=lambda: np.empty(0))
-    profit: np.ndarray = field(default_factory=lambda: np.empty(0))
-    units_sold: np.ndarray = field(default_factory=lambda: np.empty(0))
-    last_month_profit: np.ndarray = field(default_factory=lambda: np.empty(0))
-    closed_tick: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
-    dealer: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
-    month_sales: np.ndarray = field(default_factory=lambda: np.empty(0))
-    month_units: np.ndarray = field(default_factory=lambda: np.empty(0))
-    year_sales: np.ndarray = field(default_factory=lambda: np.empty(0))
-    month_fees: np.ndarray = field(default_factory=lambda: np.empty(0))
-
-    def add(self, cash: float, dealer: int) -> int:
-        """Open a new row with ``cash`` and the given dealer; return its index."""
-        self.is_open = _grow(self.is_open, True)
-        self.cash = _grow(self.cash, cash)
-        self.losing_months = _grow(self.losing_months, 0)
-        for name in (
-            "revenue",
-            "profit",
-            "units_sold",
-            "last_month_profit",
-            "month_sales",
-            "month_units",
-            "year_sales",
-            "month_fees",
-        ):
-            setattr(self, name, _grow(getattr(self, name), 0.0))
-        self.closed_tick = _grow(self.closed_tick, -1)
-        self.dealer = _grow(self.dealer, dealer)
-        return self.is_open.size - 1
-
-    def sell(self, units: np.ndarray, price: float) -> None:
-        """Record a week's orders per store (real orders) at ``price`` yuan each."""
-        self.month_sales += units * price
-        self.month_units += units
-        self.year_sales += units * price
-
-    def earn_fees(self, fees: np.ndarray) -> None:
-        """Record fees per store (yuan) for serving online orders; a fee has no cost of goods."""
-        self.month_fees += fees
-
-    def close_month(
-        self,
-        rent: float,
-        wages: float,
-        gross_margin: float,
-        closure_after: int,
-        tick: int,
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """Each open store books the month's sales: it keeps the gross margin, pays rent and wages.
-
-        A store closes after ``closure_after`` losing months in a row, or when its cash runs
-        out. Closed stores book nothing. The month's sales start again from zero.
-
-        Args:
-            rent: Rent due per store this month, yuan.
-            wages: Wages due per store this month, yuan.
-            gross_margin: Share of sales kept after the cost of goods.
-            closure_after: Losing months in a row that close a store.
-            tick: The current tick (recorded as the closing tick).
-
-        Returns:
-            The cost of goods each store pays its supplier this month (0 for closed stores),
-            and the indices of the stores that close now.
-        """
-        trading = self.is_open
-        sales, units = self.month_sales, self.month_units
-        goods = np.where(trading, sales * (1.0 - gross_margin), 0.0)
-        fees = self.month_fees
-        profit = np.where(trading, sales + fees - goods - rent - wages, 0.0)
-        self.revenue += np.where(trading, sales + fees, 0.0)
-        self.units_sold += np.where(trading, units, 0.0)
-        self.profit += profit
-        self.cash += profit
-        self.last_month_profit = np.where(trading, profit, self.last_month_profit)
-        losing = trading & (profit < 0)
-        self.losing_months = np.where(losing, self.losing_months + 1, 0).astype(np.int32)
-        closing = np.flatnonzero(
-            trading & ((self.losing_months >= closure_after) | (self.cash < 0))
-        )
-        self.is_open[closing] = False
-        self.closed_tick[closing] = tick
-        self.month_sales = np.zeros_like(sales)
-        self.month_units = np.zeros_like(units)
-        self.month_fees = np.zeros_like(fees)
-        return goods, closing
+__all__ = ["Store", "StoreBooks"]
 
 
 class Store(mesa.Agent):
@@ -144,7 +32,7 @@ class Store(mesa.Agent):
     """
 
     def __init__(
-        self, model: mesa.Model, x: float, y: float, cash: float, dealer: Dealer | None
+        self, model: Market, x: float, y: float, cash: float, dealer: Dealer | None
     ) -> None:
         super().__init__(model)
         self.index = model.store_books.add(cash, -1 if dealer is None else dealer.index)

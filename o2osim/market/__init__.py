@@ -1,14 +1,49 @@
-"""The two sides of the market, as parts of :class:`o2osim.model.O2OMarket`.
+"""The market's phases: each owns its state and is given what it works on.
 
-``OnlineSide`` holds the rules of platforms and online shoppers (adoption, the attention
-market, selling online, word of mouth); ``StoreSide`` those of physical stores (where they
-are, what they sell, their books, entry). The model class inherits both and runs their phases
-in the order of the weekly tick. ``BrandSide`` holds what brands decide: where their goods
-are on offer (channel strategies) and their books by channel.
+:class:`o2osim.model.O2OMarket` builds them and runs them in the order of the week
+(``docs/design.md`` lists what each reads and writes):
+
+- :class:`Calendar`, :class:`PriceLevels` (``calendar``): year and week, month ends,
+  promotion events, this year's rent, wages and basket value;
+- :class:`Cohorts` (``cohorts``): consumers leave at the exit age, a cohort comes of age;
+- :class:`PlatformCustomers` (``customers``): who is a customer of which platform;
+- :class:`Adoption` (``adoption``): Bass diffusion of online and phone shopping;
+- :class:`AttentionMarket` (``attention``): sellers buy traffic, paid visits win customers;
+- :class:`Shopping` (``shopping``): needs, choice, checkout, visits;
+- :class:`OnlineSelling` (``online``): orders on the platforms, counterfeits, trust, word
+  of mouth;
+- :class:`StoreNetwork` (``stores``): where stores are, choice sets, books, dealers, entry
+  and exit;
+- :class:`BrandDesk` (``brands``): needs by brand, channel strategies, the brands' books;
+- :class:`YearEnd` (``books``): churn and the firms' year.
+
+The week's counters are one :class:`Week` record passed to the phases that count. Phases
+read the market through :class:`o2osim.agents.protocol.Market`.
 """
 
-from o2osim.market.brands import BrandSide
-from o2osim.market.offline import StoreSide
-from o2osim.market.online import OnlineSide
+from o2osim.market.adoption import Adoption
+from o2osim.market.attention import AttentionMarket
+from o2osim.market.books import YearEnd
+from o2osim.market.brands import BrandDesk
+from o2osim.market.calendar import Calendar, PriceLevels
+from o2osim.market.cohorts import Cohorts
+from o2osim.market.customers import PlatformCustomers
+from o2osim.market.online import OnlineSelling
+from o2osim.market.shopping import Shopping
+from o2osim.market.stores import StoreNetwork
+from o2osim.market.week import Week
 
-__all__ = ["BrandSide", "OnlineSide", "StoreSide"]
+__all__ = [
+    "Adoption",
+    "AttentionMarket",
+    "BrandDesk",
+    "Calendar",
+    "Cohorts",
+    "OnlineSelling",
+    "PlatformCustomers",
+    "PriceLevels",
+    "Shopping",
+    "StoreNetwork",
+    "Week",
+    "YearEnd",
+]

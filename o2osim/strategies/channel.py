@@ -20,7 +20,7 @@ import numpy as np
 
 if TYPE_CHECKING:
     from o2osim.agents.brands import Brand
-    from o2osim.model import O2OMarket
+    from o2osim.agents.protocol import Market
 
 
 @dataclass
@@ -51,7 +51,7 @@ class Needs:
 Offer = tuple[np.ndarray, np.ndarray]
 
 
-def offer_everywhere(brand: Brand, who: np.ndarray, size: np.ndarray, market: O2OMarket) -> Offer:
+def offer_everywhere(brand: Brand, who: np.ndarray, size: np.ndarray, market: Market) -> Offer:
     """``none``, ``order_size_split``, ``transaction_link_split``: on offer everywhere.
 
     The brand is on offer in every
@@ -61,9 +61,7 @@ def offer_everywhere(brand: Brand, who: np.ndarray, size: np.ndarray, market: O2
     return everywhere, everywhere.copy()
 
 
-def offer_product_split(
-    brand: Brand, who: np.ndarray, size: np.ndarray, market: O2OMarket
-) -> Offer:
+def offer_product_split(brand: Brand, who: np.ndarray, size: np.ndarray, market: Market) -> Offer:
     """``product_split``: new models in stores, online-only and out-of-season models online.
 
     A shopper who wants one of the brand's new models (with chance ``new_model_share``)
@@ -76,9 +74,7 @@ def offer_product_split(
     return np.ones(who.size, dtype=bool), ~new_model
 
 
-def offer_customer_split(
-    brand: Brand, who: np.ndarray, size: np.ndarray, market: O2OMarket
-) -> Offer:
+def offer_customer_split(brand: Brand, who: np.ndarray, size: np.ndarray, market: Market) -> Offer:
     """``customer_split``: large accounts through stores, small customers online.
 
     A large account buys the brand through dealers and stores only; a small
@@ -88,7 +84,7 @@ def offer_customer_split(
     return large.copy(), ~large
 
 
-def offer_brand_split(brand: Brand, who: np.ndarray, size: np.ndarray, market: O2OMarket) -> Offer:
+def offer_brand_split(brand: Brand, who: np.ndarray, size: np.ndarray, market: Market) -> Offer:
     """``brand_split``: the brand in stores, a separate online-only brand online.
 
     Stores sell the brand; online there is only a separate online brand, which
@@ -98,17 +94,17 @@ def offer_brand_split(brand: Brand, who: np.ndarray, size: np.ndarray, market: O
     return np.ones(who.size, dtype=bool), knows
 
 
-def offer_region_split(brand: Brand, who: np.ndarray, size: np.ndarray, market: O2OMarket) -> Offer:
+def offer_region_split(brand: Brand, who: np.ndarray, size: np.ndarray, market: Market) -> Offer:
     """``region_split``: online only where the brand's ground channels are weak.
 
     The brand sells online only to a shopper whose nearest open store is
     farther than ``ground_reach_km``; stores sell it everywhere.
     """
-    nearest = market.nearest_store_km(who)
+    nearest = market.network.nearest_store_km(who)
     return np.ones(who.size, dtype=bool), nearest > brand.config.ground_reach_km
 
 
-OFFERS: dict[str, Callable[[Brand, np.ndarray, np.ndarray, O2OMarket], Offer]] = {
+OFFERS: dict[str, Callable[[Brand, np.ndarray, np.ndarray, Market], Offer]] = {
     "none": offer_everywhere,
     "product_split": offer_product_split,
     "customer_split": offer_customer_split,
@@ -119,7 +115,7 @@ OFFERS: dict[str, Callable[[Brand, np.ndarray, np.ndarray, O2OMarket], Offer]] =
 }
 
 
-def draw_needs(shoppers: np.ndarray, market: O2OMarket) -> Needs:
+def draw_needs(shoppers: np.ndarray, market: Market) -> Needs:
     """Each shopper's need: which brand (by market share), how big, and where it is on offer.
 
     Args:
@@ -178,9 +174,7 @@ def draw_needs(shoppers: np.ndarray, market: O2OMarket) -> Needs:
     return needs
 
 
-def member_points(
-    shoppers: np.ndarray, needs: Needs, pulled: np.ndarray, market: O2OMarket
-) -> Offer:
+def member_points(shoppers: np.ndarray, needs: Needs, pulled: np.ndarray, market: Market) -> Offer:
     """Where each shopper would earn points buying the brand it wants.
 
     A member of an ``integrated`` programme earns points in stores and online alike. A member

@@ -1,0 +1,53 @@
+"""The attention market: sellers buy traffic, clicks are paid visits that may win customers."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from o2osim.agents.protocol import Market
+from o2osim.market.customers import PlatformCustomers
+from o2osim.market.week import Week
+from o2osim.mechanisms import attention
+
+
+class AttentionMarket:
+    """The attention phase: one auction of the online shoppers' impressions a week.
+
+    Reads each platform's traffic budget and the online and mobile shoppers; books each
+    platform's marketing spend; paid visitors who sign up become customers through
+    :class:`PlatformCustomers`.
+
+    Args:
+        market: The market.
+        customers: The platforms' customer register.
+    """
+
+    def __init__(self, market: Market, customers: PlatformCustomers) -> None:
+        self.market = market
+        self.customers = customers
+
+    def run(self, week: Week) -> None:
+        """Sellers buy impressions; clicks are paid visits that may win new customers."""
+        m = self.market
+        att = m.config.attention
+        pop = m.population
+        w = m.people_per_consumer
+        budgets = np.array([p.traffic_budget() for p in m.platforms], dtype=np.float64)
+        online = np.flatnonzero(pop.online)
+        mobile = float(np.count_nonzero(pop.mobile))
+        supply = (
+            att.impressions_per_user
+            * w
+            * (online.size - mobile + att.mobile_impressions_factor * mobile)
+        )
+        price, impressions = attention.clear(budgets, supply, att.reserve_cpm / 1000)
+        spend = impressions * price
+        clicks = impressions * att.click_through
+        for platform in m.platforms:
+            platform.marketing_spend += spend[platform.index]
+            platform.year_spend += spend[platform.index]
+        week.marketing_spend += float(spend.sum())
+        week.online_visits += float(clicks.sum())
+        visitors, pid = attention.paid_visitors(online, clicks, att.paid_signup, w, m.rng)
+        won = attention.sign_up(pop.customer_of, visitors, pid)
+        self.customers.won_pairs(visitors[won], pid[won], "paid_customers", week)

@@ -1,0 +1,59 @@
+"""The year's close: churn of customers by platform, shop and store, and the firms' year."""
+
+from __future__ import annotations
+
+from o2osim.agents.protocol import Market
+from o2osim.market.brands import BrandDesk
+from o2osim.mechanisms import churn
+from o2osim.metrics import traffic_cost
+
+
+class YearEnd:
+    """The year-end phase: count lost customers and close the firms' year.
+
+    Reads and then rolls over the population's yearly purchase marks; a platform's customer
+    who neither bought nor was won this year is lost and must be won again.
+
+    Args:
+        market: The market.
+        desk: The brands' desk (the firms' books of the year).
+    """
+
+    def __init__(self, market: Market, desk: BrandDesk) -> None:
+        self.market = market
+        self.desk = desk
+
+    def close(self) -> dict[str, float]:
+        """Count lost customers; lost platform customers must be won again.
+
+        Returns:
+            The year's row: churn by platform, shop and store, traffic cost by platform, and
+            the firms' books of the year.
+        """
+        m = self.market
+        pop = m.population
+        lost_pf, base_pf = churn.platform_churn(pop.bought_last_year, pop.bought_this_year)
+        lost_on, base_on = churn.seller_churn(pop.shop_last_year, pop.shop_came_back)
+        lost_off, base_off = churn.seller_churn(pop.store_last_year, pop.came_back)
+        row: dict[str, float] = {
+            "year": m.year,
+            "annual_churn_online": lost_on / base_on if base_on else 0.0,
+            "annual_churn_offline": lost_off / base_off if base_off else 0.0,
+            "annual_churn_platform": lost_pf / base_pf if base_pf else 0.0,
+        }
+        for platform in m.platforms:
+            row[f"traffic_cost_{platform.name}"] = traffic_cost(
+                platform.year_spend, platform.year_new_customers, m.people_per_consumer
+            )
+        row |= self.desk.year_books()
+        pop.customer_of &= pop.bought_this_year | pop.won_this_year
+        pop.won_this_year[:] = 0
+        pop.bought_last_year[:] = pop.bought_this_year
+        pop.bought_this_year[:] = 0
+        pop.store_last_year[:] = pop.store_this_year
+        pop.store_this_year[:] = -1
+        pop.came_back[:] = False
+        pop.shop_last_year[:] = pop.shop_this_year
+        pop.shop_this_year[:] = -1
+        pop.shop_came_back[:] = False
+        return row

@@ -1,0 +1,177 @@
+"""Shopping: who has a need this week, where each shopper buys, the checkout, and visits."""
+
+from __future__ import annotations
+
+import mesa
+import numpy as np
+
+from o2osim.agents.protocol import Market
+from o2osim.market.brands import BrandDesk
+from o2osim.market.online import OnlineSelling
+from o2osim.market.stores import StoreNetwork
+from o2osim.market.week import Week
+from o2osim.mechanisms import choice, needs
+from o2osim.strategies.channel import Needs
+
+
+class Shopping:
+    """The shopping phases: needs, choice between stores and platforms, checkout, visits.
+
+    Reads the consumers' needs, trust and customer ties and the choice sets of the store
+    network; the checkout hands store purchases to the :class:`StoreNetwork`, online ones to
+    :class:`OnlineSelling` and the brands' part to the :class:`BrandDesk`.
+
+    Args:
+        market: The market.
+        network: The store network.
+        online: Online selling.
+        desk: The brands' desk.
+    """
+
+    def __init__(
+        self, market: Market, network: StoreNetwork, online: OnlineSelling, desk: BrandDesk
+    ) -> None:
+        self.market = market
+        self.network = network
+        self.online = online
+        self.desk = desk
+
+    # ---- needs and choice
+
+    def draw_shoppers(self, boost: float) -> np.ndarray:
+        """Who has a purchase need this week (events add needs for online shoppers)."""
+        m = self.market
+        pop = m.population
+        if boost == 1.0:
+            chance = pop.need_rate
+        else:
+            chance = np.where(pop.online, np.minimum(1.0, pop.need_rate * boost), pop.need_rate)
+        shoppers = needs.draw_shoppers(chance, m.rng)
+        ready = pop.alive[shoppers] & (pop.sated_until[shoppers] <= m.steps)
+        return shoppers[ready]
+
+    def utilities(
+        self, shoppers: np.ndarray, discount: float, needs: Needs | None = None
+    ) -> np.ndarray:
+        """Utility in yuan of each option (nearest stores, then platforms) for each shopper."""
+        m = self.market
+        s = m.config
+        c = s.consumers
+        pop = m.population
+        k = c.store_choice_set
+        cell = pop.cell[shoppers]
+        util = np.empty((shoppers.size, k + len(m.platforms)), dtype=np.float32)
+        # in base-year yuan: travel, waiting and trust are worth more as incomes grow
+        store_price = c.basket_value * s.stores.price_index
+        util[:, :k] = -store_price - c.travel_cost * self.network.choice_dist[cell]
+        util[:, :k] += (c.trust_value * pop.trust_offline[shoppers])[:, None]
+        search = c.search_cost * np.where(pop.mobile[shoppers], s.stages.mobile_search_factor, 1)
+        member = pop.customer_of[shoppers]
+        for platform in m.platforms:
+            col = k + platform.index
+            if not platform.launched:
+                util[:, col] = -np.inf
+                continue
+            p = platform.config
+            price = c.basket_value * p.price_index * (1 - discount)
+            util[:, col] = -price - c.delivery_wait_cost * p.delivery_days - search
+            util[:, col] += c.trust_value * pop.trust_online[shoppers, platform.index]
+            util[(member & np.uint8(1 << platform.index)) == 0, col] = -np.inf
+        if needs is not None:
+            self.desk.price_terms(util, shoppers, needs, discount)
+        return util
+
+    def choose(
+        self, shoppers: np.ndarray, discount: float, needs: Needs | None = None
+    ) -> np.ndarray:
+        """Each shopper picks an option by logit (-1 where nothing was available)."""
+        util = self.utilities(shoppers, discount, needs)
+        return choice.logit_choice(util, self.market.config.consumers.choice_scale, self.market.rng)
+
+    def shop_by_agents(
+        self, consumers: mesa.agent.AgentSet, discount: float, boost: float
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Every consumer decides by :meth:`Consumer.shop`; returns the shoppers and their picks."""
+        picks: list[tuple[int, int]] = []
+
+        def shop(consumer: mesa.Agent) -> None:
+            picked = consumer.shop(discount, boost)
+            if picked is not None:
+                picks.append((consumer.index, picked))
+
+        consumers.shuffle_do(shop)
+        picks.sort()
+        shoppers = np.array([i for i, _ in picks], dtype=np.int64)
+        picked = np.array([o for _, o in picks], dtype=np.int64)
+        return shoppers, picked
+
+    # ---- the checkout
+
+    def checkout(
+        self,
+        shoppers: np.ndarray,
+        picked: np.ndarray,
+        discount: float,
+        needs: Needs | None,
+        week: Week,
+    ) -> tuple[dict[str, float], np.ndarray]:
+        """Shoppers buy what they picked and learn from the experience.
+
+        Returns:
+            The week's flows (orders and GMV by channel, counterfeit incidents) and the buyers.
+        """
+        m = self.market
+        k = m.config.consumers.store_choice_set
+        pop = m.population
+        bought = picked >= 0
+        buyers, picked = shoppers[bought], picked[bought]
+        pop.orders[buyers] += 1
+        in_store = picked < k
+        store_buyers = buyers[in_store]
+        store_ids = self.network.choice_ids[pop.cell[store_buyers], picked[in_store]]
+        online_buyers = buyers[~in_store]
+        platform_ids = (picked[~in_store] - k).astype(np.int64)
+        if needs is None:
+            flows, units = self.network.sell(store_buyers, store_ids, None, week)
+            self.desk.store_sales(None, None, units)
+            online = self.online.sell(online_buyers, platform_ids, discount, week)
+            return flows | online, buyers
+        # a purchase is of the wanted brand only where the brand was on offer
+        offered = np.where(in_store, needs.in_stores[bought], needs.online[bought])
+        brand = np.where(offered, needs.brand[bought], -1)
+        size = needs.size[bought]
+        points = None
+        if needs.points_in_stores is not None:
+            points = (needs.points_in_stores[bought], needs.points_online[bought])
+        partner = None if needs.via_partner is None else needs.via_partner[bought]
+        self.desk.book_customers(buyers, brand, in_store, size, points, partner)
+        flows, units = self.network.sell(store_buyers, store_ids, size[in_store], week)
+        self.desk.store_sales(brand[in_store], size[in_store], units)
+        private = None if needs.referred is None else needs.referred[bought][~in_store]
+        online = self.online.sell(
+            online_buyers, platform_ids, discount, week, brand[~in_store], size[~in_store], private
+        )
+        flows["offline_orders"] += online.pop("pick_up_orders")
+        flows["gmv_offline"] += online.pop("pick_up_gmv")
+        return flows | online, buyers
+
+    def count_visits(self, flows: dict[str, float], week: Week) -> None:
+        """Visits: platform browsing sessions and store visits that end without a purchase."""
+        m = self.market
+        c = m.config.consumers
+        pop = m.population
+        w = m.people_per_consumer
+        mobile = float(np.count_nonzero(pop.mobile))
+        pc = float(np.count_nonzero(pop.online)) - mobile
+        sessions = m.rng.poisson(pc * c.pc_visits + mobile * c.mobile_visits) * w
+        # a purchase is a session too; browsing that ends in no order is the rest
+        week.online_visits += max(sessions, flows["online_orders"])
+        showroom = m.rng.binomial(int(round(flows["online_orders"] / w)), c.showrooming) * w
+        window = m.rng.poisson(pop.count * c.window_shopping) * w
+        week.store_visits += showroom + window
+
+    def pull_forward(self, buyers: np.ndarray, boost: float) -> None:
+        """Who bought in a promotion week has no need in the next ``pull_forward_weeks`` weeks."""
+        weeks = self.market.config.consumers.pull_forward_weeks
+        if boost != 1.0 and weeks:
+            self.market.population.sated_until[buyers] = self.market.steps + weeks + 1

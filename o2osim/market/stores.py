@@ -1,0 +1,224 @@
+"""The store network: where stores are, the nearest open stores, books, dealers, entry, exit."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from o2osim.agents import Dealer, Store
+from o2osim.agents.population import STORE_CHANNEL
+from o2osim.agents.protocol import Market
+from o2osim.agents.store_books import StoreBooks
+from o2osim.market.week import Week
+from o2osim.mechanisms import geography, trust
+
+
+class StoreNetwork:
+    """The physical stores and the dealers who supply them.
+
+    Owns the stores' positions, the choice sets (each travel cell's ``k`` nearest open stores
+    and their distances), the store books and the store agents. Reads the population's homes,
+    this year's price levels and the dealers.
+
+    Args:
+        market: The market.
+
+    Attributes:
+        stores: Store agents, in index order (new stores are appended).
+        books: The books of every store ever opened.
+        xy: Position of every store, km (one row per store).
+        choice_ids: Store index of each travel cell's nearest open stores, -1 past the last.
+        choice_dist: Distance to each of them from the cell's centre, km (inf: none).
+    """
+
+    def __init__(self, market: Market) -> None:
+        self.market = market
+        s = market.config
+        self.stores: list[Store] = []
+        self.books = StoreBooks()
+        self.xy = np.empty((0, 2))
+        self.districts = geography.district_centres(s.population.area_km, s.population.districts)
+        self.cells = geography.district_centres(s.population.area_km, s.population.cells_per_side)
+        self.choice_ids = np.empty((0, 0), dtype=np.int64)
+        self.choice_dist = np.empty((0, 0))
+
+    # ---- where the stores are
+
+    def open_initial(self, count: int) -> None:
+        """The first ``count`` stores open at the homes of consumers drawn at random."""
+        pop = self.market.population
+        homes = self.market.rng.choice(np.flatnonzero(pop.alive), size=count)
+        for home in homes:
+            self.open_store(int(home))
+        self.refresh_choice_sets()
+
+    def open_store(self, home: int) -> Store:
+        """A store opens at the home of consumer ``home`` and buys from the nearest dealer."""
+        m = self.market
+        pop = m.population
+        x, y = float(pop.x[home]), float(pop.y[home])
+        store = Store(m, x, y, m.config.stores.initial_cash, self.nearest_dealer(x, y))
+        self.stores.append(store)
+        self.xy = np.vstack([self.xy, [[x, y]]])
+        return store
+
+    def nearest_dealer(self, x: float, y: float) -> Dealer | None:
+        """The active dealer nearest to ``(x, y)``, or ``None`` when none is left."""
+        active = [d for d in self.market.dealers if d.active]
+        if not active:
+            return None
+        return min(active, key=lambda d: (d.x - x) ** 2 + (d.y - y) ** 2)
+
+    @property
+    def is_open(self) -> np.ndarray:
+        """Which stores trade (a column of the store books)."""
+        return self.books.is_open
+
+    def refresh_choice_sets(self, closed: np.ndarray | None = None) -> None:
+        """Recompute each travel cell's nearest open stores (only cells that lost one)."""
+        k = self.market.config.consumers.store_choice_set
+        if closed is None:
+            self.choice_ids, self.choice_dist = geography.nearest_open_stores(
+                self.cells, self.xy, self.is_open, k
+            )
+            return
+        stale = np.flatnonzero(np.isin(self.choice_ids, closed).any(axis=1))
+        if stale.size:
+            ids, dist = geography.nearest_open_stores(self.cells[stale], self.xy, self.is_open, k)
+            self.choice_ids[stale] = ids
+            self.choice_dist[stale] = dist
+
+    def nearest_store(self, who: np.ndarray) -> np.ndarray:
+        """Index of each consumer's nearest open store, -1 where no store is open."""
+        return self.choice_ids[self.market.population.cell[who], 0]
+
+    def nearest_store_km(self, who: np.ndarray) -> np.ndarray:
+        """Distance from each consumer's home area to its nearest open store, km (inf: none)."""
+        return self.choice_dist[self.market.population.cell[who], 0]
+
+    def dealer_of_nearest_store(self, who: np.ndarray) -> np.ndarray:
+        """Index of the active dealer supplying each consumer's nearest open store, -1 if none."""
+        store = self.nearest_store(who)
+        dealer = np.where(store >= 0, self.books.dealer[np.maximum(store, 0)], -1)
+        active = np.array([d.active for d in self.market.dealers] + [False])
+        return np.where(active[dealer], dealer, -1)
+
+    # ---- selling
+
+    @property
+    def price(self) -> float:
+        """A basket's price in stores this year, yuan."""
+        return self.market.basket_value * self.market.config.stores.price_index
+
+    def sell(
+        self, buyers: np.ndarray, store_ids: np.ndarray, size: np.ndarray | None, week: Week
+    ) -> tuple[dict[str, float], float]:
+        """Store buyers pay the store price for their baskets and come to trust stores more.
+
+        Args:
+            buyers: Consumers who bought in a store.
+            store_ids: The store each bought at.
+            size: Each order's size in baskets (``None``: one basket each).
+            week: The week's counters (store visits).
+
+        Returns:
+            The flows (``offline_orders``, ``gmv_offline``) and the baskets sold (real).
+        """
+        m = self.market
+        c = m.config.consumers
+        pop = m.population
+        w = m.people_per_consumer
+        units = np.bincount(store_ids, weights=size, minlength=len(self.stores)) * w
+        store_price = self.price
+        self.books.sell(units, store_price)
+        pop.preferred_channel[buyers] = STORE_CHANNEL
+        pop.came_back[buyers] |= pop.store_last_year[buyers] == store_ids
+        pop.store_this_year[buyers] = store_ids
+        trust.learn(pop.trust_offline, buyers, 1.0, c.trust_learning_rate)
+        offline_units = float(units.sum())
+        orders = float(buyers.size * w)
+        week.store_visits += orders
+        return {"offline_orders": orders, "gmv_offline": offline_units * store_price}, offline_units
+
+    def sell_on_pick_up(self, units: np.ndarray, fees: np.ndarray | None) -> None:
+        """Stores earn pick-up fees (yuan) and sell ``units`` baskets on pick-up visits."""
+        if fees is not None:
+            self.books.earn_fees(fees)
+        self.books.sell(units, self.price)
+
+    # ---- the books
+
+    def close_month(self, mix: list[float], week: Week) -> None:
+        """Every open store and dealer books the month; losing stores and dealers close.
+
+        Stores pay their dealer for the goods they sold (or the brands directly when no dealer
+        is left), split over the brands by ``mix``, each brand's share of the month's goods.
+        """
+        m = self.market
+        st = m.config.stores
+        books = self.books
+        goods, closed = books.close_month(
+            m.rent, m.wages, st.gross_margin, st.closure_after_loss_months, m.steps
+        )
+        week.store_closures += closed.size
+        supplied = books.dealer >= 0
+        per_dealer = np.bincount(
+            books.dealer[supplied], weights=goods[supplied], minlength=len(m.dealers)
+        )
+        for dealer, amount in zip(m.dealers, per_dealer, strict=True):
+            if amount > 0:
+                dealer.supply(float(amount), mix)
+        direct = float(goods[~supplied].sum())  # no dealer left: stores buy from the brands
+        for brand, share in zip(m.brands, mix, strict=True):
+            brand.sell_wholesale(direct * share)
+        exited = [d for d in m.dealers if d.active and d.close_month()]
+        if exited:
+            for store in self.stores:
+                if store.dealer in exited:
+                    store.dealer = self.nearest_dealer(store.x, store.y)
+        if closed.size:
+            self.refresh_choice_sets(closed)
+
+    def open_new_stores(self, week: Week) -> None:
+        """New stores open in the districts where even the weakest store did well last year.
+
+        An entrepreneur judges a district by its weakest open store: a newcomer would sell
+        about what that store sold last year, diluted by one more competitor,
+        ``min_sales_d * n_d / (n_d + 1)``, and opens if the gross margin on a month of that
+        exceeds ``entry_hurdle`` times a month's rent and wages. It opens at a random home in
+        the district. Best district first, up to ``max_openings_per_year``;
+        districts without stores give no evidence and get none.
+        """
+        m = self.market
+        st = m.config.stores
+        if st.max_openings_per_year == 0 or not self.is_open.any():
+            return
+        pop = m.population
+        district_of_store = geography.district_of(
+            self.xy[:, 0],
+            self.xy[:, 1],
+            m.config.population.area_km,
+            m.config.population.districts,
+        )
+        n_districts = len(self.districts)
+        is_open = self.is_open
+        stores_in = np.bincount(district_of_store[is_open], minlength=n_districts)
+        weakest = np.full(n_districts, np.inf)
+        np.minimum.at(weakest, district_of_store[is_open], self.books.year_sales[is_open])
+        weakest[stores_in == 0] = 0.0
+        cost = (m.rent + m.wages) * st.entry_hurdle
+        opened = 0
+        while opened < st.max_openings_per_year:
+            expected = weakest / 12 * st.gross_margin * stores_in / (stores_in + 1)
+            best = int(np.argmax(expected))
+            if expected[best] <= cost:
+                break
+            homes = np.flatnonzero(pop.alive & (pop.district == best))
+            if homes.size == 0:
+                break
+            self.open_store(int(m.rng.choice(homes)))
+            weakest[best] *= stores_in[best] / (stores_in[best] + 1)
+            stores_in[best] += 1
+            opened += 1
+        if opened:
+            week.store_openings = opened
+            self.refresh_choice_sets()
