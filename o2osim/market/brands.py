@@ -30,6 +30,7 @@ def brands_active(scenario: Scenario) -> bool:
             b.channel_strategy != "none"
             or b.online_price_index is not None
             or b.membership != "none"
+            or b.fan_programme
             for b in scenario.brands
         )
         or c.order_size_cv > 0
@@ -470,6 +471,10 @@ class BrandDesk:
                     row[f"brand_{name}_{b.name}"] = float(counts[k])
             if b.config.channel_strategy == "brand_split":
                 row[f"brand_awareness_{b.name}"] = b.awareness
+            if b.config.membership != "none":
+                pop = self.market.population
+                members = (pop.member_store | pop.member_online) & np.uint8(1 << b.index)
+                row[f"brand_members_{b.name}"] = float(np.count_nonzero(members)) * w
         for p in self.market.platforms:
             if p.config.c2b_start_year is not None:
                 row[f"c2b_share_{p.name}"] = (
@@ -477,10 +482,6 @@ class BrandDesk:
                 )
                 mismatch = 0.5 * np.abs(p.c2b_range - self.variant_popularity).sum()
                 row[f"c2b_mismatch_{p.name}"] = float(mismatch) if p.c2b_active else 0.0
-            if b.config.membership != "none":  # noqa: B023 - the last brand's (a known defect)
-                pop = self.market.population
-                members = (pop.member_store | pop.member_online) & np.uint8(1 << b.index)
-                row[f"brand_members_{b.name}"] = float(np.count_nonzero(members)) * w
         if self.active:
             row |= self._churn()
         return row
