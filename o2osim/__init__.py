@@ -18,7 +18,7 @@ try:
 except PackageNotFoundError:  # running from a source tree that is not installed
     __version__ = "0.0.0+unknown"
 
-from o2osim.comparison import Comparison, compare  # noqa: E402
+from o2osim.batch.comparison import Comparison, compare  # noqa: E402
 from o2osim.errors import O2OError, ScenarioError  # noqa: E402
 from o2osim.model import O2OMarket  # noqa: E402
 from o2osim.run import Result, run  # noqa: E402

@@ -15,10 +15,10 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
+from o2osim.batch.sweepdir import OVER_WORDS, metric_unit, parameter_unit, per_run
+from o2osim.batch.sweepdir import label as axis_label  # noqa: E402
 from o2osim.errors import O2OError
 from o2osim.metrics import interval
-from o2osim.sweepdir import OVER_WORDS, metric_unit, parameter_unit, per_run
-from o2osim.sweepdir import label as axis_label  # noqa: E402
 
 #: Dashboard panels: (title, y label, log scale, [(column, legend label, scale)]).
 PANELS = [
@@ -130,7 +130,7 @@ def comparison(trajectories: pd.DataFrame, title: str = "o2osim compare") -> Fig
 
     Args:
         trajectories: Long table with columns scenario (categorical, in order), series, year,
-            mean, low, high, as made by :func:`o2osim.comparison.trajectories`.
+            mean, low, high, as made by :func:`o2osim.batch.comparison.trajectories`.
         title: Figure title.
 
     Returns:
@@ -331,7 +331,7 @@ def sensitivity_bars(table: pd.DataFrame, title: str | None = None) -> Figure:
     """Sensitivity indices as bars with their confidence intervals, one panel per metric.
 
     Args:
-        table: From :func:`o2osim.sensitivity.sensitivity` (Sobol: S1, ST with ``*_conf``;
+        table: From :func:`o2osim.batch.sensitivity.sensitivity` (Sobol: S1, ST with ``*_conf``;
             Morris: mu_star with mu_star_conf, and sigma).
         title: Figure title.
 

@@ -27,7 +27,7 @@ OVER_WORDS = {"final": "final-year value", "mean": "mean over years", "sum": "su
 #: Columns of every results row that are not parameters or metrics.
 RUN_COLUMNS = ("run_id", "point_id", "replicate", "seed", "year")
 
-#: Units of yearly columns that :data:`o2osim.comparison.UNITS` does not name.
+#: Units of yearly columns that :data:`o2osim.batch.comparison.UNITS` does not name.
 EXTRA_UNITS = {
     "online_conversion_rate": "orders per visit",
     "offline_conversion_rate": "orders per visit",
@@ -202,7 +202,7 @@ def parameter_unit(path: str) -> str:
 
 def metric_unit(name: str) -> str:
     """The unit of a yearly column, '' when unknown."""
-    from o2osim.comparison import unit  # the outcome units of compare, kept in one place
+    from o2osim.batch.comparison import unit  # the outcome units of compare, kept in one place
 
     found = unit(name)
     if found:
