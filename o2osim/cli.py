@@ -167,7 +167,8 @@ def _cmd_sensitivity(args: argparse.Namespace) -> int:
 
 def _cmd_plot(args: argparse.Namespace) -> int:
     from o2osim import plots
-    from o2osim.batch.sweepdir import check_over, read_sweep
+    from o2osim.batch.sweepdir import read_sweep
+    from o2osim.metrics import check_over
 
     sweep = read_sweep(args.dir)
     check_over(args.over)

@@ -149,6 +149,11 @@ class O2OMarket(OnlineSide, StoreSide, BrandSide, mesa.Model):
         self._build_views()
         return super().agents_by_type
 
+    @property
+    def store_xy(self) -> np.ndarray:
+        """Positions of all stores, km (one row per store, in index order)."""
+        return self._store_xy
+
     # ------------------------------------------------------------------ the weekly tick
 
     def step(self) -> None:

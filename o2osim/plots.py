@@ -15,10 +15,10 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from o2osim.batch.sweepdir import OVER_WORDS, metric_unit, parameter_unit, per_run
-from o2osim.batch.sweepdir import label as axis_label  # noqa: E402
 from o2osim.errors import O2OError
-from o2osim.metrics import interval
+from o2osim.metrics import interval, per_run
+from o2osim.units import NO_CHANNEL, OVER_WORDS, STORE_CHANNEL, channel_label, parameter_unit, unit
+from o2osim.units import label as axis_label
 
 #: Dashboard panels: (title, y label, log scale, [(column, legend label, scale)]).
 PANELS = [
@@ -240,7 +240,7 @@ def sweep_line(
         where, low, high, color="C0", alpha=0.25, linewidth=0, label="95% interval of the mean"
     )
     ax.set_xlabel(axis_label(x, parameter_unit(x)))
-    ax.set_ylabel(axis_label(y, metric_unit(y), over))
+    ax.set_ylabel(axis_label(y, unit(y), over))
     ax.set_title(title or f"{y} against {x} ({len(runs)} runs)")
     ax.grid(alpha=0.3)
     ax.legend(frameon=False)
@@ -319,7 +319,7 @@ def sweep_heatmap(
         for (i, j), value in cells.items():
             grid[int(i), int(j)] = value
         mesh = ax.pcolormesh(xe, ye, np.ma.masked_invalid(grid), shading="flat", cmap="viridis")
-    fig.colorbar(mesh, ax=ax, label=axis_label(z, metric_unit(z), over))
+    fig.colorbar(mesh, ax=ax, label=axis_label(z, unit(z), over))
     ax.set_xlabel(axis_label(x, parameter_unit(x)))
     ax.set_ylabel(axis_label(y, parameter_unit(y)))
     cell = "cell" if exact else f"bin ({bins} x {bins})"
@@ -369,11 +369,10 @@ def sensitivity_bars(table: pd.DataFrame, title: str | None = None) -> Figure:
         ax.axhline(0, color="0.3", linewidth=0.8)
         ax.set_title(metric)
         ax.set_xlabel("parameter")
-        unit = metric_unit(metric)
         ax.set_ylabel(
             "Sobol index (share of variance)"
             if design == "sobol"
-            else axis_label("effect per normalized step", unit)
+            else axis_label("effect per normalized step", unit(metric))
         )
         ax.grid(alpha=0.3, axis="y")
     for ax in axes.flat[len(metrics) :]:
@@ -418,7 +417,7 @@ def calibration_fit(
         ax.set_title(metric)
         ax.set_xlabel("year")
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-        ax.set_ylabel(axis_label(metric, metric_unit(metric)))
+        ax.set_ylabel(axis_label(metric, unit(metric)))
         ax.grid(alpha=0.3)
     for ax in axes.flat[len(metrics) :]:
         ax.set_visible(False)
@@ -507,17 +506,15 @@ def store_map(model: Any, sample: int = 5000, seed: int = 0) -> Figure:
     Returns:
         The map, in km.
     """
-    from o2osim.agents.consumers import NO_CHANNEL, STORE_CHANNEL
-
     pop = model.population
     alive = np.flatnonzero(pop.alive)
     shown = np.random.default_rng(seed).choice(alive, size=min(sample, alive.size), replace=False)
     channel = pop.preferred_channel[shown]
     fig, ax = plt.subplots(figsize=(7, 6.5), layout="constrained")
     groups = [
-        (channel == NO_CHANNEL, "no purchase yet", "lightgray"),
-        (channel == STORE_CHANNEL, "bought in a store", "tab:orange"),
-        (channel > STORE_CHANNEL, "bought online", "tab:blue"),
+        (channel == NO_CHANNEL, channel_label(NO_CHANNEL), "lightgray"),
+        (channel == STORE_CHANNEL, channel_label(STORE_CHANNEL), "tab:orange"),
+        (channel > STORE_CHANNEL, channel_label(STORE_CHANNEL + 1), "tab:blue"),
     ]
     for mask, label, color in groups:
         ax.scatter(
@@ -529,7 +526,7 @@ def store_map(model: Any, sample: int = 5000, seed: int = 0) -> Figure:
             label=label,
             linewidths=0,
         )
-    xy = model._store_xy
+    xy = model.store_xy
     is_open = model.store_open
     ax.scatter(
         xy[is_open, 0],

@@ -16,9 +16,9 @@ from SALib.sample import sobol as sobol_sample
 
 from o2osim import plots
 from o2osim.batch.sensitivity import sensitivity
-from o2osim.batch.sweepdir import per_run
 from o2osim.cli import main
 from o2osim.errors import O2OError
+from o2osim.metrics import per_run
 from o2osim.results import write_parquet
 
 NAMES = ["x1", "x2", "x3"]

@@ -34,6 +34,7 @@ from o2osim.errors import O2OError
 from o2osim.resources import check_memory
 from o2osim.run import git_commit, versions
 from o2osim.scenario import Scenario, load_scenario
+from o2osim.units import unit
 
 COMPARE_FILES = ("compare.csv", "compare.md", "compare.png", "runs.parquet", "compare.json")
 
@@ -97,37 +98,6 @@ def _firm_outcomes(columns: Sequence[str]) -> list[tuple[str, str]]:
 
 #: Words for the ``over`` column of the table.
 OVER = {"final": "final year", "cumulative": "cumulative", "mean": "mean over run"}
-
-#: Units of the outcomes; a key ending in ``_`` is a prefix.
-UNITS = {
-    "online_share": "share of GMV",
-    "stores_open": "stores",
-    "store_closures": "stores",
-    "dealers_active": "dealers",
-    "dealer_exits": "dealers",
-    "traffic_cost": "yuan per new customer",
-    "annual_churn_online": "share of customers",
-    "mean_trust_online": "trust (0-1)",
-    "gmv_": "yuan",
-    "brand_profit_": "yuan",
-    "brand_sales_": "baskets",
-    "brand_traffic_cost_": "yuan per customer won",
-    "brand_new_customers_": "people",
-    "brand_wallet_share_": "share of purchases",
-    "brand_churn_": "share of customers",
-    "brand_awareness_": "share of consumers",
-    "brand_members_": "people",
-    "brand_customers_": "people",
-    "brand_users_": "people",
-    "brand_fans_": "people",
-    "brand_partners_": "people",
-    "platform_profit_": "yuan",
-    "platform_gmv_": "yuan",
-    "dealer_profit": "yuan",
-    "store_profit": "yuan",
-    "c2b_share_": "share of orders",
-    "c2b_mismatch_": "share of the range",
-}
 
 #: Yearly series drawn in compare.png, beside the summed brand profit series.
 TRAJECTORIES = [
@@ -250,14 +220,6 @@ def _number(x: float) -> str:
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return text + suffix
-
-
-def unit(outcome: str) -> str:
-    """The unit of an outcome, by name or prefix ('' when unknown)."""
-    for prefix, name in UNITS.items():
-        if outcome == prefix or (prefix.endswith("_") and outcome.startswith(prefix)):
-            return name
-    return ""
 
 
 @dataclass
