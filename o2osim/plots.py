@@ -6,6 +6,7 @@ into files (``o2osim.cli`` selects Agg).
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import Any
 
@@ -107,10 +108,26 @@ def dashboard(years: pd.DataFrame, title: str = "o2osim") -> Figure:
 
 def save_dashboard(years: pd.DataFrame, path: Path, title: str = "o2osim") -> Path:
     """Draw :func:`dashboard` into a PNG file and close the figure."""
-    fig = dashboard(years, title)
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
+    Path(path).write_bytes(png(dashboard(years, title)))
     return path
+
+
+def png(fig: Figure, dpi: int = 100) -> bytes:
+    """A figure as PNG bytes (as ``fig.savefig(path, dpi=dpi)`` writes them); closes the figure.
+
+    Args:
+        fig: The figure.
+        dpi: Resolution.
+
+    Returns:
+        The PNG file's bytes.
+    """
+    buffer = io.BytesIO()
+    try:
+        fig.savefig(buffer, format="png", dpi=dpi)
+    finally:
+        plt.close(fig)
+    return buffer.getvalue()
 
 
 #: Comparison panels: series -> (title, y label, log scale, scale).

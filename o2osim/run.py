@@ -52,8 +52,10 @@ class Result:
         Returns:
             The directory.
         """
+        # Drawn before anything is written: a figure that fails leaves no directory.
+        figures = {"dashboard.png": plots.png(plots.dashboard(self.years, self.scenario.name))}
         return results.write_result_dir(
-            Path(out), self.ticks, self.years, self.firms, self.manifest, self.scenario.name
+            Path(out), self.ticks, self.years, self.firms, self.manifest, figures
         )
 
     def plot(self, path: str | Path | None = None):  # noqa: ANN201 - matplotlib Figure
