@@ -16,7 +16,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from o2osim import __version__
+from o2osim._version import __version__
 from o2osim.errors import O2OError
 
 EXIT_USAGE = 2

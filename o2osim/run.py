@@ -16,7 +16,8 @@ import numpy as np
 import pandas as pd
 from tqdm.auto import tqdm
 
-from o2osim import __version__, metrics, plots, results
+from o2osim import metrics, plots, results
+from o2osim._version import __version__
 from o2osim.invariants import InvariantChecker
 from o2osim.model import O2OMarket
 from o2osim.resources import check_memory
