@@ -202,6 +202,12 @@ def test_the_layers_module_imports_nothing_of_the_package(graph):
     assert set(graph["o2osim.units"]) <= {"o2osim.scenario"}  # a leaf on leaves
 
 
+def test_writing_results_does_not_draw_them(graph):
+    # results writes tables, figures it is handed and checksums; the run layer draws
+    assert "o2osim.plots" not in graph["o2osim.results"]
+    assert "o2osim.plots" in graph["o2osim.run"]
+
+
 # ---------------------------------------------------------------- the checks themselves
 
 TOY_LAYERS = {
