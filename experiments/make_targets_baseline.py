@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from o2osim import load_scenario
-from o2osim.comparison import run_years
+from o2osim.batch.runs import run_years
 
 HERE = Path(__file__).resolve().parent
 TRUTH = {"adoption__q": 0.6, "stores__rent_growth": 0.09}

@@ -17,7 +17,8 @@ import sys
 from pathlib import Path
 
 import o2osim
-from o2osim.comparison import OVER, _number, unit
+from o2osim.batch.comparison import OVER, _number
+from o2osim.units import unit
 
 ROOT = Path(__file__).resolve().parents[1]
 S = ROOT / "scenarios"

@@ -11,18 +11,12 @@ Quick use::
     comparison.table
 """
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("o2osim")
-except PackageNotFoundError:  # running from a source tree that is not installed
-    __version__ = "0.0.0+unknown"
-
-from o2osim.comparison import Comparison, compare  # noqa: E402
-from o2osim.errors import O2OError, ScenarioError  # noqa: E402
-from o2osim.model import O2OMarket  # noqa: E402
-from o2osim.run import Result, run  # noqa: E402
-from o2osim.scenario import Scenario, load_scenario  # noqa: E402
+from o2osim._version import __version__
+from o2osim.batch.comparison import Comparison, compare
+from o2osim.errors import O2OError, ScenarioError
+from o2osim.model import O2OMarket
+from o2osim.run import Result, run
+from o2osim.scenario import Scenario, load_scenario
 
 __all__ = [
     "Comparison",

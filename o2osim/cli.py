@@ -16,7 +16,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from o2osim import __version__
+from o2osim._version import __version__
 from o2osim.errors import O2OError
 
 EXIT_USAGE = 2
@@ -90,7 +90,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 
 def _cmd_compare(args: argparse.Namespace) -> int:
-    from o2osim.comparison import compare
+    from o2osim.batch.comparison import compare
 
     out = Path(args.out)
     if out.exists() and not out.is_dir():
@@ -116,7 +116,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
 
 
 def _cmd_sweep(args: argparse.Namespace) -> int:
-    from o2osim.sweep import load_sweep, run_sweep
+    from o2osim.batch.sweep import load_sweep, run_sweep
 
     sweep = load_sweep(args.spec, args.overrides)  # every check before anything is written
     out = Path(args.out)
@@ -149,7 +149,7 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
 
 
 def _cmd_sensitivity(args: argparse.Namespace) -> int:
-    from o2osim.sensitivity import save, sensitivity
+    from o2osim.batch.sensitivity import save, sensitivity
 
     table = sensitivity(args.dir, args.metrics or None, args.over)
     out = Path(args.out) if args.out else Path(args.dir) / "sensitivity"
@@ -167,7 +167,8 @@ def _cmd_sensitivity(args: argparse.Namespace) -> int:
 
 def _cmd_plot(args: argparse.Namespace) -> int:
     from o2osim import plots
-    from o2osim.sweepdir import check_over, read_sweep
+    from o2osim.batch.sweepdir import read_sweep
+    from o2osim.metrics import check_over
 
     sweep = read_sweep(args.dir)
     check_over(args.over)
@@ -210,7 +211,7 @@ def _cmd_plot(args: argparse.Namespace) -> int:
 
 
 def _cmd_calibrate(args: argparse.Namespace) -> int:
-    from o2osim.calibration import calibrate, load_spec
+    from o2osim.batch.calibration import calibrate, load_spec
 
     spec = load_spec(args.spec, args.overrides)  # every check before anything runs
     out = Path(args.out) if args.out else Path("out") / Path(args.spec).stem

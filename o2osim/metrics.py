@@ -2,7 +2,8 @@
 
 Every tick the model records one row of model-level numbers; nothing scans per-agent histories,
 so memory grows only with the number of ticks. Yearly indicators are sums or end-of-year values
-of the tick columns.
+of the tick columns. The yearly rows of many runs (a sweep's results) become one number per run
+and metric with :func:`per_run`.
 """
 
 from __future__ import annotations
@@ -11,6 +12,12 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+
+from o2osim.errors import O2OError
+
+#: How a run's yearly rows become one number (:func:`per_run`): the final year's value, the
+#: mean or the sum.
+OVERS = ("final", "mean", "sum")
 
 #: Tick columns and their dtypes, in output order.
 TICK_COLUMNS: dict[str, str] = {
@@ -239,3 +246,38 @@ MODEL_REPORTERS: dict[str, Any] = {
     "mean_trust_online": lambda m: m.recorder.last("mean_trust_online"),
     "mean_trust_offline": lambda m: m.recorder.last("mean_trust_offline"),
 }
+
+
+def check_over(over: str) -> str:
+    """Return ``over`` if it is one of :data:`OVERS`, else raise a one-line error."""
+    if over not in OVERS:
+        raise O2OError(f"--over: got {over!r}, expected one of {', '.join(OVERS)}")
+    return over
+
+
+def per_run(results: pd.DataFrame, columns: list[str], over: str = "final") -> pd.DataFrame:
+    """Reduce each run's yearly rows to one row: the final year's values, the mean or the sum.
+
+    Args:
+        results: Rows of a sweep's results (``run_id``, ``point_id``, ``year``, parameters,
+            metrics).
+        columns: The metric columns to reduce.
+        over: ``final`` (the value in the run's last year), ``mean`` or ``sum`` over years.
+
+    Returns:
+        One row per run, indexed by ``run_id``: ``point_id``, ``replicate`` and the parameter
+        columns as they are, the metric columns reduced.
+
+    Raises:
+        O2OError: If ``over`` is unknown.
+    """
+    check_over(over)
+    ordered = results.sort_values(["run_id", "year"], kind="stable")
+    keep = [c for c in ordered.columns if c not in columns and c != "year"]
+    # The other columns are constant within a run: take them from its last row.
+    last = ordered.groupby("run_id", sort=True).tail(1).set_index("run_id")
+    if over == "final":
+        return last[[c for c in keep if c != "run_id"] + columns]
+    grouped = ordered.groupby("run_id", sort=True)[columns]
+    reduced = grouped.mean() if over == "mean" else grouped.sum(min_count=1)
+    return last[[c for c in keep if c != "run_id"]].join(reduced)

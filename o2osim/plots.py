@@ -6,6 +6,7 @@ into files (``o2osim.cli`` selects Agg).
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import Any
 
@@ -16,9 +17,9 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from o2osim.errors import O2OError
-from o2osim.metrics import interval
-from o2osim.sweepdir import OVER_WORDS, metric_unit, parameter_unit, per_run
-from o2osim.sweepdir import label as axis_label  # noqa: E402
+from o2osim.metrics import interval, per_run
+from o2osim.units import NO_CHANNEL, OVER_WORDS, STORE_CHANNEL, channel_label, parameter_unit, unit
+from o2osim.units import label as axis_label
 
 #: Dashboard panels: (title, y label, log scale, [(column, legend label, scale)]).
 PANELS = [
@@ -107,10 +108,26 @@ def dashboard(years: pd.DataFrame, title: str = "o2osim") -> Figure:
 
 def save_dashboard(years: pd.DataFrame, path: Path, title: str = "o2osim") -> Path:
     """Draw :func:`dashboard` into a PNG file and close the figure."""
-    fig = dashboard(years, title)
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
+    Path(path).write_bytes(png(dashboard(years, title)))
     return path
+
+
+def png(fig: Figure, dpi: int = 100) -> bytes:
+    """A figure as PNG bytes (as ``fig.savefig(path, dpi=dpi)`` writes them); closes the figure.
+
+    Args:
+        fig: The figure.
+        dpi: Resolution.
+
+    Returns:
+        The PNG file's bytes.
+    """
+    buffer = io.BytesIO()
+    try:
+        fig.savefig(buffer, format="png", dpi=dpi)
+    finally:
+        plt.close(fig)
+    return buffer.getvalue()
 
 
 #: Comparison panels: series -> (title, y label, log scale, scale).
@@ -130,7 +147,7 @@ def comparison(trajectories: pd.DataFrame, title: str = "o2osim compare") -> Fig
 
     Args:
         trajectories: Long table with columns scenario (categorical, in order), series, year,
-            mean, low, high, as made by :func:`o2osim.comparison.trajectories`.
+            mean, low, high, as made by :func:`o2osim.batch.comparison.trajectories`.
         title: Figure title.
 
     Returns:
@@ -240,7 +257,7 @@ def sweep_line(
         where, low, high, color="C0", alpha=0.25, linewidth=0, label="95% interval of the mean"
     )
     ax.set_xlabel(axis_label(x, parameter_unit(x)))
-    ax.set_ylabel(axis_label(y, metric_unit(y), over))
+    ax.set_ylabel(axis_label(y, unit(y), over))
     ax.set_title(title or f"{y} against {x} ({len(runs)} runs)")
     ax.grid(alpha=0.3)
     ax.legend(frameon=False)
@@ -319,7 +336,7 @@ def sweep_heatmap(
         for (i, j), value in cells.items():
             grid[int(i), int(j)] = value
         mesh = ax.pcolormesh(xe, ye, np.ma.masked_invalid(grid), shading="flat", cmap="viridis")
-    fig.colorbar(mesh, ax=ax, label=axis_label(z, metric_unit(z), over))
+    fig.colorbar(mesh, ax=ax, label=axis_label(z, unit(z), over))
     ax.set_xlabel(axis_label(x, parameter_unit(x)))
     ax.set_ylabel(axis_label(y, parameter_unit(y)))
     cell = "cell" if exact else f"bin ({bins} x {bins})"
@@ -331,7 +348,7 @@ def sensitivity_bars(table: pd.DataFrame, title: str | None = None) -> Figure:
     """Sensitivity indices as bars with their confidence intervals, one panel per metric.
 
     Args:
-        table: From :func:`o2osim.sensitivity.sensitivity` (Sobol: S1, ST with ``*_conf``;
+        table: From :func:`o2osim.batch.sensitivity.sensitivity` (Sobol: S1, ST with ``*_conf``;
             Morris: mu_star with mu_star_conf, and sigma).
         title: Figure title.
 
@@ -369,11 +386,10 @@ def sensitivity_bars(table: pd.DataFrame, title: str | None = None) -> Figure:
         ax.axhline(0, color="0.3", linewidth=0.8)
         ax.set_title(metric)
         ax.set_xlabel("parameter")
-        unit = metric_unit(metric)
         ax.set_ylabel(
             "Sobol index (share of variance)"
             if design == "sobol"
-            else axis_label("effect per normalized step", unit)
+            else axis_label("effect per normalized step", unit(metric))
         )
         ax.grid(alpha=0.3, axis="y")
     for ax in axes.flat[len(metrics) :]:
@@ -418,7 +434,7 @@ def calibration_fit(
         ax.set_title(metric)
         ax.set_xlabel("year")
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-        ax.set_ylabel(axis_label(metric, metric_unit(metric)))
+        ax.set_ylabel(axis_label(metric, unit(metric)))
         ax.grid(alpha=0.3)
     for ax in axes.flat[len(metrics) :]:
         ax.set_visible(False)
@@ -507,17 +523,15 @@ def store_map(model: Any, sample: int = 5000, seed: int = 0) -> Figure:
     Returns:
         The map, in km.
     """
-    from o2osim.agents.consumers import NO_CHANNEL, STORE_CHANNEL
-
     pop = model.population
     alive = np.flatnonzero(pop.alive)
     shown = np.random.default_rng(seed).choice(alive, size=min(sample, alive.size), replace=False)
     channel = pop.preferred_channel[shown]
     fig, ax = plt.subplots(figsize=(7, 6.5), layout="constrained")
     groups = [
-        (channel == NO_CHANNEL, "no purchase yet", "lightgray"),
-        (channel == STORE_CHANNEL, "bought in a store", "tab:orange"),
-        (channel > STORE_CHANNEL, "bought online", "tab:blue"),
+        (channel == NO_CHANNEL, channel_label(NO_CHANNEL), "lightgray"),
+        (channel == STORE_CHANNEL, channel_label(STORE_CHANNEL), "tab:orange"),
+        (channel > STORE_CHANNEL, channel_label(STORE_CHANNEL + 1), "tab:blue"),
     ]
     for mask, label, color in groups:
         ax.scatter(

@@ -1,7 +1,9 @@
-"""Result directories: tables, manifest and dashboard, written atomically.
+"""Result directories: tables, figures and a manifest of checksums, written atomically.
 
 A run writes into a hidden temporary directory beside the target and renames it into place only
 when every file is complete, so an interrupted run never leaves a directory that looks finished.
+This module writes and checks files only; figures come drawn, as PNG bytes, from the caller
+(:meth:`o2osim.run.Result.save` draws the dashboard with :mod:`o2osim.plots`).
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -20,10 +22,13 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from o2osim import plots
 from o2osim.errors import O2OError
 
-RESULT_FILES = ("ticks.parquet", "years.csv", "firms.parquet", "manifest.json", "dashboard.png")
+#: The tables of a run's result directory, in the order the manifest lists them.
+TABLE_FILES = ("ticks.parquet", "years.csv", "firms.parquet")
+
+#: Every file of a run's result directory (``dashboard.png`` is drawn by the caller).
+RESULT_FILES = (*TABLE_FILES, "manifest.json", "dashboard.png")
 
 
 def write_parquet(frame: pd.DataFrame, path: Path) -> None:
@@ -137,30 +142,35 @@ def write_result_dir(
     years: pd.DataFrame,
     firms: pd.DataFrame,
     manifest: dict[str, Any],
-    title: str,
+    figures: Mapping[str, bytes],
 ) -> Path:
-    """Write the five result files into ``out``, atomically.
+    """Write the tables, the figures and the manifest into ``out``, atomically.
 
     Args:
         out: Target directory; replaced if it already holds a finished result.
         ticks: Per-tick metrics.
         years: Yearly indicators.
         firms: Each firm's final state.
-        manifest: Run metadata (checksums of the other files are added).
-        title: Dashboard title.
+        manifest: Run metadata (checksums of the other files are added, tables then figures).
+        figures: Drawn figures, file name -> PNG bytes (a run gives ``dashboard.png``).
 
     Returns:
         The target directory.
+
+    Raises:
+        ValueError: If a figure's name is not a plain file name or is taken by another file.
     """
     out = Path(out)
+    for name in figures:
+        if Path(name).name != name or name in (*TABLE_FILES, "manifest.json"):
+            raise ValueError(f"figure {name!r}: expected a file name no other result file has")
     with atomic_directory(out) as tmp:
         write_parquet(ticks, tmp / "ticks.parquet")
         years.to_csv(tmp / "years.csv", index=False, float_format="%.10g", lineterminator="\n")
         write_parquet(firms, tmp / "firms.parquet")
-        plots.save_dashboard(years, tmp / "dashboard.png", title)
+        for name, png in figures.items():
+            (tmp / name).write_bytes(png)
         manifest = dict(manifest)
-        manifest["files"] = {
-            name: sha256(tmp / name) for name in RESULT_FILES if name != "manifest.json"
-        }
+        manifest["files"] = {name: sha256(tmp / name) for name in (*TABLE_FILES, *figures)}
         (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, default=str) + "\n")
     return out

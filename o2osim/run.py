@@ -16,7 +16,8 @@ import numpy as np
 import pandas as pd
 from tqdm.auto import tqdm
 
-from o2osim import __version__, metrics, plots, results
+from o2osim import metrics, plots, results
+from o2osim._version import __version__
 from o2osim.invariants import InvariantChecker
 from o2osim.model import O2OMarket
 from o2osim.resources import check_memory
@@ -52,8 +53,10 @@ class Result:
         Returns:
             The directory.
         """
+        # Drawn before anything is written: a figure that fails leaves no directory.
+        figures = {"dashboard.png": plots.png(plots.dashboard(self.years, self.scenario.name))}
         return results.write_result_dir(
-            Path(out), self.ticks, self.years, self.firms, self.manifest, self.scenario.name
+            Path(out), self.ticks, self.years, self.firms, self.manifest, figures
         )
 
     def plot(self, path: str | Path | None = None):  # noqa: ANN201 - matplotlib Figure

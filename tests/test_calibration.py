@@ -18,9 +18,9 @@ import yaml
 from conftest import BASELINE
 
 from o2osim import load_scenario
-from o2osim.calibration import Calibration, crn_seeds, load_spec
+from o2osim.batch.calibration import Calibration, crn_seeds, load_spec
+from o2osim.batch.runs import run_years
 from o2osim.cli import main
-from o2osim.comparison import run_years
 
 SMALL = ["population.consumers=5000", "time.years=8"]
 SEED = 11

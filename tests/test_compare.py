@@ -18,8 +18,8 @@ from scipy import stats
 
 import o2osim
 from o2osim import Scenario, load_scenario
+from o2osim.batch.comparison import COMPARE_FILES, interval, outcomes
 from o2osim.cli import main
-from o2osim.comparison import COMPARE_FILES, interval, outcomes
 
 SMALL = ["population.consumers=1500", "time.years=5"]
 SMALL_CLI = [arg for o in SMALL for arg in ("--set", o)]

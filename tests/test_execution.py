@@ -9,7 +9,7 @@ import math
 import pytest
 
 from o2osim import O2OError
-from o2osim.execution import Executor
+from o2osim.batch.execution import Executor
 
 
 def test_results_come_back_by_key_and_a_failing_task_is_reported_not_raised():

@@ -8,18 +8,19 @@ import sys
 import time
 
 import numpy as np
+import pandas as pd
 import pytest
 from conftest import BASELINE, ROOT, SMALL
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import o2osim
-from o2osim import O2OMarket, load_scenario
+from o2osim import O2OMarket, load_scenario, plots
 from o2osim.cli import main
 from o2osim.errors import O2OError
 from o2osim.invariants import InvariantChecker, InvariantError
 from o2osim.resources import available_bytes, check_memory, estimate_bytes, parse_size
-from o2osim.results import remove_leftovers, verify
+from o2osim.results import remove_leftovers, verify, write_result_dir
 
 BRANDS = ROOT / "scenarios" / "brand_channels.yaml"
 STRATEGIES = [
@@ -244,6 +245,28 @@ def test_a_manifest_cannot_point_verify_outside_its_directory(tmp_path):
     (out / "manifest.json").write_text(json.dumps({"files": {"../secret": "0"}}))
     with pytest.raises(O2OError, match="expected a file name"):
         verify(out)
+
+
+def test_the_writer_writes_the_figures_it_is_given_and_draws_none(tmp_path):
+    ticks = pd.DataFrame({"tick": [0, 1], "year": [2004, 2004]})
+    years = pd.DataFrame({"year": [2004], "online_share": [0.1]})
+    firms = pd.DataFrame({"kind": ["store"], "id": [0]})
+    out = tmp_path / "run"
+    write_result_dir(out, ticks, years, firms, {"seed": 1}, {"dashboard.png": b"not drawn here"})
+    assert (out / "dashboard.png").read_bytes() == b"not drawn here"
+    manifest = json.loads((out / "manifest.json").read_text())
+    files = ["ticks.parquet", "years.csv", "firms.parquet", "dashboard.png"]
+    assert list(manifest["files"]) == files  # the order of the checksums, as before
+    assert manifest["seed"] == 1 and verify(out)
+    with pytest.raises(ValueError, match="years.csv"):  # a figure cannot replace a table
+        write_result_dir(tmp_path / "bad", ticks, years, firms, {}, {"years.csv": b""})
+    assert not (tmp_path / "bad").exists()
+
+
+def test_a_saved_run_holds_the_dashboard_its_plot_draws(tmp_path):
+    result = o2osim.run(BASELINE, overrides=SMALL, progress=False)
+    result.save(tmp_path / "run")
+    assert (tmp_path / "run" / "dashboard.png").read_bytes() == plots.png(result.plot())
 
 
 def test_leftovers_of_a_killed_run_are_cleared_and_a_live_ones_kept(tmp_path):

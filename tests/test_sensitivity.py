@@ -15,11 +15,11 @@ from SALib.sample import morris as morris_sample
 from SALib.sample import sobol as sobol_sample
 
 from o2osim import plots
+from o2osim.batch.sensitivity import sensitivity
 from o2osim.cli import main
 from o2osim.errors import O2OError
+from o2osim.metrics import per_run
 from o2osim.results import write_parquet
-from o2osim.sensitivity import sensitivity
-from o2osim.sweepdir import per_run
 
 NAMES = ["x1", "x2", "x3"]
 PROBLEM = {"num_vars": 3, "names": NAMES, "bounds": [[-np.pi, np.pi]] * 3}

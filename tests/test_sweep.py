@@ -13,8 +13,8 @@ import pytest
 from conftest import ROOT
 
 from o2osim import cli
-from o2osim.sweep import load_sweep, run_sweep, run_task
-from o2osim.sweepdir import read_sweep
+from o2osim.batch.sweep import load_sweep, run_sweep, run_task
+from o2osim.batch.sweepdir import read_sweep
 
 # task functions defined here travel to the Dask workers by value
 cloudpickle.register_pickle_by_value(sys.modules[__name__])
@@ -231,7 +231,7 @@ def killable_sweep(path, out) -> list[str]:
     """The command line of a sweep in its own process that saves a part file every two runs,
     so that a kill finds some runs saved and some not."""
     code = (
-        "import sys, o2osim.sweep as s; s.FLUSH_RUNS = 2; from o2osim.cli import main; "
+        "import sys, o2osim.batch.sweep as s; s.FLUSH_RUNS = 2; from o2osim.cli import main; "
         "sys.exit(main(sys.argv[1:]))"
     )
     return [
@@ -324,7 +324,7 @@ def test_runs_of_a_worker_that_dies_are_retried_elsewhere(tmp_path, monkeypatch)
 def test_sobol_indices_of_the_ishigami_function_through_sweep_and_sensitivity(tmp_path):
     # the whole pipeline, o2osim sweep -> o2osim sensitivity, on a function whose indices are
     # known: S1 = (0.314, 0.442, 0), ST = (0.558, 0.442, 0.244)
-    from o2osim.sensitivity import sensitivity
+    from o2osim.batch.sensitivity import sensitivity
 
     path = spec(
         tmp_path,

@@ -17,8 +17,6 @@ import mesa
 import numpy as np
 
 from o2osim.agents.population import (
-    NO_CHANNEL,
-    STORE_CHANNEL,
     Population,
     count_in,
     draw_large_accounts,
@@ -27,6 +25,7 @@ from o2osim.agents.population import (
     draw_variants,
     variant_popularity,
 )
+from o2osim.units import NO_CHANNEL, STORE_CHANNEL
 
 if TYPE_CHECKING:
     from o2osim.agents.protocol import Market

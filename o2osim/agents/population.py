@@ -14,14 +14,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from o2osim.mechanisms import demography, geography, network
+from o2osim.units import NO_CHANNEL
 
 if TYPE_CHECKING:
     from o2osim.scenario import Scenario
-
-#: ``preferred_channel`` code for a consumer who has not bought anything yet.
-NO_CHANNEL = -1
-#: ``preferred_channel`` code for physical stores; platform ``k`` is ``k + 1``.
-STORE_CHANNEL = 0
 
 
 @dataclass(eq=False)

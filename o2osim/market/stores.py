@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 
 from o2osim.agents import Dealer, Store
-from o2osim.agents.population import STORE_CHANNEL
 from o2osim.agents.protocol import Market
 from o2osim.agents.store_books import StoreBooks
 from o2osim.market.week import Week
 from o2osim.mechanisms import geography, trust
+from o2osim.units import STORE_CHANNEL
 
 
 class StoreNetwork:

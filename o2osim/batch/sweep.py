@@ -3,7 +3,7 @@
 A sweep spec (YAML) names a base scenario, the parameters to vary (by the dotted paths of
 ``--set``), a design (grid, random, Latin hypercube, or Sobol and Morris through SALib),
 replicates per point and the yearly metrics to keep. Runs execute through
-:class:`o2osim.execution.Executor` (Dask), and finished runs are appended to
+:class:`o2osim.batch.execution.Executor` (Dask), and finished runs are appended to
 ``DIR/results/`` in part files, each renamed into place only when complete. Rerunning the same
 command after an interruption runs only what has no rows yet, so nothing is lost or
 duplicated; a run that raises is recorded in ``DIR/failures/`` with its message and the
@@ -33,9 +33,9 @@ from tqdm.auto import tqdm
 
 from o2osim import metrics as metric_columns
 from o2osim import results
-from o2osim.comparison import run_years
+from o2osim.batch.execution import Executor
+from o2osim.batch.runs import run_years
 from o2osim.errors import O2OError, ScenarioError
-from o2osim.execution import Executor
 from o2osim.resources import check_memory
 from o2osim.run import git_commit, versions
 from o2osim.scenario import (

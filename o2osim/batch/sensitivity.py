@@ -18,8 +18,10 @@ import numpy as np
 import pandas as pd
 
 from o2osim import plots, results
+from o2osim.batch.sweepdir import SweepDir, read_sweep
 from o2osim.errors import O2OError
-from o2osim.sweepdir import OVER_WORDS, SweepDir, check_over, per_run, read_sweep
+from o2osim.metrics import check_over, per_run
+from o2osim.units import OVER_WORDS
 
 #: Designs whose points SALib can analyze.
 DESIGNS = ("sobol", "morris")

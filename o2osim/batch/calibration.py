@@ -10,7 +10,7 @@ numbers), and measuring
 with ``s_m`` the mean absolute target value of metric ``m``, so metrics of different units
 weigh alike. ``scipy.optimize.differential_evolution`` minimizes ``D``: a global, derivative-free
 optimizer that tolerates the roughness that remains in ``D`` after common random numbers. Each
-generation's population is evaluated at once through :class:`o2osim.execution.Executor`
+generation's population is evaluated at once through :class:`o2osim.batch.execution.Executor`
 (``updating="deferred"``), one Dask task per candidate and seed.
 """
 
@@ -37,9 +37,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from tqdm.auto import tqdm
 
 from o2osim import metrics, plots, results
-from o2osim.comparison import RunsFailed, forget_model, run_years
+from o2osim.batch.execution import Executor
+from o2osim.batch.runs import RunsFailed, forget_model, run_years
 from o2osim.errors import O2OError, ScenarioError
-from o2osim.execution import Executor
 from o2osim.model import O2OMarket
 from o2osim.resources import check_memory
 from o2osim.run import git_commit, versions

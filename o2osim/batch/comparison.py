@@ -6,13 +6,13 @@ not by luck, so each replicate gives a paired difference against the first scena
 interval of the mean paired difference is much narrower than the two scenarios' own intervals
 suggest.
 
-Runs execute through :class:`o2osim.execution.Executor` (Dask distributed), one task per
-scenario and replicate; a task returns the run's yearly table and frees its model.
+Runs execute through :class:`o2osim.batch.execution.Executor` (Dask distributed), one task per
+scenario and replicate; a task (:func:`o2osim.batch.runs.run_years`) returns the run's yearly
+table and frees its model.
 """
 
 from __future__ import annotations
 
-import gc
 import json
 import sys
 import time
@@ -22,18 +22,19 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import mesa
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 from tqdm.auto import tqdm
 
 from o2osim import metrics, plots, results
+from o2osim.batch.execution import Executor
+from o2osim.batch.runs import RunsFailed, run_years
 from o2osim.errors import O2OError
-from o2osim.execution import Executor
 from o2osim.resources import check_memory
-from o2osim.run import git_commit, run, versions
+from o2osim.run import git_commit, versions
 from o2osim.scenario import Scenario, load_scenario
+from o2osim.units import unit
 
 COMPARE_FILES = ("compare.csv", "compare.md", "compare.png", "runs.parquet", "compare.json")
 
@@ -98,37 +99,6 @@ def _firm_outcomes(columns: Sequence[str]) -> list[tuple[str, str]]:
 #: Words for the ``over`` column of the table.
 OVER = {"final": "final year", "cumulative": "cumulative", "mean": "mean over run"}
 
-#: Units of the outcomes; a key ending in ``_`` is a prefix.
-UNITS = {
-    "online_share": "share of GMV",
-    "stores_open": "stores",
-    "store_closures": "stores",
-    "dealers_active": "dealers",
-    "dealer_exits": "dealers",
-    "traffic_cost": "yuan per new customer",
-    "annual_churn_online": "share of customers",
-    "mean_trust_online": "trust (0-1)",
-    "gmv_": "yuan",
-    "brand_profit_": "yuan",
-    "brand_sales_": "baskets",
-    "brand_traffic_cost_": "yuan per customer won",
-    "brand_new_customers_": "people",
-    "brand_wallet_share_": "share of purchases",
-    "brand_churn_": "share of customers",
-    "brand_awareness_": "share of consumers",
-    "brand_members_": "people",
-    "brand_customers_": "people",
-    "brand_users_": "people",
-    "brand_fans_": "people",
-    "brand_partners_": "people",
-    "platform_profit_": "yuan",
-    "platform_gmv_": "yuan",
-    "dealer_profit": "yuan",
-    "store_profit": "yuan",
-    "c2b_share_": "share of orders",
-    "c2b_mismatch_": "share of the range",
-}
-
 #: Yearly series drawn in compare.png, beside the summed brand profit series.
 TRAJECTORIES = [
     "online_share",
@@ -137,47 +107,6 @@ TRAJECTORIES = [
     "traffic_cost",
     "mean_trust_online",
 ]
-
-
-class RunsFailed(O2OError):
-    """One or more replicate runs raised; nothing is written."""
-
-
-def run_years(scenario: Scenario) -> pd.DataFrame:
-    """Run one scenario to the end and return only its yearly table (an Executor task).
-
-    Mesa 3.3 keeps every model it ever created alive (``Agent._ids`` is keyed by the model), so
-    a long-lived worker would grow by a model per task: the model is dropped from that registry
-    and deleted here, and only plain data leaves the worker.
-
-    Args:
-        scenario: The fully resolved scenario, seed included.
-
-    Returns:
-        The run's yearly indicators.
-    """
-    # memory was checked before the batch started; a worker does not refuse runs on its own
-    result = run(scenario, progress=False, max_memory=None)
-    years, model = result.years, result.model
-    result.model = None
-    forget_model(model)
-    del model, result
-    gc.collect()  # the model's agents form reference cycles: free them now, not later
-    return years
-
-
-def forget_model(model: Any) -> None:
-    """Drop a finished model from Mesa's registry, so that deleting it frees it.
-
-    Mesa 3.3 keeps every model it ever created alive (``Agent._ids`` is keyed by the model);
-    3.4.2+ no longer does. The caller then deletes its references and calls ``gc.collect()``.
-
-    Args:
-        model: The finished model.
-    """
-    ids = getattr(mesa.Agent, "_ids", None)
-    if isinstance(ids, dict):
-        ids.pop(model, None)
 
 
 def interval(values: Sequence[float] | np.ndarray) -> tuple[float, float, float]:
@@ -291,14 +220,6 @@ def _number(x: float) -> str:
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return text + suffix
-
-
-def unit(outcome: str) -> str:
-    """The unit of an outcome, by name or prefix ('' when unknown)."""
-    for prefix, name in UNITS.items():
-        if outcome == prefix or (prefix.endswith("_") and outcome.startswith(prefix)):
-            return name
-    return ""
 
 
 @dataclass
