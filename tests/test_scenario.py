@@ -1,5 +1,6 @@
 """Scenario files: validation with one-line errors, extends, --set overrides, schema and docs."""
 
+import ast
 import json
 import typing
 
@@ -604,3 +605,48 @@ def test_docs_name_every_field_with_its_dotted_path():
         prefix = f"{section}.N." if is_list else f"{section}."
         for name in model.model_fields:
             assert f"| `{prefix}{name}` |" in text, f"{prefix}{name}"
+
+
+# ----------------------------------------------------------------------------- the package
+
+#: The scenario package's modules, each importing only modules before it.
+LAYERS = ["fields", "market", "firms", "dynamics", "schema", "loading"]
+
+
+def _imports(path):
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            yield from (alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            yield node.module
+
+
+def test_scenario_modules_import_only_earlier_layers_and_nothing_of_mesa():
+    package = ROOT / "o2osim" / "scenario"
+    modules = sorted(p.stem for p in package.glob("*.py") if p.stem != "__init__")
+    assert sorted(LAYERS) == modules
+    for i, name in enumerate(LAYERS):
+        for imported in _imports(package / f"{name}.py"):
+            assert imported.split(".")[0] != "mesa", name
+            if imported.startswith("o2osim."):
+                allowed = {"o2osim.errors", *(f"o2osim.scenario.{m}" for m in LAYERS[:i])}
+                assert imported in allowed, f"{name} imports {imported}"
+
+
+def test_the_package_re_exports_every_public_name_its_modules_define():
+    import o2osim.scenario as package
+
+    for name in LAYERS:
+        tree = ast.parse((ROOT / "o2osim" / "scenario" / f"{name}.py").read_text("utf-8"))
+        for node in tree.body:
+            targets = (
+                [node.name]
+                if isinstance(node, ast.ClassDef | ast.FunctionDef)
+                else [t.id for t in node.targets if isinstance(t, ast.Name)]
+                if isinstance(node, ast.Assign)
+                else []
+            )
+            for public in (t for t in targets if not t.startswith("_")):
+                assert public in package.__all__, f"{name}.{public}"
+                assert getattr(package, public) is getattr(getattr(package, name), public)
