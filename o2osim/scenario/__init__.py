@@ -16,7 +16,8 @@ The package, each module importing only those above it:
 - :mod:`~o2osim.scenario.dynamics`: what changes over the years: ``demography``, ``adoption``,
   ``attention``, ``stages`` and ``events``.
 - :mod:`~o2osim.scenario.schema`: the root :class:`Scenario`, with the checks that span
-  sections.
+  sections, and its dated settings (:data:`DATED_FIELDS`): a horizon shorter than the
+  scenario's dates is not an error, :meth:`Scenario.after_horizon` lists what falls after it.
 - :mod:`~o2osim.scenario.loading`: safe YAML (YAML 1.2 numbers, duplicate keys, a limit on
   alias expansion), ``extends``, ``--set`` overrides, one-line errors, :func:`validate` and
   :func:`load_scenario`.
@@ -54,10 +55,11 @@ from o2osim.scenario.loading import (
     validate,
 )
 from o2osim.scenario.market import ConsumerConfig, PopulationConfig, TimeConfig
-from o2osim.scenario.schema import Scenario
+from o2osim.scenario.schema import DATED_FIELDS, Scenario, affects_horizon
 
 __all__ = [
     "ALLOWED_SUFFIXES",
+    "DATED_FIELDS",
     "MAX_VALUES",
     "AdoptionConfig",
     "AttentionConfig",
@@ -77,6 +79,7 @@ __all__ = [
     "StagesConfig",
     "StoreConfig",
     "TimeConfig",
+    "affects_horizon",
     "apply_override",
     "deep_merge",
     "field_value",

@@ -62,18 +62,10 @@ class Scenario(Section):
 
     @model_validator(mode="after")
     def _cross_checks(self) -> Scenario:
-        end = self.time.start_year + self.time.years - 1
         names = [p.name for p in self.platforms]
         for i, name in enumerate(names):
             if name in names[:i]:
                 raise FieldProblem(f"platforms.{i}.name", name, "a name no other platform has")
-        for i, platform in enumerate(self.platforms):
-            if platform.launch_year > end:
-                raise FieldProblem(
-                    f"platforms.{i}.launch_year",
-                    platform.launch_year,
-                    f"a year up to the last simulated year {end}",
-                )
         brand_names = [b.name for b in self.brands]
         for i, name in enumerate(brand_names):
             if name in brand_names[:i]:
@@ -117,3 +109,58 @@ class Scenario(Section):
     def ticks(self) -> int:
         """Total number of weekly ticks in the run."""
         return self.time.years * self.time.ticks_per_year
+
+    @property
+    def last_year(self) -> int:
+        """The last simulated calendar year."""
+        return self.time.start_year + self.time.years - 1
+
+    def after_horizon(self) -> list[tuple[str, int]]:
+        """Every dated setting that falls after the last simulated year, so not in the run.
+
+        A horizon shorter than the scenario's dates is not an error: a platform launched after
+        the last simulated year never opens in the run, an event never takes place, and so on.
+
+        Returns:
+            ``(field path, year)`` for each field of :data:`DATED_FIELDS` whose year is after
+            :attr:`last_year`, in the order of the scenario's sections and lists.
+        """
+        late = []
+        for section, names in DATED_FIELDS.items():
+            value = getattr(self, section)
+            if isinstance(value, list):  # platforms.0, platforms.1, ...
+                items = [(f"{section}.{i}", item) for i, item in enumerate(value)]
+            else:
+                items = [(section, value)]
+            for prefix, item in items:
+                for name in names:
+                    year = getattr(item, name)
+                    if year is not None and year > self.last_year:
+                        late.append((f"{prefix}.{name}", year))
+        return late
+
+
+#: Dated settings: section (or list) -> its fields that give the year from which something
+#: happens in the run. One after the last simulated year does not happen in the run
+#: (:meth:`Scenario.after_horizon`).
+DATED_FIELDS: dict[str, tuple[str, ...]] = {
+    "platforms": ("launch_year", "protection_start_year", "c2b_start_year"),
+    "demography": ("turning_point_year",),
+    "stages": ("mobile_year",),
+    "events": ("start_year",),
+}
+
+
+def affects_horizon(path: str) -> bool:
+    """Whether a field (dotted path, as in ``--set``) can change :meth:`Scenario.after_horizon`.
+
+    Args:
+        path: e.g. ``time.years`` or ``platforms.1.launch_year``.
+
+    Returns:
+        True for ``time.start_year``, ``time.years`` and every field of :data:`DATED_FIELDS`.
+    """
+    keys = path.split(".")
+    if keys in (["time", "start_year"], ["time", "years"]):
+        return True
+    return keys[0] in DATED_FIELDS and keys[-1] in DATED_FIELDS[keys[0]]
