@@ -8,7 +8,7 @@ import pytest
 from conftest import BASELINE, ROOT
 
 from o2osim import Scenario, ScenarioError, load_scenario, schema_doc
-from o2osim.scenario import Section, affects_horizon
+from o2osim.scenario import LEVERS, Section, affects_horizon
 
 # ----------------------------------------------------------------------------- good input
 
@@ -661,7 +661,7 @@ def test_docs_name_every_field_with_its_dotted_path():
 # ----------------------------------------------------------------------------- the package
 
 #: The scenario package's modules, each importing only modules before it.
-LAYERS = ["fields", "market", "firms", "dynamics", "schema", "loading"]
+LAYERS = ["fields", "market", "firms", "dynamics", "levers", "schema", "loading"]
 
 
 def _imports(path):
@@ -701,3 +701,91 @@ def test_the_package_re_exports_every_public_name_its_modules_define():
             for public in (t for t in targets if not t.startswith("_")):
                 assert public in package.__all__, f"{name}.{public}"
                 assert getattr(package, public) is getattr(getattr(package, name), public)
+
+
+# ----------------------------------------------------------------------------- brand levers
+
+# (override switching one lever on in the baseline, which has none, and the path it names)
+ONE_LEVER = [
+    ("consumers.large_account_share=0.1", "consumers.large_account_share"),
+    ("consumers.order_size_cv=0.5", "consumers.order_size_cv"),
+    ("consumers.brand_habit=0.3", "consumers.brand_habit"),
+    ("consumers.variants=4", "consumers.variants"),
+    ("platforms.1.c2b_start_year=2012", "platforms.1.c2b_start_year"),
+    ("brands.0.channel_strategy=product_split", "brands.0.channel_strategy"),
+    ("brands.0.online_price_index=1.0", "brands.0.online_price_index"),
+    ("brands.0.membership=separate", "brands.0.membership"),
+    ("brands.0.fan_programme=true", "brands.0.fan_programme"),
+]
+
+
+@pytest.mark.parametrize(("override", "path"), ONE_LEVER, ids=[p for _, p in ONE_LEVER])
+def test_each_lever_alone_is_in_use_and_makes_brands_make_a_difference(override, path):
+    sc = load_scenario(BASELINE, [override])
+    assert sc.levers_in_use() == [path]
+    assert sc.brands_make_a_difference is True
+
+
+def test_no_lever_on_means_brands_make_no_difference():
+    sc = load_scenario(BASELINE)
+    assert sc.levers_in_use() == []
+    assert sc.brands_make_a_difference is False
+    # values that leave a lever off
+    off = [
+        "consumers.variants=1",
+        "consumers.variant_zipf=2.0",
+        "brands.0.channel_strategy=none",
+        "brands.0.loyalty=50",
+        "brands.0.service_rate=0.9",  # a fan programme setting, with the programme off
+        "platforms.0.c2b_share=0.9",  # a C2B setting, with C2B off
+    ]
+    assert load_scenario(BASELINE, off).levers_in_use() == []
+
+
+def test_the_table_covers_every_declared_lever():
+    assert sorted(p.split(".")[0] + "." + p.split(".")[-1] for _, p in ONE_LEVER) == sorted(
+        f"{lever.section}.{lever.field}" for lever in LEVERS
+    )
+
+
+def test_levers_are_listed_per_item_in_the_order_of_the_sections():
+    data = load_scenario(BASELINE).model_dump(mode="json")
+    data["brands"] = [
+        {"name": "Acme", "market_share": 0.5, "fan_programme": True},
+        {"name": "Beta", "market_share": 0.5, "membership": "integrated"},
+    ]
+    sc = load_scenario(data, ["platforms.0.c2b_start_year=2010", "consumers.variants=2"])
+    assert sc.levers_in_use() == [
+        "consumers.variants",
+        "platforms.0.c2b_start_year",
+        "brands.0.fan_programme",
+        "brands.1.membership",
+    ]
+
+
+AGENTS_LACK = [(o, p) for o, p in ONE_LEVER if p != "consumers.variants"]
+
+
+@pytest.mark.parametrize(("override", "path"), AGENTS_LACK, ids=[p for _, p in AGENTS_LACK])
+def test_the_reference_engine_refuses_each_lever_it_lacks_naming_its_field(override, path):
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(BASELINE, ["engine=agents", override])
+    lever = next(lever for lever in LEVERS if path.endswith(f".{lever.field}"))
+    assert caught.value.field == path
+    assert f"expected {lever.off} when engine is agents (the reference engine has " in str(
+        caught.value
+    )
+
+
+def test_the_reference_engine_refuses_a_fan_programme_alone():
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(BASELINE, ["engine=agents", "brands.0.fan_programme=true"])
+    assert str(caught.value) == (
+        f"{BASELINE}: brands.0.fan_programme: got True, expected false when engine is agents "
+        "(the reference engine has no fan programme)"
+    )
+
+
+def test_the_reference_engine_runs_with_product_variants():
+    sc = load_scenario(BASELINE, ["engine=agents", "consumers.variants=3"])
+    assert sc.levers_in_use() == ["consumers.variants"]

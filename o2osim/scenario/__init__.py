@@ -8,13 +8,17 @@ file, the field path, the value and what was expected.
 The package, each module importing only those above it:
 
 - :mod:`~o2osim.scenario.fields`: :class:`Section` (the strict base of every section),
-  :func:`F` (a documented field) and :class:`FieldProblem` (a cross-field check that failed).
+  :func:`F` (a documented field), :class:`FieldProblem` (a cross-field check that failed) and
+  :func:`section_items` (a section or each item of a list, with its dotted path).
 - :mod:`~o2osim.scenario.market`: the market's sections ``time``, ``population`` and
   ``consumers``.
 - :mod:`~o2osim.scenario.firms`: the firms' sections ``stores``, ``platforms``, ``dealers`` and
   ``brands`` (and :data:`ChannelStrategy`).
 - :mod:`~o2osim.scenario.dynamics`: what changes over the years: ``demography``, ``adoption``,
   ``attention``, ``stages`` and ``events``.
+- :mod:`~o2osim.scenario.levers`: the brand levers, declared once (:data:`LEVERS`): the
+  fields of consumers, platforms and brands that, switched on, make brands make a difference,
+  and which of them the reference engine (``engine: agents``) lacks.
 - :mod:`~o2osim.scenario.schema`: the root :class:`Scenario`, with the checks that span
   sections, and its dated settings (:data:`DATED_FIELDS`): a horizon shorter than the
   scenario's dates is not an error, :meth:`Scenario.after_horizon` lists what falls after it.
@@ -23,6 +27,15 @@ The package, each module importing only those above it:
   :func:`load_scenario`.
 
 Every public name is importable from ``o2osim.scenario`` itself.
+
+Two questions about a scenario are answered here once, for the model and the tools alike:
+
+- ``Scenario.levers_in_use()``: the field paths of every brand lever switched on (e.g.
+  ``["brands.0.fan_programme"]``), and ``Scenario.brands_make_a_difference``, true when there is
+  any: only then must the market track who needs which brand and where it is on offer. A new
+  lever is added to :data:`LEVERS`, and nowhere else.
+- ``Scenario.after_horizon()``: the settings dated after the last simulated year, which do not
+  happen in the run.
 """
 
 from o2osim.scenario.dynamics import (
@@ -32,7 +45,7 @@ from o2osim.scenario.dynamics import (
     EventConfig,
     StagesConfig,
 )
-from o2osim.scenario.fields import F, FieldProblem, Section
+from o2osim.scenario.fields import F, FieldProblem, Section, section_items
 from o2osim.scenario.firms import (
     BrandConfig,
     ChannelStrategy,
@@ -40,6 +53,7 @@ from o2osim.scenario.firms import (
     PlatformConfig,
     StoreConfig,
 )
+from o2osim.scenario.levers import LEVERS, Lever, switched_on
 from o2osim.scenario.loading import (
     ALLOWED_SUFFIXES,
     MAX_VALUES,
@@ -60,6 +74,7 @@ from o2osim.scenario.schema import DATED_FIELDS, Scenario, affects_horizon
 __all__ = [
     "ALLOWED_SUFFIXES",
     "DATED_FIELDS",
+    "LEVERS",
     "MAX_VALUES",
     "AdoptionConfig",
     "AttentionConfig",
@@ -72,6 +87,7 @@ __all__ = [
     "EventConfig",
     "F",
     "FieldProblem",
+    "Lever",
     "PlatformConfig",
     "PopulationConfig",
     "Scenario",
@@ -88,5 +104,7 @@ __all__ = [
     "parse_override",
     "read_yaml",
     "resolve_relative",
+    "section_items",
+    "switched_on",
     "validate",
 ]

@@ -33,3 +33,19 @@ class Section(BaseModel):
     model_config = ConfigDict(
         extra="forbid", validate_assignment=True, allow_inf_nan=False, strict=True
     )
+
+
+def section_items(scenario: Section, section: str) -> list[tuple[str, Section]]:
+    """A section of a scenario, or each item of a list section, with its dotted path.
+
+    Args:
+        scenario: The scenario.
+        section: A section's name, e.g. ``stages`` or ``platforms``.
+
+    Returns:
+        ``[("stages", stages)]``, or ``[("platforms.0", first), ("platforms.1", second), ...]``.
+    """
+    value = getattr(scenario, section)
+    if isinstance(value, list):
+        return [(f"{section}.{i}", item) for i, item in enumerate(value)]
+    return [(section, value)]

@@ -13,8 +13,9 @@ from o2osim.scenario.dynamics import (
     EventConfig,
     StagesConfig,
 )
-from o2osim.scenario.fields import F, FieldProblem, Section
+from o2osim.scenario.fields import F, FieldProblem, Section, section_items
 from o2osim.scenario.firms import BrandConfig, DealerConfig, PlatformConfig, StoreConfig
+from o2osim.scenario.levers import switched_on
 from o2osim.scenario.market import ConsumerConfig, PopulationConfig, TimeConfig
 
 
@@ -70,33 +71,14 @@ class Scenario(Section):
         for i, name in enumerate(brand_names):
             if name in brand_names[:i]:
                 raise FieldProblem(f"brands.{i}.name", name, "a name no other brand has")
-        if self.engine == "agents":
-            for i, platform in enumerate(self.platforms):
-                if platform.c2b_start_year is not None:
+        if self.engine == "agents":  # the first lever on that the reference engine lacks
+            for path, lever, value in switched_on(self):
+                if lever.agents_lack is not None:
                     raise FieldProblem(
-                        f"platforms.{i}.c2b_start_year",
-                        platform.c2b_start_year,
-                        "null when engine is agents (the reference engine has no C2B)",
-                    )
-            for name in ("large_account_share", "order_size_cv", "brand_habit"):
-                if getattr(self.consumers, name) > 0:
-                    raise FieldProblem(
-                        f"consumers.{name}",
-                        getattr(self.consumers, name),
-                        "0 when engine is agents (the reference engine has one-basket orders)",
-                    )
-            for i, brand in enumerate(self.brands):
-                if (
-                    brand.channel_strategy != "none"
-                    or brand.online_price_index is not None
-                    or brand.membership != "none"
-                    or brand.fan_programme
-                ):
-                    raise FieldProblem(
-                        f"brands.{i}.channel_strategy",
-                        brand.channel_strategy,
-                        "none with online_price_index null and no membership when engine is "
-                        "agents (the reference engine has no brand strategies)",
+                        path,
+                        value,
+                        f"{lever.off} when engine is agents (the reference engine has "
+                        f"{lever.agents_lack})",
                     )
         total = sum(b.market_share for b in self.brands)
         if total > 1 + 1e-9:
@@ -109,6 +91,20 @@ class Scenario(Section):
     def ticks(self) -> int:
         """Total number of weekly ticks in the run."""
         return self.time.years * self.time.ticks_per_year
+
+    def levers_in_use(self) -> list[str]:
+        """The field paths of every brand lever switched on (see :data:`~.levers.LEVERS`).
+
+        Returns:
+            e.g. ``["consumers.brand_habit", "brands.0.fan_programme"]``; empty when brands
+            make no difference.
+        """
+        return [path for path, _, _ in switched_on(self)]
+
+    @property
+    def brands_make_a_difference(self) -> bool:
+        """Whether any brand lever is on (:meth:`levers_in_use`): the market then tracks brands."""
+        return bool(self.levers_in_use())
 
     @property
     def last_year(self) -> int:
@@ -127,12 +123,7 @@ class Scenario(Section):
         """
         late = []
         for section, names in DATED_FIELDS.items():
-            value = getattr(self, section)
-            if isinstance(value, list):  # platforms.0, platforms.1, ...
-                items = [(f"{section}.{i}", item) for i, item in enumerate(value)]
-            else:
-                items = [(section, value)]
-            for prefix, item in items:
+            for prefix, item in section_items(self, section):
                 for name in names:
                     year = getattr(item, name)
                     if year is not None and year > self.last_year:
