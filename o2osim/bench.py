@@ -151,7 +151,12 @@ def run_bench(
     Returns:
         The report: machine, runs and reference.
     """
+    from o2osim.run import warn_after_horizon
+    from o2osim.scenario import load_scenario
+
     scenario = scenario or DEFAULT_SCENARIO
+    # told once here, not by every run: what is dated after the last year is not measured
+    warn_after_horizon(load_scenario(scenario, [f"time.years={years}"]))
     runs = []
     for size in sizes:
         if progress:

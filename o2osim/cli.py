@@ -4,7 +4,8 @@ Subcommands: run, compare, sweep, sensitivity, plot, calibrate, validate, verify
 and bench.
 
 Every user error (bad file, bad field, bad override) is printed as one line on stderr and exits
-with code 2, before anything is written.
+with code 2, before anything is written. Settings dated after the last simulated year are not an
+error: when the command is done, one ``o2osim: note:`` line on stderr per scenario names them.
 """
 
 from __future__ import annotations
@@ -13,11 +14,13 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Sequence
+import warnings
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from o2osim._version import __version__
-from o2osim.errors import O2OError
+from o2osim.errors import HorizonNotice, O2OError
 
 EXIT_USAGE = 2
 EXIT_INVARIANT = 3
@@ -55,6 +58,43 @@ def _add_overrides(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _keep_notes(show: Callable[..., Any], notes: list[str]) -> Callable[..., Any]:
+    """A ``warnings.showwarning`` that keeps each distinct :class:`HorizonNotice` in ``notes``.
+
+    Other warnings go to ``show`` as before.
+    """
+
+    def showwarning(message: Warning | str, category: type[Warning], *rest: Any) -> None:
+        if not issubclass(category, HorizonNotice):
+            show(message, category, *rest)
+        elif str(message) not in notes:
+            notes.append(str(message))
+
+    return showwarning
+
+
+def _note_sweep(sweep: Any) -> None:
+    """Tell what is dated after the horizon in a sweep's runs, once per distinct scenario."""
+    from o2osim.run import warn_after_horizon
+    from o2osim.scenario import affects_horizon, load_scenario
+
+    if sweep.spec.model != "o2osim":
+        return
+
+    def value(name: str, v: float) -> int | float:  # as each run rounds it
+        return int(round(v)) if name in sweep.integer else float(v)
+
+    # only these parameters move dates or the horizon; the others leave the base's dates
+    dated = [name for name in sweep.spec.parameters if affects_horizon(name)]
+    points = {
+        tuple(value(n, v) for n, v in zip(dated, row, strict=True))
+        for row in sweep.points[dated].itertuples(index=False)
+    }
+    for point in sorted(points or {()}):
+        overrides = [f"{n}={v}" for n, v in zip(dated, point, strict=True)]
+        warn_after_horizon(load_scenario(sweep.base, overrides))
+
+
 def _cmd_run(args: argparse.Namespace) -> int:
     from o2osim.resources import check_memory, parse_size
     from o2osim.run import run
@@ -90,11 +130,14 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 
 def _cmd_compare(args: argparse.Namespace) -> int:
-    from o2osim.batch.comparison import compare
+    from o2osim.batch.comparison import compare, resolve
+    from o2osim.run import warn_after_horizon
 
     out = Path(args.out)
     if out.exists() and not out.is_dir():
         raise O2OError(f"--out: {out} exists and is not a directory")
+    for scenario in resolve(args.scenarios, args.replicates, args.overrides)[1].values():
+        warn_after_horizon(scenario)  # once per scenario, not per replicate
     result = compare(
         args.scenarios,
         replicates=args.replicates,
@@ -122,6 +165,7 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
     out = Path(args.out)
     if out.exists() and not out.is_dir():
         raise O2OError(f"--out: {out} exists and is not a directory")
+    _note_sweep(sweep)
     try:
         report = run_sweep(
             sweep,
@@ -212,11 +256,13 @@ def _cmd_plot(args: argparse.Namespace) -> int:
 
 def _cmd_calibrate(args: argparse.Namespace) -> int:
     from o2osim.batch.calibration import calibrate, load_spec
+    from o2osim.run import warn_after_horizon
 
     spec = load_spec(args.spec, args.overrides)  # every check before anything runs
     out = Path(args.out) if args.out else Path("out") / Path(args.spec).stem
     if out.exists() and not out.is_dir():
         raise O2OError(f"--out: {out} exists and is not a directory")
+    warn_after_horizon(spec.scenario)
     result = calibrate(
         spec,
         workers=args.workers,
@@ -509,8 +555,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     matplotlib.use("Agg")  # figures go to files: no window, even on a desktop
     from o2osim.invariants import InvariantError
 
+    notes: list[str] = []
     try:
-        return args.func(args)
+        with warnings.catch_warnings():  # restores showwarning when the command ends
+            warnings.simplefilter("always", HorizonNotice)  # each distinct one kept once
+            warnings.showwarning = _keep_notes(warnings.showwarning, notes)
+            code = args.func(args)
+        # told when the command is done: a command that fails on bad input says one line only
+        for note in notes:
+            print(f"o2osim: note: {note}", file=sys.stderr)
+        return code
     except InvariantError as exc:  # a bug in the model, not bad input
         print(f"o2osim: error: {exc}", file=sys.stderr)
         return EXIT_INVARIANT

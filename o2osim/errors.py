@@ -1,4 +1,4 @@
-"""Errors that o2osim reports to users as one line, without a traceback."""
+"""Errors that o2osim reports to users as one line, without a traceback, and its one notice."""
 
 from __future__ import annotations
 
@@ -29,6 +29,15 @@ class ScenarioError(O2OError):
         shown = _show(value)
         got = f"got {shown}, " if shown else ""
         super().__init__(f"{where}: {got}expected {expected}")
+
+
+class HorizonNotice(UserWarning):
+    """Settings dated after the last simulated year: they simply do not happen in the run.
+
+    Not an error (shortening a horizon is common): :func:`o2osim.run` warns with this category,
+    naming them all in one message, and the command line prints it as one ``o2osim: note:``
+    line. Silence it with ``warnings.simplefilter("ignore", HorizonNotice)``.
+    """
 
 
 def _show(value: Any) -> str:

@@ -8,7 +8,7 @@ rules, and that every module is claimed by exactly one layer.
 From the bottom:
 
 - ``leaves``: what everything may use and which knows nothing of the simulation's workings:
-  the scenario schema (``o2osim.scenario``, a module that is becoming a package), errors,
+  the scenario schema (the package ``o2osim.scenario``), errors,
   units and labels, the indicators (``metrics``), writing and checking result directories
   (``results``), figures (``plots``, drawn from tables and a finished model read through its
   public attributes), the story of China 2004-2020 (``story``), the version, and this

@@ -6,6 +6,7 @@ import platform as _platform
 import subprocess
 import sys
 import time
+import warnings
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,6 +19,7 @@ from tqdm.auto import tqdm
 
 from o2osim import metrics, plots, results
 from o2osim._version import __version__
+from o2osim.errors import HorizonNotice
 from o2osim.invariants import InvariantChecker
 from o2osim.model import O2OMarket
 from o2osim.resources import check_memory
@@ -190,6 +192,38 @@ def versions() -> dict[str, str]:
     }
 
 
+def horizon_notice(scenario: Scenario) -> str | None:
+    """The one-line notice of the settings dated after the last simulated year, if any.
+
+    Args:
+        scenario: A validated scenario.
+
+    Returns:
+        e.g. ``baseline: dated after the last simulated year 2006, so not in this run:
+        platforms.1.launch_year=2008``, or ``None`` when every dated setting is in the run.
+    """
+    late = scenario.after_horizon()
+    if not late:
+        return None
+    fields = ", ".join(f"{path}={year}" for path, year in late)
+    return (
+        f"{scenario.name}: dated after the last simulated year {scenario.last_year}, "
+        f"so not in this run: {fields}"
+    )
+
+
+def warn_after_horizon(scenario: Scenario, stacklevel: int = 2) -> None:
+    """Warn (:class:`~o2osim.errors.HorizonNotice`) if settings are dated after the horizon.
+
+    Args:
+        scenario: A validated scenario.
+        stacklevel: As for :func:`warnings.warn`, counted from the caller of this function.
+    """
+    text = horizon_notice(scenario)
+    if text is not None:
+        warnings.warn(text, HorizonNotice, stacklevel=stacklevel + 1)
+
+
 def run(
     scenario: str | Path | dict[str, Any] | Scenario,
     seed: int | None = None,
@@ -197,9 +231,14 @@ def run(
     progress: bool | None = None,
     check_invariants: bool = False,
     max_memory: int | None | str = "auto",
+    notice: bool = True,
     **fields: Any,
 ) -> Result:
     """Run a scenario to the end.
+
+    Settings dated after the last simulated year (a platform's launch, an event, the mobile
+    stage) do not happen in the run: one :class:`~o2osim.errors.HorizonNotice` warning names
+    them all.
 
     Args:
         scenario: A YAML path, a raw mapping or a :class:`Scenario`.
@@ -210,6 +249,8 @@ def run(
             (:mod:`o2osim.invariants`); the first broken one raises ``InvariantError``.
         max_memory: Refuse, before building, a scenario whose estimated peak memory exceeds
             this many bytes (``"auto"``: the memory available; ``None``: no check).
+        notice: Warn about settings dated after the last simulated year (``False`` in the
+            runs of a batch, whose command tells once per scenario).
         **fields: Overrides as keyword arguments with ``__`` for dots, e.g.
             ``population__consumers=5000``.
 
@@ -219,6 +260,8 @@ def run(
     sc = load_scenario(scenario, overrides, **fields)
     if seed is not None:
         sc = load_scenario(sc, seed=seed)
+    if notice:
+        warn_after_horizon(sc, stacklevel=2)
     check_memory(sc, max_memory, scenario if isinstance(scenario, str | Path) else None)
     started = datetime.now(UTC)
     clock = time.perf_counter()

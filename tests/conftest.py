@@ -15,9 +15,9 @@ settings.register_profile("ci", derandomize=True, database=None)
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ROOT / "scenarios" / "baseline.yaml"
 
-#: Overrides that make the baseline small enough for a unit test. Five years is the shortest
-#: baseline run: its second platform launches in 2008 and a launch after the last simulated year
-#: is a validation error.
+#: Overrides that make the baseline small enough for a unit test. Five years, to 2008: the
+#: shortest baseline run in which its second platform launches (a shorter one is valid, the
+#: platform simply does not open in it).
 SMALL = ["population.consumers=3000", "time.years=5"]
 
 

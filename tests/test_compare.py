@@ -90,7 +90,11 @@ def test_cli_writes_the_five_files_and_nothing_beside_them(cli_compare):
     out, done = cli_compare
     assert sorted(p.name for p in out.iterdir()) == sorted(COMPARE_FILES)
     assert [p.name for p in out.parent.iterdir()] == ["cmp"]  # no partial directory left
-    assert done.stderr == ""
+    # no progress bar (--quiet); five years leave out the events and the mobile stage, told
+    # once per scenario, not once per replicate
+    notes = done.stderr.splitlines()
+    assert [n.split(":")[2] for n in notes] == [" baseline", " fast_rent"], done.stderr
+    assert all(n.startswith("o2osim: note: ") and "stages.mobile_year=2011" in n for n in notes)
     assert "2 scenarios x 3 replicates, seeds 42..44 (common to all)" in done.stdout
     assert (out / "compare.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 

@@ -1,5 +1,6 @@
 """Scenario files: validation with one-line errors, extends, --set overrides, schema and docs."""
 
+import ast
 import json
 import typing
 
@@ -7,7 +8,7 @@ import pytest
 from conftest import BASELINE, ROOT
 
 from o2osim import Scenario, ScenarioError, load_scenario, schema_doc
-from o2osim.scenario import Section
+from o2osim.scenario import LEVERS, Section, affects_horizon
 
 # ----------------------------------------------------------------------------- good input
 
@@ -29,6 +30,72 @@ def test_a_scenario_survives_a_round_trip_through_its_json_dump():
     sc = load_scenario(BASELINE)
     assert load_scenario(sc.model_dump(mode="json")) == sc
     assert load_scenario(sc) == sc
+
+
+# ----------------------------------------------------------------------------- the horizon
+
+
+def test_a_launch_after_the_horizon_validates_and_is_listed():
+    sc = load_scenario(
+        {
+            "time": {"start_year": 2004, "years": 3},
+            "platforms": [{"name": "A", "launch_year": 2004}, {"name": "B", "launch_year": 2010}],
+            "stages": {"mobile_year": None},
+        }
+    )
+    assert sc.last_year == 2006
+    assert sc.after_horizon() == [("platforms.1.launch_year", 2010)]
+
+
+def test_after_horizon_lists_every_dated_setting_after_the_last_year_in_order():
+    sc = load_scenario(
+        BASELINE,
+        [
+            "time.years=3",  # 2004-2006
+            "platforms.0.c2b_start_year=2007",
+            "platforms.0.protection_start_year=2006",  # in the run
+            "platforms.1.protection_start_year=2012",
+            "demography.turning_point_year=2030",
+        ],
+    )
+    assert sc.after_horizon() == [
+        ("platforms.0.c2b_start_year", 2007),
+        ("platforms.1.launch_year", 2008),
+        ("platforms.1.protection_start_year", 2012),
+        ("demography.turning_point_year", 2030),
+        ("stages.mobile_year", 2011),
+        ("events.0.start_year", 2009),
+        ("events.1.start_year", 2010),
+    ]
+
+
+def test_nothing_is_after_the_horizon_of_a_full_run_or_on_its_last_year():
+    assert load_scenario(BASELINE).after_horizon() == []
+    assert load_scenario(BASELINE, ["time.years=5"]).after_horizon() == [  # to 2008
+        ("stages.mobile_year", 2011),
+        ("events.0.start_year", 2009),
+        ("events.1.start_year", 2010),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("path", "dated"),
+    [
+        ("time.years", True),
+        ("time.start_year", True),
+        ("platforms.1.launch_year", True),
+        ("platforms.0.c2b_start_year", True),
+        ("stages.mobile_year", True),
+        ("events.3.start_year", True),
+        ("demography.turning_point_year", True),
+        ("platforms.0.commission", False),
+        ("stages.mobile_p", False),
+        ("time.ticks_per_year", False),
+        ("stores.rent", False),
+    ],
+)
+def test_affects_horizon_names_the_fields_that_move_dates_or_the_horizon(path, dated):
+    assert affects_horizon(path) is dated
 
 
 # ----------------------------------------------------------------------------- bad files
@@ -86,15 +153,6 @@ BAD_FILES = [
         {BAD_NAME: "consumers:\n  purchase_rate: 1.5\n"},
         "consumers.purchase_rate",
         ["consumers.purchase_rate", "got 1.5", "less than or equal to 1"],
-    ),
-    (
-        "launch after the last simulated year",
-        {
-            BAD_NAME: "time: {start_year: 2004, years: 3}\n"
-            "platforms:\n  - {name: A, launch_year: 2010}\n"
-        },
-        "platforms.0.launch_year",
-        ["platforms.0.launch_year", "got 2010", "up to the last simulated year 2006"],
     ),
     (
         "unknown choice",
@@ -513,12 +571,6 @@ BAD_OVERRIDES = [
         ["baseline.yaml", "stores.count", "valid integer"],
     ),
     ("NaN", ["stores.rent=.nan"], "stores.rent", ["stores.rent", "a finite number"]),
-    (
-        "run ends before a platform launches",
-        ["time.years=3"],
-        "platforms.1.launch_year",
-        ["baseline.yaml", "platforms.1.launch_year", "got 2008", "last simulated year 2006"],
-    ),
 ]
 
 
@@ -604,3 +656,136 @@ def test_docs_name_every_field_with_its_dotted_path():
         prefix = f"{section}.N." if is_list else f"{section}."
         for name in model.model_fields:
             assert f"| `{prefix}{name}` |" in text, f"{prefix}{name}"
+
+
+# ----------------------------------------------------------------------------- the package
+
+#: The scenario package's modules, each importing only modules before it.
+LAYERS = ["fields", "market", "firms", "dynamics", "levers", "schema", "loading"]
+
+
+def _imports(path):
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            yield from (alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            yield node.module
+
+
+def test_scenario_modules_import_only_earlier_layers_and_nothing_of_mesa():
+    package = ROOT / "o2osim" / "scenario"
+    modules = sorted(p.stem for p in package.glob("*.py") if p.stem != "__init__")
+    assert sorted(LAYERS) == modules
+    for i, name in enumerate(LAYERS):
+        for imported in _imports(package / f"{name}.py"):
+            assert imported.split(".")[0] != "mesa", name
+            if imported.startswith("o2osim."):
+                allowed = {"o2osim.errors", *(f"o2osim.scenario.{m}" for m in LAYERS[:i])}
+                assert imported in allowed, f"{name} imports {imported}"
+
+
+def test_the_package_re_exports_every_public_name_its_modules_define():
+    import o2osim.scenario as package
+
+    for name in LAYERS:
+        tree = ast.parse((ROOT / "o2osim" / "scenario" / f"{name}.py").read_text("utf-8"))
+        for node in tree.body:
+            targets = (
+                [node.name]
+                if isinstance(node, ast.ClassDef | ast.FunctionDef)
+                else [t.id for t in node.targets if isinstance(t, ast.Name)]
+                if isinstance(node, ast.Assign)
+                else []
+            )
+            for public in (t for t in targets if not t.startswith("_")):
+                assert public in package.__all__, f"{name}.{public}"
+                assert getattr(package, public) is getattr(getattr(package, name), public)
+
+
+# ----------------------------------------------------------------------------- brand levers
+
+# (override switching one lever on in the baseline, which has none, and the path it names)
+ONE_LEVER = [
+    ("consumers.large_account_share=0.1", "consumers.large_account_share"),
+    ("consumers.order_size_cv=0.5", "consumers.order_size_cv"),
+    ("consumers.brand_habit=0.3", "consumers.brand_habit"),
+    ("consumers.variants=4", "consumers.variants"),
+    ("platforms.1.c2b_start_year=2012", "platforms.1.c2b_start_year"),
+    ("brands.0.channel_strategy=product_split", "brands.0.channel_strategy"),
+    ("brands.0.online_price_index=1.0", "brands.0.online_price_index"),
+    ("brands.0.membership=separate", "brands.0.membership"),
+    ("brands.0.fan_programme=true", "brands.0.fan_programme"),
+]
+
+
+@pytest.mark.parametrize(("override", "path"), ONE_LEVER, ids=[p for _, p in ONE_LEVER])
+def test_each_lever_alone_is_in_use_and_makes_brands_make_a_difference(override, path):
+    sc = load_scenario(BASELINE, [override])
+    assert sc.levers_in_use() == [path]
+    assert sc.brands_make_a_difference is True
+
+
+def test_no_lever_on_means_brands_make_no_difference():
+    sc = load_scenario(BASELINE)
+    assert sc.levers_in_use() == []
+    assert sc.brands_make_a_difference is False
+    # values that leave a lever off
+    off = [
+        "consumers.variants=1",
+        "consumers.variant_zipf=2.0",
+        "brands.0.channel_strategy=none",
+        "brands.0.loyalty=50",
+        "brands.0.service_rate=0.9",  # a fan programme setting, with the programme off
+        "platforms.0.c2b_share=0.9",  # a C2B setting, with C2B off
+    ]
+    assert load_scenario(BASELINE, off).levers_in_use() == []
+
+
+def test_the_table_covers_every_declared_lever():
+    assert sorted(p.split(".")[0] + "." + p.split(".")[-1] for _, p in ONE_LEVER) == sorted(
+        f"{lever.section}.{lever.field}" for lever in LEVERS
+    )
+
+
+def test_levers_are_listed_per_item_in_the_order_of_the_sections():
+    data = load_scenario(BASELINE).model_dump(mode="json")
+    data["brands"] = [
+        {"name": "Acme", "market_share": 0.5, "fan_programme": True},
+        {"name": "Beta", "market_share": 0.5, "membership": "integrated"},
+    ]
+    sc = load_scenario(data, ["platforms.0.c2b_start_year=2010", "consumers.variants=2"])
+    assert sc.levers_in_use() == [
+        "consumers.variants",
+        "platforms.0.c2b_start_year",
+        "brands.0.fan_programme",
+        "brands.1.membership",
+    ]
+
+
+AGENTS_LACK = [(o, p) for o, p in ONE_LEVER if p != "consumers.variants"]
+
+
+@pytest.mark.parametrize(("override", "path"), AGENTS_LACK, ids=[p for _, p in AGENTS_LACK])
+def test_the_reference_engine_refuses_each_lever_it_lacks_naming_its_field(override, path):
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(BASELINE, ["engine=agents", override])
+    lever = next(lever for lever in LEVERS if path.endswith(f".{lever.field}"))
+    assert caught.value.field == path
+    assert f"expected {lever.off} when engine is agents (the reference engine has " in str(
+        caught.value
+    )
+
+
+def test_the_reference_engine_refuses_a_fan_programme_alone():
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(BASELINE, ["engine=agents", "brands.0.fan_programme=true"])
+    assert str(caught.value) == (
+        f"{BASELINE}: brands.0.fan_programme: got True, expected false when engine is agents "
+        "(the reference engine has no fan programme)"
+    )
+
+
+def test_the_reference_engine_runs_with_product_variants():
+    sc = load_scenario(BASELINE, ["engine=agents", "consumers.variants=3"])
+    assert sc.levers_in_use() == ["consumers.variants"]

@@ -36,8 +36,9 @@ def run_years(scenario: Scenario) -> pd.DataFrame:
     Returns:
         The run's yearly indicators.
     """
-    # memory was checked before the batch started; a worker does not refuse runs on its own
-    result = run(scenario, progress=False, max_memory=None)
+    # memory was checked before the batch started; a worker does not refuse runs on its own,
+    # nor tells of dates after the horizon (the batch's command does, once per scenario)
+    result = run(scenario, progress=False, max_memory=None, notice=False)
     years, model = result.years, result.model
     result.model = None
     forget_model(model)

@@ -17,28 +17,8 @@ from o2osim.market.stores import StoreNetwork
 from o2osim.market.week import Week
 from o2osim.mechanisms import word_of_mouth
 from o2osim.metrics import traffic_cost
-from o2osim.scenario import Scenario
 from o2osim.strategies import fulfilment
 from o2osim.strategies.channel import Needs, draw_needs
-
-
-def brands_active(scenario: Scenario) -> bool:
-    """Whether brands make a difference: some brand, consumer or platform lever is in use."""
-    c = scenario.consumers
-    return (
-        any(
-            b.channel_strategy != "none"
-            or b.online_price_index is not None
-            or b.membership != "none"
-            or b.fan_programme
-            for b in scenario.brands
-        )
-        or c.order_size_cv > 0
-        or c.large_account_share > 0
-        or c.brand_habit > 0
-        or c.variants > 1
-        or any(p.c2b_start_year is not None for p in scenario.platforms)
-    )
 
 
 class BrandDesk:
@@ -54,7 +34,8 @@ class BrandDesk:
         network: The store network (pick-ups are booked there).
 
     Attributes:
-        active: Whether brands make a difference (see :func:`brands_active`).
+        active: Whether brands make a difference: some brand lever is in use
+            (:meth:`o2osim.scenario.Scenario.levers_in_use`).
         variant_popularity: Share of consumers who need each product variant.
     """
 
@@ -62,7 +43,7 @@ class BrandDesk:
         self.market = market
         self.network = network
         s = market.config
-        self.active = brands_active(s)
+        self.active = s.brands_make_a_difference
         n_brands = len(market.brands)
         self._month_brand_units = np.zeros(n_brands)
         self._month_store_units = 0.0

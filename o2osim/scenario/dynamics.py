@@ -1,0 +1,189 @@
+"""The sections of what changes over the years.
+
+Demography (cohorts), adoption of online shopping, the attention market, the mobile stage and
+promotion events.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Strict, model_validator
+
+from o2osim.scenario.fields import F, FieldProblem, Section
+
+
+class DemographyConfig(Section):
+    """Cohorts: who comes of age, who is of working age, who leaves the market."""
+
+    turnover: bool = F(
+        True, "-", "Whether people leave at exit_age and new cohorts come of age each year."
+    )
+    entry_age: int = F(15, "years", "Age at which people enter the market.", ge=0, le=100)
+    working_age_max: int = F(
+        59, "years", "Oldest age counted in the working-age population.", ge=1, le=130
+    )
+    exit_age: int = F(70, "years", "Age at which people leave the market.", ge=1, le=130)
+    cohort_growth: float = F(
+        0.0,
+        "1/year",
+        "Yearly growth of the cohort coming of age, up to the turning point.",
+        ge=-0.5,
+        le=1,
+    )
+    cohort_decline: float = F(
+        0.0,
+        "1/year",
+        "Yearly decline of the cohort coming of age after the turning point.",
+        ge=-0.5,
+        le=0.9,
+    )
+    births: dict[Annotated[int, Strict(False)], float] | None = F(
+        None,
+        "million births/year",
+        "Births by calendar year (e.g. {1985: 22.0, 1990: 23.9}); "
+        "when given, each cohort's size follows it (interpolated) instead of cohort_growth, "
+        "cohort_decline and turning_point_year.",
+    )  # lax keys: JSON (a run's manifest) writes the years as strings
+    entrants_online: float = F(
+        0.0,
+        "share of entrants",
+        "Share of the people coming of age who already shop online "
+        "(digital natives); they join a platform on entry.",
+        ge=0,
+        le=1,
+    )
+    turning_point_year: int | None = F(
+        None,
+        "year",
+        "Year in which the largest cohort comes of age; null: no turning point.",
+        ge=1800,
+        le=2200,
+    )
+
+    @model_validator(mode="after")
+    def _ages_ordered(self) -> DemographyConfig:
+        if self.exit_age <= self.entry_age:
+            raise FieldProblem(
+                "demography.exit_age", self.exit_age, f"above entry_age ({self.entry_age})"
+            )
+        if self.births is not None:
+            if not self.births:
+                raise FieldProblem("demography.births", {}, "at least one year")
+            for year, count in self.births.items():
+                if not (1800 <= year <= 2200 and count > 0):
+                    raise FieldProblem(
+                        f"demography.births.{year}", count, "a year 1800-2200 with births > 0"
+                    )
+        if not self.entry_age <= self.working_age_max < self.exit_age:
+            raise FieldProblem(
+                "demography.working_age_max",
+                self.working_age_max,
+                f"an age from entry_age ({self.entry_age}) to below exit_age ({self.exit_age})",
+            )
+        return self
+
+
+class AdoptionConfig(Section):
+    """Internet shopping adoption: Bass innovation p and imitation q."""
+
+    p: float = F(
+        0.01, "1/year", "Innovation: yearly hazard of adopting without influence.", ge=0, le=5
+    )
+    q: float = F(
+        0.45, "1/year", "Imitation: yearly hazard per unit share of adopters.", ge=0, le=20
+    )
+    initial_adopters: float = F(
+        0.01, "share of consumers", "Share already shopping online at the start.", ge=0, le=1
+    )
+    network: Literal["small_world", "well_mixed"] = F(
+        "small_world",
+        "-",
+        "Whose adoption a consumer imitates: its contacts on a small-world network, or the "
+        "whole population (well mixed, the Bass model's assumption).",
+    )
+    mean_degree: int = F(
+        10, "contacts", "Mean number of social contacts per consumer.", ge=0, le=200
+    )
+    rewire: float = F(
+        0.1,
+        "share of links",
+        "Share of contact links that reach a random person instead of a "
+        "neighbour (Watts-Strogatz).",
+        ge=0,
+        le=1,
+    )
+
+
+class AttentionConfig(Section):
+    """The market for online attention: impressions that sellers buy to win customers."""
+
+    impressions_per_user: float = F(
+        50.0,
+        "impressions/week",
+        "Ad impressions an online shopper on a computer sees.",
+        ge=0,
+        le=1e6,
+    )
+    mobile_impressions_factor: float = F(
+        2.0, "x", "How many more impressions a shopper on a phone sees.", ge=0, le=100
+    )
+    reserve_cpm: float = F(
+        2.0, "yuan/1000 impressions", "Lowest price of impressions.", ge=0, le=1e6
+    )
+    click_through: float = F(
+        0.01,
+        "clicks/impression",
+        "Chance that an impression is clicked (a paid visit).",
+        ge=0,
+        le=1,
+    )
+    paid_signup: float = F(
+        0.05,
+        "customers/click",
+        "Chance that a paid visit by a non-customer makes a customer.",
+        ge=0,
+        le=1,
+    )
+
+
+class StagesConfig(Section):
+    """The mobile and social-commerce stage."""
+
+    mobile_year: int | None = F(
+        2011,
+        "year",
+        "Year phones start to be used for shopping; null: no mobile stage.",
+        ge=1950,
+        le=2200,
+    )
+    mobile_p: float = F(0.05, "1/year", "Innovation rate of mobile shopping.", ge=0, le=5)
+    mobile_q: float = F(0.8, "1/year", "Imitation rate of mobile shopping.", ge=0, le=20)
+    mobile_search_factor: float = F(
+        0.3, "x", "Search cost on a phone relative to a computer.", ge=0, le=10
+    )
+    mobile_referral_factor: float = F(
+        3.0,
+        "x",
+        "Referrals by a shopper on a phone (sharing in social apps) relative to a computer.",
+        ge=0,
+        le=100,
+    )
+
+
+class EventConfig(Section):
+    """A promotion festival (Double 11, 618): platform discounts that pull demand in."""
+
+    name: str = F(..., "-", "Event name.", min_length=1, max_length=64)
+    week: int = F(..., "week of year (1-52)", "Week of the year the event falls in.", ge=1, le=52)
+    start_year: int = F(1950, "year", "First year the event runs.", ge=1950, le=2200)
+    platform_discount: float = F(
+        0.2, "share of price", "Extra discount on platforms during the event.", ge=0, le=0.95
+    )
+    demand_boost: float = F(
+        3.0,
+        "x purchase rate",
+        "Multiplier of the purchase need during the event week.",
+        ge=0,
+        le=100,
+    )

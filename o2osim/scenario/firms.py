@@ -1,0 +1,356 @@
+"""The firms' sections: stores, platforms, dealers and brands (and brands' channel strategies)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from o2osim.scenario.fields import F, Section
+
+
+class StoreConfig(Section):
+    """Physical stores: prices, costs, cash and closure rule."""
+
+    count: int = F(150, "stores", "Stores open at the start.", ge=0, le=1_000_000)
+    price_index: float = F(1.0, "x list price", "Store price relative to list price.", gt=0, le=10)
+    gross_margin: float = F(
+        0.30, "share of sales", "Share of a sale the store keeps after cost of goods.", ge=0, le=1
+    )
+    rent: float = F(30_000.0, "yuan/month", "Rent of one store in the first year.", ge=0, le=1e9)
+    rent_growth: float = F(0.06, "1/year", "Yearly growth rate of rent.", ge=-0.5, le=2)
+    wages: float = F(
+        25_000.0, "yuan/month", "Wage bill of one store in the first year.", ge=0, le=1e9
+    )
+    wage_growth: float = F(0.08, "1/year", "Yearly growth rate of wages.", ge=-0.5, le=2)
+    initial_cash: float = F(300_000.0, "yuan", "Cash of a store when it opens.", ge=0, le=1e12)
+    closure_after_loss_months: int = F(
+        6, "months", "A store closes after this many losing months in a row.", ge=1, le=120
+    )
+    max_openings_per_year: int = F(
+        0, "stores/year", "Most new stores that open in a year.", ge=0, le=100_000
+    )
+    entry_hurdle: float = F(
+        1.2,
+        "x monthly cost",
+        "A store opens only where its expected gross margin exceeds its "
+        "rent and wages by this factor.",
+        ge=0,
+        le=100,
+    )
+
+
+class PlatformConfig(Section):
+    """One online platform: when it launches, its prices and its trust-building settings."""
+
+    name: str = F(..., "-", "Platform name, unique in the scenario.", min_length=1, max_length=64)
+    launch_year: int = F(..., "year", "Year the platform opens.", ge=1950, le=2200)
+    price_index: float = F(
+        0.85, "x list price", "Online price relative to list price.", gt=0, le=10
+    )
+    commission: float = F(
+        0.05, "share of GMV", "Commission the platform takes from each sale.", ge=0, le=1
+    )
+    delivery_days: float = F(3.0, "days", "Days from order to delivery.", ge=0, le=60)
+    counterfeit_rate: float = F(
+        0.05,
+        "share of orders",
+        "Chance that an order brings counterfeit, wrong or damaged goods.",
+        ge=0,
+        le=1,
+    )
+    escrow: bool = F(
+        True, "-", "Payment held in escrow until the buyer confirms receipt (refund on fraud)."
+    )
+    return_window_days: int = F(
+        7, "days", "No-reason return window; 0 means no returns.", ge=0, le=365
+    )
+    seller_deposit: float = F(
+        0.0, "yuan/seller", "Deposit a seller forfeits if caught selling fakes.", ge=0, le=1e9
+    )
+    deposit_scale: float = F(
+        50_000.0, "yuan", "Deposit that halves the entry of counterfeit sellers.", gt=0, le=1e9
+    )
+    enforcement: float = F(
+        0.0, "1/year", "Share of counterfeit sellers caught and removed each year.", ge=0, le=1
+    )
+    fake_entry: float = F(
+        0.0,
+        "1/year",
+        "Yearly entry of counterfeit sellers, as a share of the honest ones.",
+        ge=0,
+        le=1,
+    )
+    protection_start_year: int | None = F(
+        None,
+        "year",
+        "Reputation investment: year from which escrow, returns, seller deposits and "
+        "enforcement are in force (null: from launch).",
+        ge=1950,
+        le=2200,
+    )
+    protection_cost: float = F(
+        0.0,
+        "yuan/order",
+        "What escrow and the return service cost the platform per order while in force.",
+        ge=0,
+        le=1e6,
+    )
+    enforcement_cost: float = F(
+        0.0,
+        "yuan/year",
+        "What enforcement at full strength (enforcement 1) costs the platform per year; the "
+        "cost scales with enforcement.",
+        ge=0,
+        le=1e12,
+    )
+    c2b_start_year: int | None = F(
+        None,
+        "year",
+        "C2B reverse customization: year from which the platform designs its own goods from "
+        "its sales data (null: never).",
+        ge=1950,
+        le=2200,
+    )
+    c2b_share: float = F(
+        0.3,
+        "share of orders",
+        "C2B: share of the platform's orders its own goods can serve, spread over variants "
+        "as its range is.",
+        ge=0,
+        le=1,
+    )
+    c2b_price_index: float = F(
+        0.75, "x list price", "C2B: price of the platform's own goods.", gt=0, le=10
+    )
+    c2b_maker_price: float = F(
+        0.5,
+        "x list price",
+        "C2B: what the platform pays the manufacturer per basket of its own goods.",
+        ge=0,
+        le=10,
+    )
+    bestseller_weight: float = F(
+        2.0,
+        "-",
+        "C2B: the range gives variant v a share in proportion to last year's sales of v to "
+        "this power; above 1 it over-weights bestsellers.",
+        ge=0,
+        le=10,
+    )
+    shop_sales: float = F(
+        2_000_000.0,
+        "yuan/year",
+        "Yearly sales that keep one shop on the platform in business; "
+        "the platform hosts last year's GMV / shop_sales shops (at least one).",
+        gt=0,
+        le=1e15,
+    )
+    marketing_share: float = F(
+        0.05, "share of GMV", "Share of sales that sellers spend on buying traffic.", ge=0, le=1
+    )
+    rivals_half: float = F(
+        10.0,
+        "shops",
+        "Number of shops on the platform at which sellers spend half their "
+        "marketing share: the more rival shops, the more each must pay to be seen.",
+        ge=0,
+        le=1e9,
+    )
+    base_marketing: float = F(
+        20_000.0,
+        "yuan/week",
+        "Traffic bought by the platform itself, sales or not.",
+        ge=0,
+        le=1e12,
+    )
+
+
+class DealerConfig(Section):
+    """Regional distributors between brands and stores."""
+
+    count: int = F(8, "dealers", "Dealers; each store buys from its nearest dealer.", ge=0, le=1e5)
+    margin: float = F(
+        0.10, "share of store purchases", "Dealer's margin on what stores buy.", ge=0, le=1
+    )
+    fixed_cost: float = F(
+        50_000.0, "yuan/month", "Dealer's warehouse and staff cost.", ge=0, le=1e12
+    )
+    exit_after_loss_months: int = F(
+        12, "months", "A dealer exits after this many losing months in a row.", ge=1, le=600
+    )
+
+
+ChannelStrategy = Literal[
+    "none",
+    "product_split",
+    "customer_split",
+    "order_size_split",
+    "transaction_link_split",
+    "brand_split",
+    "region_split",
+]
+
+
+class BrandConfig(Section):
+    """A brand whose goods are sold in stores and online."""
+
+    name: str = F(..., "-", "Brand name, unique in the scenario.", min_length=1, max_length=64)
+    unit_cost: float = F(0.45, "share of list price", "Production cost of the goods.", ge=0, le=1)
+    market_share: float = F(
+        1.0, "share of orders", "Share of all orders that buy this brand's goods.", ge=0, le=1
+    )
+    channel_strategy: ChannelStrategy = F(
+        "none",
+        "-",
+        "How the brand splits its goods between stores and platforms (see docs/strategies.md): "
+        "`none` (everything everywhere), `product_split`, `customer_split`, "
+        "`order_size_split`, `transaction_link_split`, `brand_split`, `region_split`.",
+    )
+    online_price_index: float | None = F(
+        None,
+        "x list price",
+        "Price of the brand's goods online (the channel price difference; 1.0 with a store "
+        "price_index of 1.0 is one price everywhere); null: each platform's price_index.",
+        gt=0,
+        le=10,
+    )
+    loyalty: float = F(
+        20.0,
+        "yuan",
+        "What a shopper who wants this brand gives up by buying a rival's goods where the "
+        "brand is not on offer.",
+        ge=0,
+        le=1e6,
+    )
+    new_model_share: float = F(
+        0.5,
+        "share of the brand's orders",
+        "product_split: orders for new models, sold only in stores; the rest find the "
+        "brand everywhere (online-only models and out-of-season stock online).",
+        ge=0,
+        le=1,
+    )
+    large_order_baskets: float = F(
+        3.0,
+        "baskets",
+        "order_size_split: online orders larger than this are routed to the nearest dealer.",
+        gt=0,
+        le=1000,
+    )
+    routed_margin: float = F(
+        0.08,
+        "share of order value",
+        "order_size_split: what the dealer keeps of a routed order; a dealer takes a routed "
+        "order with chance min(1, routed_margin / dealers.margin).",
+        ge=0,
+        le=1,
+    )
+    pickup_fee: float = F(
+        0.08,
+        "share of order value",
+        "transaction_link_split: what the brand pays the store where an online order is picked up.",
+        ge=0,
+        le=1,
+    )
+    pickup_cross_sell: float = F(
+        0.2,
+        "orders/pick-up",
+        "transaction_link_split: chance that a pick-up visit ends in a store purchase too.",
+        ge=0,
+        le=1,
+    )
+    online_brand_awareness: float = F(
+        0.05,
+        "share of consumers",
+        "brand_split: share of consumers who know the online-only brand at the start.",
+        ge=0,
+        le=1,
+    )
+    awareness_growth: float = F(
+        0.5,
+        "1/year",
+        "brand_split: yearly rate at which the rest of the consumers come to know it.",
+        ge=0,
+        le=52,
+    )
+    awareness_cost: float = F(
+        0.0,
+        "yuan/year",
+        "brand_split: what building the online brand's awareness costs the brand.",
+        ge=0,
+        le=1e12,
+    )
+    membership: Literal["none", "separate", "integrated"] = F(
+        "none",
+        "-",
+        "Membership programme: `separate` (points and member data per channel: they count "
+        "only in the channel where the member joined), `integrated` (shared across stores "
+        "and platforms), or `none`.",
+    )
+    member_retention: float = F(
+        0.5,
+        "share of needs",
+        "membership: chance that a member's need is for the brand again (otherwise the need "
+        "follows market shares).",
+        ge=0,
+        le=1,
+    )
+    points_value: float = F(
+        0.03,
+        "share of order value",
+        "membership: points a member earns on a purchase of the brand, paid by the brand and "
+        "worth as much to the member where they count.",
+        ge=0,
+        le=1,
+    )
+    fan_programme: bool = F(
+        False,
+        "-",
+        "Fan economy: buyers move up link levels customer -> user -> fan -> partner through "
+        "service and emotional experiences; fans refer contacts, partners resell.",
+    )
+    service_rate: float = F(
+        0.3,
+        "per purchase",
+        "fan_programme: chance that a customer's purchase brings a service experience that "
+        "makes it a user.",
+        ge=0,
+        le=1,
+    )
+    emotion_rate: float = F(
+        0.05,
+        "per purchase",
+        "fan_programme: chance that a user's purchase brings an emotional experience that "
+        "makes it a fan.",
+        ge=0,
+        le=1,
+    )
+    partner_rate: float = F(
+        0.02,
+        "per purchase",
+        "fan_programme: chance that a fan's purchase makes it a partner who resells.",
+        ge=0,
+        le=1,
+    )
+    fan_referral_rate: float = F(
+        0.1,
+        "referrals/week",
+        "fan_programme: chance that a fan recommends the brand to a contact in a week "
+        "(partners, who resell, three times as often); the contact's next need is for the brand.",
+        ge=0,
+        le=1,
+    )
+    partner_margin: float = F(
+        0.1,
+        "share of order value",
+        "fan_programme: what a partner earns on a sale to a contact it brought, paid by the brand.",
+        ge=0,
+        le=1,
+    )
+    ground_reach_km: float = F(
+        2.0,
+        "km",
+        "region_split: the brand sells online only to consumers whose nearest open store is "
+        "farther than this.",
+        ge=0,
+        le=1e4,
+    )

@@ -1,0 +1,157 @@
+"""The root :class:`Scenario`: every section together, with the checks that span sections."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from o2osim.scenario.dynamics import (
+    AdoptionConfig,
+    AttentionConfig,
+    DemographyConfig,
+    EventConfig,
+    StagesConfig,
+)
+from o2osim.scenario.fields import F, FieldProblem, Section, section_items
+from o2osim.scenario.firms import BrandConfig, DealerConfig, PlatformConfig, StoreConfig
+from o2osim.scenario.levers import switched_on
+from o2osim.scenario.market import ConsumerConfig, PopulationConfig, TimeConfig
+
+
+class Scenario(Section):
+    """A complete o2osim scenario."""
+
+    name: str = F("unnamed", "-", "Short name of the scenario.", max_length=200)
+    description: str = F("", "-", "What question the scenario answers.", max_length=10_000)
+    seed: int = F(
+        0, "-", "Seed of the one random stream every draw comes from.", ge=0, le=2**63 - 1
+    )
+    engine: Literal["vectorized", "agents"] = F(
+        "vectorized",
+        "-",
+        "How consumers decide: `vectorized` over numpy columns (fast), or `agents`, each "
+        "Consumer's adopt() and shop() run by Mesa's shuffle_do (the reference, for teaching "
+        "and verification; about 100x slower).",
+    )
+    time: TimeConfig = Field(default_factory=TimeConfig)
+    population: PopulationConfig = Field(default_factory=PopulationConfig)
+    consumers: ConsumerConfig = Field(default_factory=ConsumerConfig)
+    stores: StoreConfig = Field(default_factory=StoreConfig)
+    platforms: list[PlatformConfig] = Field(
+        default_factory=list,
+        max_length=8,
+        description="Online platforms (a list).",
+        json_schema_extra={"unit": "-"},
+    )
+    dealers: DealerConfig = Field(default_factory=DealerConfig)
+    brands: list[BrandConfig] = Field(
+        default_factory=lambda: [BrandConfig(name="brand")],
+        max_length=8,
+        description="Brands (a list, at most 8); market shares must not sum above 1.",
+        json_schema_extra={"unit": "-"},
+    )
+    demography: DemographyConfig = Field(default_factory=DemographyConfig)
+    adoption: AdoptionConfig = Field(default_factory=AdoptionConfig)
+    attention: AttentionConfig = Field(default_factory=AttentionConfig)
+    stages: StagesConfig = Field(default_factory=StagesConfig)
+    events: list[EventConfig] = Field(
+        default_factory=list,
+        description="Promotion events (a list).",
+        json_schema_extra={"unit": "-"},
+    )
+
+    @model_validator(mode="after")
+    def _cross_checks(self) -> Scenario:
+        names = [p.name for p in self.platforms]
+        for i, name in enumerate(names):
+            if name in names[:i]:
+                raise FieldProblem(f"platforms.{i}.name", name, "a name no other platform has")
+        brand_names = [b.name for b in self.brands]
+        for i, name in enumerate(brand_names):
+            if name in brand_names[:i]:
+                raise FieldProblem(f"brands.{i}.name", name, "a name no other brand has")
+        if self.engine == "agents":  # the first lever on that the reference engine lacks
+            for path, lever, value in switched_on(self):
+                if lever.agents_lack is not None:
+                    raise FieldProblem(
+                        path,
+                        value,
+                        f"{lever.off} when engine is agents (the reference engine has "
+                        f"{lever.agents_lack})",
+                    )
+        total = sum(b.market_share for b in self.brands)
+        if total > 1 + 1e-9:
+            raise FieldProblem(
+                "brands.market_share", round(total, 6), "market shares summing to at most 1"
+            )
+        return self
+
+    @property
+    def ticks(self) -> int:
+        """Total number of weekly ticks in the run."""
+        return self.time.years * self.time.ticks_per_year
+
+    def levers_in_use(self) -> list[str]:
+        """The field paths of every brand lever switched on (see :data:`~.levers.LEVERS`).
+
+        Returns:
+            e.g. ``["consumers.brand_habit", "brands.0.fan_programme"]``; empty when brands
+            make no difference.
+        """
+        return [path for path, _, _ in switched_on(self)]
+
+    @property
+    def brands_make_a_difference(self) -> bool:
+        """Whether any brand lever is on (:meth:`levers_in_use`): the market then tracks brands."""
+        return bool(self.levers_in_use())
+
+    @property
+    def last_year(self) -> int:
+        """The last simulated calendar year."""
+        return self.time.start_year + self.time.years - 1
+
+    def after_horizon(self) -> list[tuple[str, int]]:
+        """Every dated setting that falls after the last simulated year, so not in the run.
+
+        A horizon shorter than the scenario's dates is not an error: a platform launched after
+        the last simulated year never opens in the run, an event never takes place, and so on.
+
+        Returns:
+            ``(field path, year)`` for each field of :data:`DATED_FIELDS` whose year is after
+            :attr:`last_year`, in the order of the scenario's sections and lists.
+        """
+        late = []
+        for section, names in DATED_FIELDS.items():
+            for prefix, item in section_items(self, section):
+                for name in names:
+                    year = getattr(item, name)
+                    if year is not None and year > self.last_year:
+                        late.append((f"{prefix}.{name}", year))
+        return late
+
+
+#: Dated settings: section (or list) -> its fields that give the year from which something
+#: happens in the run. One after the last simulated year does not happen in the run
+#: (:meth:`Scenario.after_horizon`).
+DATED_FIELDS: dict[str, tuple[str, ...]] = {
+    "platforms": ("launch_year", "protection_start_year", "c2b_start_year"),
+    "demography": ("turning_point_year",),
+    "stages": ("mobile_year",),
+    "events": ("start_year",),
+}
+
+
+def affects_horizon(path: str) -> bool:
+    """Whether a field (dotted path, as in ``--set``) can change :meth:`Scenario.after_horizon`.
+
+    Args:
+        path: e.g. ``time.years`` or ``platforms.1.launch_year``.
+
+    Returns:
+        True for ``time.start_year``, ``time.years`` and every field of :data:`DATED_FIELDS`.
+    """
+    keys = path.split(".")
+    if keys in (["time", "start_year"], ["time", "years"]):
+        return True
+    return keys[0] in DATED_FIELDS and keys[-1] in DATED_FIELDS[keys[0]]
