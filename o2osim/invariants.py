@@ -12,6 +12,9 @@ each weekly tick:
 - **conservation**: the GMV, orders and bad orders the platforms booked this tick add up to the
   tick's online GMV, online orders and counterfeit incidents; the stores' sales this tick are no
   more than the offline GMV;
+- **money reaches someone**: the tick's marketing spend is booked in full by the platforms, the
+  sellers' part as ad revenue and the platforms' own part as their marketing cost, and neither
+  running total ever falls;
 - **closed stores sell nothing**: a store closed before the tick books no sale in it;
 - **brands' and dealers' books**: every running total of a brand (revenues, production and
   channel costs, baskets, points, traffic bought, customers won) and every dealer's revenue is
@@ -74,6 +77,9 @@ class InvariantChecker:
         self._platform = np.array([[p.gmv, p.orders, p.bad_orders] for p in m.platforms]).reshape(
             -1, 3
         )
+        self._traffic = np.array(
+            [[p.ad_revenue, p.marketing_cost] for p in m.platforms], dtype=np.float64
+        ).reshape(-1, 2)
         books = m.store_books
         self._sales = books.month_sales.copy()
         self._units = books.month_units.copy()
@@ -150,6 +156,19 @@ class InvariantChecker:
                     "platforms",
                     f"booked {total:.6g} but the market recorded {column} {row[column]:.6g}",
                 )
+        traffic = np.array(
+            [[p.ad_revenue, p.marketing_cost] for p in m.platforms], dtype=np.float64
+        ).reshape(-1, 2)
+        if (traffic < self._traffic * (1 - RTOL) - 1e-6).any():
+            self._fail("running totals never fall", "platforms", "ad revenue or marketing cost")
+        paid = float((traffic - self._traffic).sum())
+        if not np.isclose(paid, row["marketing_spend"], rtol=RTOL, atol=1e-6):
+            self._fail(
+                "money reaches someone",
+                "platforms",
+                f"booked {paid:.6g} yuan of traffic (ad revenue and own marketing) but the "
+                f"market recorded marketing_spend {row['marketing_spend']:.6g}",
+            )
         for p in m.platforms:
             if p.new_customers < 0:
                 self._fail(

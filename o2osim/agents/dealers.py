@@ -20,6 +20,7 @@ class Dealer(mesa.Agent):
         x: East coordinate of the warehouse, km.
         y: North coordinate of the warehouse, km.
         revenue: Goods sold to stores since the start, yuan.
+        margin: Gross margin since the start (what it kept of the goods it sold), yuan.
         profit: Margin minus fixed costs since the start, yuan.
         active: Whether the dealer still trades.
         losing_months: Losing months in a row.
@@ -40,6 +41,7 @@ class Dealer(mesa.Agent):
         self.config = config
         self.brands = brands
         self.revenue = 0.0
+        self.margin = 0.0
         self.profit = 0.0
         self.month_revenue = 0.0
         self.month_margin = 0.0
@@ -73,6 +75,7 @@ class Dealer(mesa.Agent):
         """
         profit = self.month_margin - self.config.fixed_cost
         self.revenue += self.month_revenue
+        self.margin += self.month_margin
         self.profit += profit
         self.month_revenue = self.month_margin = 0.0
         self.losing_months = self.losing_months + 1 if profit < 0 else 0

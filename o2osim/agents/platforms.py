@@ -1,4 +1,4 @@
-"""Online platforms: marketplaces that launch in a given year and live on commission."""
+"""Online platforms: marketplaces that launch in a given year and live on commission and ads."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from o2osim.scenario import PlatformConfig
 
 
 class Platform(mesa.Agent):
-    """An online marketplace: takes a commission on every order once it has launched.
+    """An online marketplace: takes a commission on every order and sells its sellers traffic.
 
     Attributes:
         index: Position of the platform in the model's platform list (its column in trust).
@@ -17,7 +17,10 @@ class Platform(mesa.Agent):
         launched: Whether it is open for business.
         gmv: Gross merchandise value sold since launch, yuan.
         orders: Orders since launch (real orders).
-        commission_revenue: Commission earned, yuan.
+        commission_revenue: Commission earned (with the margin on its own C2B goods), yuan.
+        ad_revenue: What its sellers paid it for traffic (impressions), yuan.
+        marketing_cost: What it paid for its own marketing (traffic bought outside), yuan.
+        protection_cost: What escrow, returns and enforcement cost it, yuan.
         bad_orders: Counterfeit, wrong or damaged orders (real orders).
         counterfeit_rate: Current chance that an order is bad (moves with enforcement).
         marketing_spend: Traffic bought since launch, yuan.
@@ -25,7 +28,6 @@ class Platform(mesa.Agent):
         last_week_gmv: GMV of the last week, yuan (sets this week's traffic budget).
         shops: Number of shops selling on the platform this year.
         protected: Whether escrow, returns, deposits and enforcement are in force.
-        costs: What the platform has spent on its own marketing and on protection, yuan.
         variant_sales: Baskets sold this year by product variant (its sales data).
         c2b_active: Whether it sells its own C2B goods this year.
         c2b_range: Share of its C2B range given to each variant this year.
@@ -50,7 +52,9 @@ class Platform(mesa.Agent):
         self.year_gmv = 0.0
         self.shops = 1
         self.protected = False
-        self.costs = 0.0
+        self.ad_revenue = 0.0
+        self.marketing_cost = 0.0
+        self.protection_cost = 0.0
         self.variant_sales = np.zeros(model.config.consumers.variants)
         self.c2b_active = False
         self.c2b_range = np.zeros(model.config.consumers.variants)
@@ -92,9 +96,19 @@ class Platform(mesa.Agent):
         return self.config.return_window_days > 0 and self.protected
 
     @property
+    def costs(self) -> float:
+        """Its own marketing and the cost of protection since launch, yuan."""
+        return self.marketing_cost + self.protection_cost
+
+    @property
+    def revenue(self) -> float:
+        """Commission and ad revenue since launch, yuan."""
+        return self.commission_revenue + self.ad_revenue
+
+    @property
     def profit(self) -> float:
-        """Commission earned minus own marketing and protection costs, yuan."""
-        return self.commission_revenue - self.costs
+        """Commission and ad revenue minus its own marketing and protection costs, yuan."""
+        return self.revenue - self.costs
 
     def count_shops(self) -> None:
         """Once a year: as many shops as last year's sales can keep in business (at least one)."""
@@ -109,9 +123,25 @@ class Platform(mesa.Agent):
         is seen for free; among many rivals it must pay to be seen. The platform adds its own
         ``base_marketing``.
         """
-        if not self.launched:
-            return 0.0
-        return self.config.base_marketing + self.ad_rate() * self.last_week_gmv
+        return self.own_budget() + self.seller_budget()
+
+    def own_budget(self) -> float:
+        """Yuan the platform itself spends on traffic this week (0 before launch)."""
+        return self.config.base_marketing if self.launched else 0.0
+
+    def seller_budget(self) -> float:
+        """Yuan its sellers spend on traffic this week: ad rate times last week's GMV."""
+        return self.ad_rate() * self.last_week_gmv if self.launched else 0.0
+
+    def sell_traffic(self, seller_spend: float, own_spend: float) -> None:
+        """Book a week of traffic: its sellers' purchases are its ad revenue; its own, a cost.
+
+        Args:
+            seller_spend: What its sellers paid for the impressions they bought, yuan.
+            own_spend: What the platform paid for traffic bought for itself, yuan.
+        """
+        self.ad_revenue += seller_spend
+        self.marketing_cost += own_spend
 
     def ad_rate(self) -> float:
         """Share of its sales a seller here spends on traffic, given its rival shops."""
@@ -149,10 +179,11 @@ class Platform(mesa.Agent):
         c = self.config
         commission = (gmv - c2b_gmv) * c.commission + (c2b_gmv - c2b_paid)
         self.year_orders += orders
-        self.costs += c.base_marketing if self.launched else 0.0
         if self.protected:
             weeks = self.model.config.time.ticks_per_year
-            self.costs += orders * c.protection_cost + c.enforcement * c.enforcement_cost / weeks
+            self.protection_cost += (
+                orders * c.protection_cost + c.enforcement * c.enforcement_cost / weeks
+            )
         self.gmv += gmv
         self.orders += orders
         self.bad_orders += bad_orders

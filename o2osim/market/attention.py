@@ -13,9 +13,10 @@ from o2osim.mechanisms import attention
 class AttentionMarket:
     """The attention phase: one auction of the online shoppers' impressions a week.
 
-    Reads each platform's traffic budget and the online and mobile shoppers; books each
-    platform's marketing spend; paid visitors who sign up become customers through
-    :class:`PlatformCustomers`.
+    Reads each platform's traffic budgets (its sellers' and its own) and the online and mobile
+    shoppers; books each platform's marketing spend, its sellers' part as the platform's ad
+    revenue and its own part as its marketing cost; paid visitors who sign up become customers
+    through :class:`PlatformCustomers`.
 
     Args:
         market: The market.
@@ -32,7 +33,9 @@ class AttentionMarket:
         att = m.config.attention
         pop = m.population
         w = m.people_per_consumer
-        budgets = np.array([p.traffic_budget() for p in m.platforms], dtype=np.float64)
+        own = np.array([p.own_budget() for p in m.platforms], dtype=np.float64)
+        sellers = np.array([p.seller_budget() for p in m.platforms], dtype=np.float64)
+        budgets = own + sellers
         online = np.flatnonzero(pop.online)
         mobile = float(np.count_nonzero(pop.mobile))
         supply = (
@@ -43,9 +46,13 @@ class AttentionMarket:
         price, impressions = attention.clear(budgets, supply, att.reserve_cpm / 1000)
         spend = impressions * price
         clicks = impressions * att.click_through
+        # the sellers' part of the spend is the platform's ad revenue; its own part, a cost
+        sellers_part = np.divide(sellers, budgets, out=np.zeros_like(budgets), where=budgets > 0)
         for platform in m.platforms:
-            platform.marketing_spend += spend[platform.index]
-            platform.year_spend += spend[platform.index]
+            k = platform.index
+            platform.marketing_spend += spend[k]
+            platform.year_spend += spend[k]
+            platform.sell_traffic(spend[k] * sellers_part[k], spend[k] * (1 - sellers_part[k]))
         week.marketing_spend += float(spend.sum())
         week.online_visits += float(clicks.sum())
         visitors, pid = attention.paid_visitors(online, clicks, att.paid_signup, w, m.rng)

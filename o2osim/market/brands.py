@@ -429,7 +429,10 @@ class BrandDesk:
         for p in self.market.platforms:
             books[f"platform_profit_{p.name}"] = p.profit
             books[f"platform_gmv_{p.name}"] = p.gmv
+            books[f"platform_commission_{p.name}"] = p.commission_revenue
+            books[f"platform_ad_revenue_{p.name}"] = p.ad_revenue
         books["dealer_profit"] = sum(d.profit for d in self.market.dealers)
+        books["dealer_margin"] = sum(d.margin for d in self.market.dealers)
         books["store_profit"] = float(self.market.store_books.profit.sum())
         return books
 
