@@ -101,6 +101,7 @@ class InvariantChecker:
         self._check_trust()
         self._check_books()
         self._check_supply_chain()
+        self._check_traffic()
         self._snapshot()
 
     def _check_record(self) -> None:
@@ -156,19 +157,6 @@ class InvariantChecker:
                     "platforms",
                     f"booked {total:.6g} but the market recorded {column} {row[column]:.6g}",
                 )
-        traffic = np.array(
-            [[p.ad_revenue, p.marketing_cost] for p in m.platforms], dtype=np.float64
-        ).reshape(-1, 2)
-        if (traffic < self._traffic * (1 - RTOL) - 1e-6).any():
-            self._fail("running totals never fall", "platforms", "ad revenue or marketing cost")
-        paid = float((traffic - self._traffic).sum())
-        if not np.isclose(paid, row["marketing_spend"], rtol=RTOL, atol=1e-6):
-            self._fail(
-                "money reaches someone",
-                "platforms",
-                f"booked {paid:.6g} yuan of traffic (ad revenue and own marketing) but the "
-                f"market recorded marketing_spend {row['marketing_spend']:.6g}",
-            )
         for p in m.platforms:
             if p.new_customers < 0:
                 self._fail(
@@ -203,6 +191,24 @@ class InvariantChecker:
                     "stores",
                     f"sold {store_sales:.6g} yuan but gmv_offline is {row['gmv_offline']:.6g}",
                 )
+
+    def _check_traffic(self) -> None:
+        m = self.model
+        rec = m.recorder
+        row = {name: float(column[rec.count - 1]) for name, column in rec.columns.items()}
+        traffic = np.array(
+            [[p.ad_revenue, p.marketing_cost] for p in m.platforms], dtype=np.float64
+        ).reshape(-1, 2)
+        if (traffic < self._traffic * (1 - RTOL) - 1e-6).any():
+            self._fail("running totals never fall", "platforms", "ad revenue or marketing cost")
+        paid = float((traffic - self._traffic).sum())
+        if not np.isclose(paid, row["marketing_spend"], rtol=RTOL, atol=1e-6):
+            self._fail(
+                "money reaches someone",
+                "platforms",
+                f"booked {paid:.6g} yuan of traffic (ad revenue and own marketing) but the "
+                f"market recorded marketing_spend {row['marketing_spend']:.6g}",
+            )
 
     def _check_supply_chain(self) -> None:
         m = self.model
