@@ -34,6 +34,8 @@ TICK_COLUMNS: dict[str, str] = {
     "store_visits": "float64",
     "online_orders": "float64",
     "offline_orders": "float64",
+    "online_baskets": "float64",
+    "offline_baskets": "float64",
     "gmv_online": "float64",
     "gmv_offline": "float64",
     "marketing_spend": "float64",
@@ -66,6 +68,8 @@ YEARLY: dict[str, str] = {
     "store_visits": "sum",
     "online_orders": "sum",
     "offline_orders": "sum",
+    "online_baskets": "sum",
+    "offline_baskets": "sum",
     "marketing_spend": "sum",
     "new_customers": "sum",
     "paid_customers": "sum",
@@ -145,10 +149,34 @@ def interval(values: Any, level: float = 0.95) -> tuple[float, float, float]:
     return (mean, mean - half, mean + half)
 
 
+def festival_week_ratio(ticks: pd.DataFrame, festival: tuple[int, int] | None) -> pd.Series:
+    """Each year's festival-week online GMV over its median week's (0 before the festival).
+
+    Args:
+        ticks: The tick table.
+        festival: The festival's week of the year and first year, or ``None``.
+
+    Returns:
+        The ratio by year.
+    """
+    years = ticks["year"].unique()
+    if festival is None:
+        return pd.Series(0.0, index=years)
+    week, start = festival
+    gmv = ticks.set_index(["year", "week"])["gmv_online"]
+    median = ticks.groupby("year")["gmv_online"].median()
+    ratio = pd.Series(0.0, index=years)
+    for year in years:
+        if year >= start and median.get(year, 0.0) > 0 and (year, week) in gmv.index:
+            ratio[year] = float(gmv[(year, week)]) / float(median[year])
+    return ratio
+
+
 def yearly(
     ticks: pd.DataFrame,
     annual: list[dict[str, float]] | None = None,
     people_per_consumer: float = 0.0,
+    festival: tuple[int, int] | None = None,
 ) -> pd.DataFrame:
     """Aggregate tick rows into one row per simulated year, joined with year-end indicators.
 
@@ -156,13 +184,19 @@ def yearly(
     ``online_share = gmv_online / (gmv_online + gmv_offline)``,
     ``traffic_cost = marketing_spend / new_customers`` (yuan per new online customer),
     ``online_conversion_rate = online_orders / online_visits``,
-    ``offline_conversion_rate = offline_orders / store_visits``.
+    ``offline_conversion_rate = offline_orders / store_visits``,
+    ``price_online = gmv_online / online_baskets`` and ``price_store = gmv_offline /
+    offline_baskets`` (mean price paid per basket, yuan), ``price_gap = price_online /
+    price_store - 1``, and ``festival_week_ratio``, the festival week's online GMV over the
+    median week's of the year (0 before the festival runs, or without one).
 
     Args:
         ticks: The tick table.
         annual: Year-end rows (churn, traffic cost by platform) from the model.
         people_per_consumer: Floor of the new customers in ``traffic_cost`` when money was
             spent but nobody was won (one consumer's worth; never an infinite cost).
+        festival: The week of the year and the first year of the headline festival (the
+            scenario's first event), or ``None``.
 
     Returns:
         One row per year.
@@ -180,7 +214,18 @@ def yearly(
         ),
         "online_conversion_rate": _ratio(years["online_orders"], years["online_visits"]),
         "offline_conversion_rate": _ratio(years["offline_orders"], years["store_visits"]),
+        "price_online": _ratio(years["gmv_online"], years["online_baskets"]),
+        "price_store": _ratio(years["gmv_offline"], years["offline_baskets"]),
     }
+    derived["price_gap"] = np.where(
+        (derived["price_online"] > 0) & (derived["price_store"] > 0),
+        derived["price_online"] / np.where(derived["price_store"] > 0, derived["price_store"], 1)
+        - 1,
+        0.0,
+    )
+    derived["festival_week_ratio"] = (
+        festival_week_ratio(ticks, festival).reindex(years.index, fill_value=0.0).to_numpy()
+    )
     for name, values in derived.items():
         years[name] = values
     first = [

@@ -249,6 +249,7 @@ class O2OMarket(mesa.Model):
             working = alive & (age <= self.config.demography.working_age_max)
             self._working_age = float(np.count_nonzero(working)) * w
         flows.setdefault("online_orders", 0.0)
+        flows.setdefault("online_baskets", 0.0)
         self.recorder.record(
             tick=self.steps,
             year=self.year,

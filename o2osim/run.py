@@ -296,5 +296,6 @@ def run(
         "wall_seconds": round(time.perf_counter() - clock, 3),
         "people_per_consumer": sc.population.people_per_consumer,
     }
-    years = metrics.yearly(ticks, model.annual, sc.population.people_per_consumer)
+    festival = (sc.events[0].week, sc.events[0].start_year) if sc.events else None
+    years = metrics.yearly(ticks, model.annual, sc.population.people_per_consumer, festival)
     return Result(sc, ticks, years, firm_table(model), manifest, model)

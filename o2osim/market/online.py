@@ -72,7 +72,12 @@ class OnlineSelling:
         self.spread_word(buyers[bad], pid[bad], buyers[~bad], pid[~bad], reliefs, week)
         orders = np.bincount(pid, minlength=n_platforms) * w
         bad_orders = np.bincount(pid, weights=bad, minlength=n_platforms) * w
-        flows = {"online_orders": buyers.size * w, "counterfeit_incidents": float(bad_orders.sum())}
+        baskets = buyers.size * w if size is None else float(size.sum()) * w
+        flows = {
+            "online_orders": buyers.size * w,
+            "online_baskets": baskets,
+            "counterfeit_incidents": float(bad_orders.sum()),
+        }
         if brand is not None:
             gmv, c2b, pick_up_units = self.desk.online_sales(
                 buyers, pid, discount, brand, size, week, private

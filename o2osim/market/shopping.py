@@ -151,7 +151,9 @@ class Shopping:
         online = self.online.sell(
             online_buyers, platform_ids, discount, week, brand[~in_store], size[~in_store], private
         )
-        flows["offline_orders"] += online.pop("pick_up_orders")
+        pick_ups = online.pop("pick_up_orders")  # a basket each, bought on a pick-up visit
+        flows["offline_orders"] += pick_ups
+        flows["offline_baskets"] += pick_ups
         flows["gmv_offline"] += online.pop("pick_up_gmv")
         return flows | online, buyers
 

@@ -121,7 +121,8 @@ class StoreNetwork:
             week: The week's counters (store visits).
 
         Returns:
-            The flows (``offline_orders``, ``gmv_offline``) and the baskets sold (real).
+            The flows (``offline_orders``, ``offline_baskets``, ``gmv_offline``) and the
+            baskets sold (real).
         """
         m = self.market
         c = m.config.consumers
@@ -137,7 +138,12 @@ class StoreNetwork:
         offline_units = float(units.sum())
         orders = float(buyers.size * w)
         week.store_visits += orders
-        return {"offline_orders": orders, "gmv_offline": offline_units * store_price}, offline_units
+        flows = {
+            "offline_orders": orders,
+            "offline_baskets": offline_units,
+            "gmv_offline": offline_units * store_price,
+        }
+        return flows, offline_units
 
     def sell_on_pick_up(self, units: np.ndarray, fees: np.ndarray | None) -> None:
         """Stores earn pick-up fees (yuan) and sell ``units`` baskets on pick-up visits."""
