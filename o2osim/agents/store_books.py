@@ -33,6 +33,7 @@ class StoreBooks:
         month_units: Orders of the month so far (real orders).
         year_sales: Sales of the year so far, yuan (what entrepreneurs judge entry by).
         month_fees: Fees earned this month for serving online orders (pick-up), yuan.
+        quality: Chance that a purchase at the store satisfies its buyer, 0-1.
     """
 
     is_open: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=bool))
@@ -48,9 +49,10 @@ class StoreBooks:
     month_units: np.ndarray = field(default_factory=lambda: np.empty(0))
     year_sales: np.ndarray = field(default_factory=lambda: np.empty(0))
     month_fees: np.ndarray = field(default_factory=lambda: np.empty(0))
+    quality: np.ndarray = field(default_factory=lambda: np.empty(0))
 
-    def add(self, cash: float, dealer: int) -> int:
-        """Open a new row with ``cash`` and the given dealer; return its index."""
+    def add(self, cash: float, dealer: int, quality: float = 1.0) -> int:
+        """Open a new row with ``cash``, the given dealer and quality; return its index."""
         self.is_open = _grow(self.is_open, True)
         self.cash = _grow(self.cash, cash)
         self.losing_months = _grow(self.losing_months, 0)
@@ -67,6 +69,7 @@ class StoreBooks:
             setattr(self, name, _grow(getattr(self, name), 0.0))
         self.closed_tick = _grow(self.closed_tick, -1)
         self.dealer = _grow(self.dealer, dealer)
+        self.quality = _grow(self.quality, quality)
         return self.is_open.size - 1
 
     def sell(self, units: np.ndarray, price: float) -> None:

@@ -32,10 +32,17 @@ class Store(mesa.Agent):
     """
 
     def __init__(
-        self, model: Market, x: float, y: float, cash: float, dealer: Dealer | None
+        self,
+        model: Market,
+        x: float,
+        y: float,
+        cash: float,
+        dealer: Dealer | None,
+        quality: float = 1.0,
     ) -> None:
         super().__init__(model)
-        self.index = model.store_books.add(cash, -1 if dealer is None else dealer.index)
+        dealer_index = -1 if dealer is None else dealer.index
+        self.index = model.store_books.add(cash, dealer_index, quality)
         self.x, self.y = x, y
 
     @property
@@ -51,6 +58,11 @@ class Store(mesa.Agent):
     @dealer.setter
     def dealer(self, dealer: Dealer | None) -> None:
         self._books.dealer[self.index] = -1 if dealer is None else dealer.index
+
+    @property
+    def quality(self) -> float:
+        """Chance that a purchase here satisfies its buyer, 0-1."""
+        return float(self._books.quality[self.index])
 
     @property
     def is_open(self) -> bool:

@@ -56,7 +56,9 @@ class StoreNetwork:
         m = self.market
         pop = m.population
         x, y = float(pop.x[home]), float(pop.y[home])
-        store = Store(m, x, y, m.config.stores.initial_cash, self.nearest_dealer(x, y))
+        st = m.config.stores
+        quality = trust.draw_store_quality(st.quality_mean, st.quality_spread, m.rng)
+        store = Store(m, x, y, st.initial_cash, self.nearest_dealer(x, y), quality)
         self.stores.append(store)
         self.xy = np.vstack([self.xy, [[x, y]]])
         return store
@@ -112,7 +114,10 @@ class StoreNetwork:
     def sell(
         self, buyers: np.ndarray, store_ids: np.ndarray, size: np.ndarray | None, week: Week
     ) -> tuple[dict[str, float], float]:
-        """Store buyers pay the store price for their baskets and come to trust stores more.
+        """Store buyers pay the store price for their baskets and learn from the experience.
+
+        A buyer's trust in stores moves toward 1 when the purchase satisfied, toward 0 when it
+        disappointed (with chance ``1 - q_j`` at store ``j``; see Store quality).
 
         Args:
             buyers: Consumers who bought in a store.
@@ -134,7 +139,8 @@ class StoreNetwork:
         pop.preferred_channel[buyers] = STORE_CHANNEL
         pop.came_back[buyers] |= pop.store_last_year[buyers] == store_ids
         pop.store_this_year[buyers] = store_ids
-        trust.learn(pop.trust_offline, buyers, 1.0, c.trust_learning_rate)
+        outcome = trust.store_outcomes(self.books.quality[store_ids], m.rng)
+        trust.learn(pop.trust_offline, buyers, outcome, c.trust_learning_rate)
         offline_units = float(units.sum())
         orders = float(buyers.size * w)
         week.store_visits += orders

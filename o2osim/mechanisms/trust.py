@@ -3,7 +3,8 @@
 A consumer's trust in a channel moves a step toward the outcome of each purchase:
 ``trust <- trust + rate * (outcome - trust)``. A good purchase has outcome 1. A bad online order
 (counterfeit, wrong or damaged) has outcome ``relief``: the share of the damage the platform's
-protections undo (escrow refunds the money, a return window takes the goods back).
+protections undo (escrow refunds the money, a return window takes the goods back). A store
+purchase satisfies with the store's quality ``q_j`` and disappoints (outcome 0) otherwise.
 """
 
 from __future__ import annotations
@@ -47,3 +48,31 @@ def learn(
     rows = who if column is None else (who, column)
     current = trust[rows]
     trust[rows] = current + rate * (outcome - current)
+
+
+def store_outcomes(quality: np.ndarray, rng: np.random.Generator) -> np.ndarray | float:
+    """Outcome of each store purchase: 1 if it satisfies, 0 if it disappoints.
+
+    A buyer at store ``j`` is satisfied with probability ``q_j`` (goods in stock, the right fit,
+    good service). When every store's quality is 1 nothing is drawn and every outcome is 1.
+
+    Args:
+        quality: The quality of the store of each purchase, 0-1.
+        rng: The random stream.
+
+    Returns:
+        One outcome per purchase (float32), or 1.0 when every store is perfect.
+    """
+    if quality.size == 0 or quality.min() >= 1.0:
+        return 1.0
+    return (rng.random(quality.size) < quality).astype(np.float32)
+
+
+def draw_store_quality(mean: float, spread: float, rng: np.random.Generator) -> float:
+    """A new store's quality: normal around ``mean`` with ``spread``, within [0, 1].
+
+    Nothing is drawn without a spread: every store then has the mean quality.
+    """
+    if spread <= 0:
+        return mean
+    return float(np.clip(rng.normal(mean, spread), 0.0, 1.0))

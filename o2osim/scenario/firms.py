@@ -36,6 +36,22 @@ class StoreConfig(Section):
         ge=0,
         le=100,
     )
+    quality_mean: float = F(
+        1.0,
+        "share of purchases",
+        "Mean store quality: the chance that a store purchase satisfies (goods in stock, the "
+        "right fit, good service); a disappointed buyer's trust in stores falls. 1: every store "
+        "purchase is perfect (off).",
+        ge=0,
+        le=1,
+    )
+    quality_spread: float = F(
+        0.0,
+        "share of purchases",
+        "Standard deviation of quality across stores, drawn when a store opens (within [0, 1]).",
+        ge=0,
+        le=0.5,
+    )
 
 
 class PlatformConfig(Section):
