@@ -104,9 +104,13 @@ class InvariantChecker:
         self._check_traffic()
         self._snapshot()
 
-    def _check_record(self) -> None:
+    def _row(self) -> dict[str, float]:
+        """The week's record, column by column."""
         rec = self.model.recorder
-        row = {name: float(column[rec.count - 1]) for name, column in rec.columns.items()}
+        return {name: float(column[rec.count - 1]) for name, column in rec.columns.items()}
+
+    def _check_record(self) -> None:
+        row = self._row()
         for name, value in row.items():
             if not np.isfinite(value):
                 self._fail("finite records", "market", f"{name} is {value}")
@@ -144,8 +148,7 @@ class InvariantChecker:
 
     def _check_books(self) -> None:
         m = self.model
-        rec = m.recorder
-        row = {name: float(column[rec.count - 1]) for name, column in rec.columns.items()}
+        row = self._row()
         now = np.array([[p.gmv, p.orders, p.bad_orders] for p in m.platforms]).reshape(-1, 3)
         booked = (now - self._platform).sum(axis=0)
         for total, column in zip(
@@ -194,8 +197,7 @@ class InvariantChecker:
 
     def _check_traffic(self) -> None:
         m = self.model
-        rec = m.recorder
-        row = {name: float(column[rec.count - 1]) for name, column in rec.columns.items()}
+        row = self._row()
         traffic = np.array(
             [[p.ad_revenue, p.marketing_cost] for p in m.platforms], dtype=np.float64
         ).reshape(-1, 2)

@@ -109,8 +109,10 @@ class O2OMarket(mesa.Model):
         if isinstance(rng, int | np.integer) and not isinstance(rng, bool):
             fields["seed"] = int(rng)
         source = BASELINE if scenario is None else scenario
-        config = source if isinstance(source, Scenario) and not fields else None
-        config = config or load_scenario(source, **fields)
+        if isinstance(source, Scenario) and not fields:
+            config = source
+        else:
+            config = load_scenario(source, **fields)
         stream = rng if isinstance(rng, np.random.Generator) else None
         super().__init__(rng=stream or np.random.default_rng(config.seed))
         self.config = config

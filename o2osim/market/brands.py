@@ -278,7 +278,6 @@ class BrandDesk:
             Baskets sold in stores on pick-up visits (real).
         """
         if done.store_fees is not None:
-            self.network.books.earn_fees(done.store_fees)
             brand.pay_for_channel(float(done.store_fees.sum()))
         if done.dealer_value is not None:
             for d in np.flatnonzero(done.dealer_value):
@@ -287,7 +286,7 @@ class BrandDesk:
         week.store_visits += done.store_visits
         if done.store_units is None:
             return 0.0
-        self.network.sell_on_pick_up(done.store_units, None)
+        self.network.sell_on_pick_up(done.store_units, done.store_fees)
         self._month_store_units += float(done.store_units.sum())  # rivals' goods in the mix
         return float(done.store_units.sum())
 

@@ -47,7 +47,7 @@ class OnlineSelling:
 
         Returns:
             The week's online flows (orders, counterfeit incidents, GMV; with brands, also the
-            baskets bought in stores on pick-up visits and their value).
+            baskets bought in stores on pick-up visits).
         """
         m = self.market
         c = m.config.consumers
@@ -85,12 +85,7 @@ class OnlineSelling:
             for platform in m.platforms:
                 k = platform.index
                 platform.book_week(float(gmv[k]), float(orders[k]), float(bad_orders[k]), *c2b[k])
-            store_price = m.basket_value * m.config.stores.price_index
-            return flows | {
-                "gmv_online": float(gmv.sum()),
-                "pick_up_orders": pick_up_units,
-                "pick_up_gmv": pick_up_units * store_price,
-            }
+            return flows | {"gmv_online": float(gmv.sum()), "pick_up_orders": pick_up_units}
         gmv_online = 0.0
         for platform in m.platforms:
             k = platform.index

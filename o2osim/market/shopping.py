@@ -154,7 +154,7 @@ class Shopping:
         pick_ups = online.pop("pick_up_orders")  # a basket each, bought on a pick-up visit
         flows["offline_orders"] += pick_ups
         flows["offline_baskets"] += pick_ups
-        flows["gmv_offline"] += online.pop("pick_up_gmv")
+        flows["gmv_offline"] += pick_ups * self.network.price
         return flows | online, buyers
 
     def count_visits(self, flows: dict[str, float], week: Week) -> None:
