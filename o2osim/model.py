@@ -136,7 +136,7 @@ class O2OMarket(mesa.Model):
         self.online = OnlineSelling(self, self.customers, self.desk)
         self.shopping = Shopping(self, self.network, self.online, self.desk)
         self.cohorts = Cohorts(self, self.customers)
-        self.year_end = YearEnd(self, self.desk)
+        self.year_end = YearEnd(self, self.desk, self.online)
         self.recorder = TickRecorder(s.ticks)
         self.annual: list[dict[str, float]] = []
         self.phase_seconds: dict[str, float] = {}

@@ -57,6 +57,8 @@ class Population:
         shop_last_year: Platform shop of its last online order last year (int64 key, -1 none).
         shop_this_year: Platform shop of its last online order this year (int64 key, -1 none).
         shop_came_back: Whether it bought again this year at ``shop_last_year`` (bool).
+        shop_first_tick: Tick of its first order at its current shop on each platform while it
+            has not bought there again, -1 otherwise, shape (n, platforms) (int32).
         sated_until: Tick until which it has no need after a promotion purchase (int32).
         large_account: Whether it buys for a business or an institution (bool).
         member_store: Bit ``b`` set if it is a member of brand ``b``'s programme in stores.
@@ -100,6 +102,7 @@ class Population:
     shop_last_year: np.ndarray
     shop_this_year: np.ndarray
     shop_came_back: np.ndarray
+    shop_first_tick: np.ndarray
     sated_until: np.ndarray
     large_account: np.ndarray
     member_store: np.ndarray
@@ -187,6 +190,7 @@ class Population:
             shop_last_year=np.full(n, -1, dtype=np.int64),
             shop_this_year=np.full(n, -1, dtype=np.int64),
             shop_came_back=np.zeros(n, dtype=bool),
+            shop_first_tick=np.full((n, n_platforms), -1, dtype=np.int32),
             sated_until=np.zeros(n, dtype=np.int32),
             large_account=draw_large_accounts(c.large_account_share, n, rng),
             member_store=np.zeros(n, dtype=np.uint8),
@@ -215,6 +219,7 @@ class Population:
         self.shop_last_year[who] = -1
         self.shop_this_year[who] = -1
         self.shop_came_back[who] = False
+        self.shop_first_tick[who] = -1
         self.sated_until[who] = 0
         self.preferred_channel[who] = NO_CHANNEL
         self.member_store[who] = 0

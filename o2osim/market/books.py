@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from o2osim.agents.protocol import Market
 from o2osim.market.brands import BrandDesk
+from o2osim.market.online import OnlineSelling
 from o2osim.mechanisms import churn
 from o2osim.metrics import traffic_cost
 
@@ -17,11 +20,15 @@ class YearEnd:
     Args:
         market: The market.
         desk: The brands' desk (the firms' books of the year).
+        online: Online selling (first orders at shops and their repeats).
     """
 
-    def __init__(self, market: Market, desk: BrandDesk) -> None:
+    def __init__(self, market: Market, desk: BrandDesk, online: OnlineSelling) -> None:
         self.market = market
         self.desk = desk
+        self.online = online
+        self.active_before = np.zeros(len(market.platforms))
+        self.online_active_before = 0.0
 
     def close(self) -> dict[str, float]:
         """Count lost customers; lost platform customers must be won again.
@@ -41,10 +48,27 @@ class YearEnd:
             "annual_churn_offline": lost_off / base_off if base_off else 0.0,
             "annual_churn_platform": lost_pf / base_pf if base_pf else 0.0,
         }
+        first, repeated = self.online.year_repeats()
+        row["repeat_after_first_order"] = repeated / first if first else 0.0
+        w = m.people_per_consumer
+        active, online_active = churn.active_buyers(pop.bought_this_year, len(m.platforms))
+        active, online_active = active * w, online_active * w
+        spend = 0.0
         for platform in m.platforms:
+            k = platform.index
             row[f"traffic_cost_{platform.name}"] = traffic_cost(
-                platform.year_spend, platform.year_new_customers, m.people_per_consumer
+                platform.year_spend, platform.year_new_customers, w
             )
+            row[f"acquisition_cost_{platform.name}"] = churn.cost_per_net_new_buyer(
+                platform.year_spend, active[k], self.active_before[k], w
+            )
+            row[f"active_buyers_{platform.name}"] = active[k]
+            spend += platform.year_spend
+        row["acquisition_cost"] = churn.cost_per_net_new_buyer(
+            spend, online_active, self.online_active_before, w
+        )
+        row["active_buyers_online"] = online_active
+        self.active_before, self.online_active_before = active, online_active
         row |= self.desk.year_books()
         pop.customer_of &= pop.bought_this_year | pop.won_this_year
         pop.won_this_year[:] = 0

@@ -8,7 +8,7 @@ from o2osim.agents.protocol import Market
 from o2osim.market.brands import BrandDesk
 from o2osim.market.customers import PlatformCustomers
 from o2osim.market.week import Week
-from o2osim.mechanisms import trust, word_of_mouth
+from o2osim.mechanisms import churn, trust, word_of_mouth
 
 
 class OnlineSelling:
@@ -22,12 +22,31 @@ class OnlineSelling:
         market: The market.
         customers: The platforms' customer register.
         desk: The brands' desk.
+
+    Attributes:
+        first_orders: First orders at a shop resolved this year (agents).
+        repeat_orders: Those of them followed by a second order there within a year.
     """
 
     def __init__(self, market: Market, customers: PlatformCustomers, desk: BrandDesk) -> None:
         self.market = market
         self.customers = customers
         self.desk = desk
+        self.first_orders = 0
+        self.repeat_orders = 0
+
+    def year_repeats(self) -> tuple[int, int]:
+        """This year's resolved first orders and repeats (expiring stale ones); restart the count.
+
+        Returns:
+            First orders at a shop resolved this year and how many of them repeated.
+        """
+        m = self.market
+        within = m.config.time.ticks_per_year
+        expired = churn.expired_first_orders(m.population.shop_first_tick, m.steps, within)
+        counts = (self.first_orders + expired, self.repeat_orders)
+        self.first_orders = self.repeat_orders = 0
+        return counts
 
     def sell(
         self,
@@ -96,7 +115,12 @@ class OnlineSelling:
         return flows | {"gmv_online": gmv_online}
 
     def pick_shops(self, buyers: np.ndarray, pid: np.ndarray) -> None:
-        """Each online buyer goes back to its last shop on the platform or picks any shop."""
+        """Each online buyer goes back to its last shop on the platform or picks any shop.
+
+        First orders at a shop are followed until the buyer orders there again or moves on
+        (:func:`o2osim.mechanisms.churn.first_orders`): ``first_orders`` counts those resolved
+        this year, ``repeat_orders`` those that repeated within a year.
+        """
         if buyers.size == 0:
             return
         m = self.market
@@ -108,6 +132,13 @@ class OnlineSelling:
         any_shop = (m.rng.random(buyers.size) * shops).astype(last.dtype)
         shop = np.where(loyal, last, any_shop)
         pop.shop[buyers, pid] = shop
+        within = m.config.time.ticks_per_year
+        first, resolved, repeated = churn.first_orders(
+            pop.shop_first_tick[buyers, pid], shop == last, m.steps, within
+        )
+        pop.shop_first_tick[buyers, pid] = first
+        self.first_orders += int(np.count_nonzero(resolved))
+        self.repeat_orders += int(np.count_nonzero(repeated))
         key = shop.astype(np.int64) * len(m.platforms) + pid
         pop.shop_came_back[buyers] |= pop.shop_last_year[buyers] == key
         pop.shop_this_year[buyers] = key

@@ -33,3 +33,88 @@ def seller_churn(last_seller: np.ndarray, came_back: np.ndarray) -> tuple[float,
     """Customers of last year who did not come back to their seller, and all of last year's."""
     had = last_seller >= 0
     return float(np.count_nonzero(had & ~came_back)), float(np.count_nonzero(had))
+
+
+def active_buyers(bought: np.ndarray, platforms: int) -> tuple[np.ndarray, float]:
+    """Annual active buyers: of each platform, and online on any platform (agents).
+
+    Args:
+        bought: Each consumer's bit mask of the platforms it bought on this year.
+        platforms: Number of platforms.
+
+    Returns:
+        Active buyers of each platform and active online buyers in all.
+    """
+    counts = np.bincount(bought, minlength=256)
+    per_platform = np.array(
+        [counts[(np.arange(256) >> k) & 1 == 1].sum() for k in range(platforms)], dtype=np.float64
+    )
+    return per_platform, float(counts[1:].sum())
+
+
+def cost_per_net_new_buyer(
+    spend: float, active: float, active_before: float, floor: float
+) -> float:
+    """Acquisition spend per net new annual active buyer, yuan.
+
+    The definition of the platforms' reports (``acquisition_cost.csv``): a year's acquisition
+    spend over the growth of the annual active buyers,
+
+        cost = spend / max(active_y - active_{y-1}, floor)
+
+    with ``floor`` one consumer's worth of people, so a year without growth gives a large but
+    finite cost (0 when nothing was spent).
+
+    Args:
+        spend: The year's acquisition spend, yuan.
+        active: Annual active buyers this year (people).
+        active_before: Annual active buyers last year (people).
+        floor: The smallest net growth counted, people.
+    """
+    if spend <= 0:
+        return 0.0
+    return spend / max(active - active_before, floor)
+
+
+def first_orders(
+    first_tick: np.ndarray, same_shop: np.ndarray, now: int, within: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Track each buyer's first order at a shop until it buys there again or moves on.
+
+    A buyer whose first order at a shop is pending (``first_tick >= 0``) resolves it now: as a
+    repeat when it goes back to the same shop within ``within`` ticks of that first order, as
+    no repeat when it goes to another shop (in the model a buyer only ever returns to its last
+    shop). A buyer at a shop new to it starts a pending first order at ``now``.
+
+    Args:
+        first_tick: Tick of each buyer's pending first order at its shop, -1 for none.
+        same_shop: Whether each buyer orders at the shop of its last order there.
+        now: This tick.
+        within: Ticks within which a second order counts as a repeat (a year).
+
+    Returns:
+        The buyers' new first-order ticks, which buyers resolved a pending first order, and
+        which of those repeated.
+    """
+    pending = first_tick >= 0
+    resolved = pending
+    repeated = pending & same_shop & (now - first_tick <= within)
+    new_tick = np.where(same_shop, -1, now).astype(first_tick.dtype)
+    return new_tick, resolved, repeated
+
+
+def expired_first_orders(first_tick: np.ndarray, now: int, within: int) -> int:
+    """Pending first orders older than ``within`` ticks: resolved as no repeat, cleared.
+
+    Args:
+        first_tick: Tick of each consumer's pending first order at each shop (-1 none);
+            cleared in place where expired.
+        now: This tick.
+        within: Ticks within which a second order counts as a repeat.
+
+    Returns:
+        How many expired.
+    """
+    old = (first_tick >= 0) & (now - first_tick > within)
+    first_tick[old] = -1
+    return int(np.count_nonzero(old))
