@@ -8,7 +8,7 @@ from o2osim.agents.protocol import Market
 from o2osim.market.brands import BrandDesk
 from o2osim.market.customers import PlatformCustomers
 from o2osim.market.week import Week
-from o2osim.mechanisms import churn, trust, word_of_mouth
+from o2osim.mechanisms import churn, loyalty, trust, word_of_mouth
 
 
 class OnlineSelling:
@@ -88,6 +88,8 @@ class OnlineSelling:
         bad = m.rng.random(buyers.size) < rates[pid] if n_platforms else pid < 0
         outcome = np.where(bad, reliefs[pid] if n_platforms else 0, np.float32(1.0))
         trust.learn(pop.trust_online, buyers, outcome, c.trust_learning_rate, pid)
+        if c.shop_choice == "compare":  # a bad order ends the buyer's tie to the shop
+            pop.shop[buyers[bad], pid[bad]] = -1
         self.spread_word(buyers[bad], pid[bad], buyers[~bad], pid[~bad], reliefs, week)
         orders = np.bincount(pid, minlength=n_platforms) * w
         bad_orders = np.bincount(pid, weights=bad, minlength=n_platforms) * w
@@ -125,10 +127,14 @@ class OnlineSelling:
             return
         m = self.market
         pop = m.population
+        c = m.config.consumers
         shops = np.array([p.shops for p in m.platforms])[pid]
         last = pop.shop[buyers, pid]
         loyal = (last >= 0) & (last < shops)
-        loyal &= m.rng.random(buyers.size) < m.config.consumers.shop_loyalty
+        if c.shop_choice == "compare":
+            loyal[loyal] = self.stays_with_shop(buyers[loyal], pid[loyal], shops[loyal])
+        else:
+            loyal &= m.rng.random(buyers.size) < c.shop_loyalty
         any_shop = (m.rng.random(buyers.size) * shops).astype(last.dtype)
         shop = np.where(loyal, last, any_shop)
         pop.shop[buyers, pid] = shop
@@ -142,6 +148,22 @@ class OnlineSelling:
         key = shop.astype(np.int64) * len(m.platforms) + pid
         pop.shop_came_back[buyers] |= pop.shop_last_year[buyers] == key
         pop.shop_this_year[buyers] = key
+
+    def stays_with_shop(self, buyers: np.ndarray, pid: np.ndarray, shops: np.ndarray) -> np.ndarray:
+        """Which buyers go back to their shop: no rival offer they see saves them enough.
+
+        A buyer sees ``rival_offers`` rival shops' offers on a computer and
+        ``mobile_rival_offers`` on a phone (no more than the platform's other shops); see
+        :mod:`o2osim.mechanisms.loyalty`.
+        """
+        m = self.market
+        c = m.config.consumers
+        offers = np.where(m.population.mobile[buyers], c.mobile_rival_offers, c.rival_offers)
+        offers = np.minimum(offers, shops - 1)
+        saving = loyalty.best_rival_saving(offers, c.shop_price_dispersion, m.rng)
+        price_index = np.array([p.config.price_index for p in m.platforms])[pid]
+        trust = m.population.trust_online[buyers, pid]
+        return loyalty.stays(saving, c.basket_value * price_index, c.familiarity_value, trust)
 
     def spread_word(
         self,

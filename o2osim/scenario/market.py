@@ -169,9 +169,45 @@ class ConsumerConfig(Section):
         0.5,
         "share of orders",
         "Chance that an online order goes back to the shop of the "
-        "buyer's last order on that platform, rather than to any shop.",
+        "buyer's last order on that platform, rather than to any shop (`shop_choice: loyalty`).",
         ge=0,
         le=1,
+    )
+    shop_choice: Literal["loyalty", "compare"] = F(
+        "loyalty",
+        "-",
+        "How an online buyer picks its shop: `loyalty` goes back to its last shop with chance "
+        "`shop_loyalty`; `compare` goes back unless a rival's offer saves more than knowing the "
+        "shop is worth, and never after a bad order there (see docs/model.md, Shops).",
+    )
+    shop_price_dispersion: float = F(
+        0.1,
+        "share of price",
+        "Standard deviation of a shop's price around its platform's (`compare` only).",
+        ge=0,
+        le=1,
+    )
+    rival_offers: int = F(
+        3,
+        "offers/order",
+        "Rival shops' offers a buyer on a computer sees on the way to an order (`compare` only).",
+        ge=0,
+        le=50,
+    )
+    mobile_rival_offers: int = F(
+        6,
+        "offers/order",
+        "Rival shops' offers a buyer on a phone sees (feeds show more; `compare` only).",
+        ge=0,
+        le=50,
+    )
+    familiarity_value: float = F(
+        40.0,
+        "yuan",
+        "What knowing its shop is worth to a buyer with no trust in the platform, in base-year "
+        "yuan; a buyer with trust t values it at (1 - t) times this (`compare` only).",
+        ge=0,
+        le=1e6,
     )
     wom_reach: int = F(3, "contacts", "Contacts told about a bad online order.", ge=0, le=200)
     variants: int = F(
