@@ -5,6 +5,7 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
+from o2osim.mechanisms import attention
 from o2osim.scenario import PlatformConfig
 
 
@@ -29,6 +30,9 @@ class Platform(mesa.Agent):
         shops: Number of shops selling on the platform this year.
         protected: Whether escrow, returns, deposits and enforcement are in force.
         variant_sales: Baskets sold this year by product variant (its sales data).
+        ad_budget: Its sellers' weekly traffic budget under ``budget_rule: return``, yuan.
+        buyer_orders: Orders per active buyer last year (``None`` before a year is booked).
+        buyer_churn: Share of last year's buyers who did not buy this year (``None``: unknown).
         c2b_active: Whether it sells its own C2B goods this year.
         c2b_range: Share of its C2B range given to each variant this year.
     """
@@ -60,6 +64,9 @@ class Platform(mesa.Agent):
         self.c2b_range = np.zeros(model.config.consumers.variants)
         self.year_c2b_orders = 0.0
         self.year_orders = 0.0
+        self.ad_budget = 0.0
+        self.buyer_orders: float | None = None
+        self.buyer_churn: float | None = None
 
     def new_year(self, year: int) -> None:
         """Open for business in the launch year; put protections in force in their year."""
@@ -130,8 +137,58 @@ class Platform(mesa.Agent):
         return self.config.base_marketing if self.launched else 0.0
 
     def seller_budget(self) -> float:
-        """Yuan its sellers spend on traffic this week: ad rate times last week's GMV."""
-        return self.ad_rate() * self.last_week_gmv if self.launched else 0.0
+        """Yuan its sellers spend on traffic this week.
+
+        Under ``attention.budget_rule: share``, the ad rate times last week's GMV; under
+        ``return``, the budget the sellers set on a new customer's return
+        (:meth:`buy_on_return`).
+        """
+        if not self.launched:
+            return 0.0
+        if self.model.config.attention.budget_rule == "return":
+            return self.ad_budget
+        return self.ad_rate() * self.last_week_gmv
+
+    def customer_value(self, basket_value: float) -> float:
+        """What a new customer is worth to a seller here now, yuan.
+
+        Its margin on the platform's price over the orders a customer places a year and the
+        years it stays at the platform's churn, both as booked last year (the sellers' prior
+        before the first year is booked); see
+        :func:`o2osim.mechanisms.attention.customer_value`.
+        """
+        att = self.model.config.attention
+        orders = att.prior_orders if self.buyer_orders is None else self.buyer_orders
+        churn = att.prior_churn if self.buyer_churn is None else self.buyer_churn
+        price = basket_value * self.config.price_index
+        return attention.customer_value(
+            self.config.seller_margin, price, orders, churn, att.customer_horizon
+        )
+
+    def buy_on_return(self, value: float, cost: float) -> None:
+        """Sellers set next week's traffic budget from a customer's value and its cost.
+
+        Starts at ``attention.start_budget`` in the first week on the market; see
+        :func:`o2osim.mechanisms.attention.adjust_budget`.
+
+        Args:
+            value: What a new customer is worth, yuan.
+            cost: What a new customer cost lately, yuan (``inf``: none won).
+        """
+        att = self.model.config.attention
+        if self.ad_budget <= 0:
+            self.ad_budget = att.start_budget
+            return
+        self.ad_budget = attention.adjust_budget(
+            self.ad_budget, value, cost, att.budget_step, att.start_budget * 0.01
+        )
+
+    def observe_year(self, orders_per_buyer: float, churn: float | None) -> None:
+        """At year end: orders per active buyer and (after the first year) its buyers' churn."""
+        if orders_per_buyer > 0:
+            self.buyer_orders = orders_per_buyer
+        if churn is not None:
+            self.buyer_churn = churn
 
     def sell_traffic(self, seller_spend: float, own_spend: float) -> None:
         """Book a week of traffic: its sellers' purchases are its ad revenue; its own, a cost.

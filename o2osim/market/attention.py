@@ -18,14 +18,41 @@ class AttentionMarket:
     revenue and its own part as its marketing cost; paid visitors who sign up become customers
     through :class:`PlatformCustomers`.
 
+    Under ``attention.budget_rule: return`` the sellers set their budgets from what a new
+    customer is worth and what one cost them lately (a running estimate kept here).
+
     Args:
         market: The market.
         customers: The platforms' customer register.
+
+    Attributes:
+        seller_spend: Sellers' smoothed weekly traffic spend on each platform, yuan.
+        seller_won: Customers their paid visits won each week (smoothed), people.
     """
 
     def __init__(self, market: Market, customers: PlatformCustomers) -> None:
         self.market = market
         self.customers = customers
+        n = len(market.platforms)
+        self.seller_spend = np.zeros(n)
+        self.seller_won = np.zeros(n)
+
+    def customer_costs(self) -> np.ndarray:
+        """What a new customer lately cost each platform's sellers, yuan (inf: none won)."""
+        spend, won = self.seller_spend, self.seller_won
+        cost = np.full(spend.size, np.inf)
+        np.divide(spend, won, out=cost, where=won > 0)
+        cost[(spend <= 0) & (won <= 0)] = 0.0
+        return cost
+
+    def set_budgets(self) -> None:
+        """Under ``budget_rule: return``, each platform's sellers set this week's budget."""
+        m = self.market
+        costs = self.customer_costs()
+        for platform in m.platforms:
+            if platform.launched:
+                value = platform.customer_value(m.basket_value)
+                platform.buy_on_return(value, float(costs[platform.index]))
 
     def run(self, week: Week) -> None:
         """Sellers buy impressions; clicks are paid visits that may win new customers."""
@@ -33,6 +60,9 @@ class AttentionMarket:
         att = m.config.attention
         pop = m.population
         w = m.people_per_consumer
+        on_return = att.budget_rule == "return"
+        if on_return:
+            self.set_budgets()
         own = np.array([p.own_budget() for p in m.platforms], dtype=np.float64)
         sellers = np.array([p.seller_budget() for p in m.platforms], dtype=np.float64)
         budgets = own + sellers
@@ -58,3 +88,8 @@ class AttentionMarket:
         visitors, pid = attention.paid_visitors(online, clicks, att.paid_signup, w, m.rng)
         won = attention.sign_up(pop.customer_of, visitors, pid)
         self.customers.won_pairs(visitors[won], pid[won], "paid_customers", week)
+        if on_return:  # the sellers' running estimate of what a customer costs them
+            won_by = np.bincount(pid[won], minlength=len(m.platforms)) * w * sellers_part
+            a = att.cost_memory
+            self.seller_spend = (1 - a) * self.seller_spend + a * spend * sellers_part
+            self.seller_won = (1 - a) * self.seller_won + a * won_by

@@ -40,6 +40,9 @@ class YearEnd:
         m = self.market
         pop = m.population
         lost_pf, base_pf = churn.platform_churn(pop.bought_last_year, pop.bought_this_year)
+        lost_by, base_by = churn.platform_churn_by(
+            pop.bought_last_year, pop.bought_this_year, len(m.platforms)
+        )
         lost_on, base_on = churn.seller_churn(pop.shop_last_year, pop.shop_came_back)
         lost_off, base_off = churn.seller_churn(pop.store_last_year, pop.came_back)
         row: dict[str, float] = {
@@ -63,6 +66,10 @@ class YearEnd:
                 platform.year_spend, active[k], self.active_before[k], w
             )
             row[f"active_buyers_{platform.name}"] = active[k]
+            platform.observe_year(
+                platform.year_orders / active[k] if active[k] > 0 else 0.0,
+                lost_by[k] / base_by[k] if base_by[k] > 0 else None,
+            )
             spend += platform.year_spend
         row["acquisition_cost"] = churn.cost_per_net_new_buyer(
             spend, online_active, self.online_active_before, w

@@ -83,3 +83,52 @@ def sign_up(customer_of: np.ndarray, visitors: np.ndarray, pid: np.ndarray) -> n
         A mask over the visits: those that made a new customer (the caller records them).
     """
     return ((customer_of[visitors] >> pid) & 1) == 0
+
+
+def customer_value(
+    margin: float, price: float, orders_per_year: float, churn: float, horizon: float
+) -> float:
+    """What a new customer is worth to a seller: its margin over the orders it will place.
+
+    A customer places ``f`` orders a year and stays ``min(1 / churn, H)`` years (a geometric
+    lifetime at the seller's observed churn, capped at the horizon ``H``):
+
+        V = margin * price * f * min(1 / churn, H)                      [yuan]
+
+    Args:
+        margin: Share of an order's price the seller keeps.
+        price: Price of an order, yuan.
+        orders_per_year: Orders a customer places a year.
+        churn: Share of customers lost a year (0: the horizon applies).
+        horizon: Longest the seller counts on keeping a customer, years.
+
+    Returns:
+        The value, yuan.
+    """
+    years = horizon if churn <= 0 else min(1.0 / churn, horizon)
+    return margin * price * orders_per_year * years
+
+
+def adjust_budget(budget: float, value: float, cost: float, step: float, floor: float) -> float:
+    """Sellers' next traffic budget: more while a customer is worth more than it costs.
+
+    The budget moves by the ratio of a new customer's value to its cost, at most by ``step``
+    a week either way:
+
+        b' = max(floor, b * clip(V / C, 1 / (1 + step), 1 + step))
+
+    A customer that cost nothing to win (nothing was spent) counts as worth buying; one that
+    could not be won (``C`` infinite) as not.
+
+    Args:
+        budget: This week's budget, yuan.
+        value: What a new customer is worth, yuan (:func:`customer_value`).
+        cost: What a new customer cost lately, yuan (``inf``: none was won).
+        step: Most the budget moves in a week, share.
+        floor: Smallest budget, yuan.
+
+    Returns:
+        Next week's budget, yuan.
+    """
+    ratio = 1.0 + step if cost <= 0 else value / cost
+    return max(floor, budget * min(max(ratio, 1.0 / (1.0 + step)), 1.0 + step))

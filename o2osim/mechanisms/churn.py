@@ -29,6 +29,15 @@ def platform_churn(last: np.ndarray, this: np.ndarray) -> tuple[float, float]:
     return lost, base
 
 
+def platform_churn_by(
+    last: np.ndarray, this: np.ndarray, platforms: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Of each platform: last year's buyers who did not buy on it this year, and all of them."""
+    lost = np.array([np.count_nonzero(last & ~this & (1 << k)) for k in range(platforms)])
+    base = np.array([np.count_nonzero(last & (1 << k)) for k in range(platforms)])
+    return lost.astype(np.float64), base.astype(np.float64)
+
+
 def seller_churn(last_seller: np.ndarray, came_back: np.ndarray) -> tuple[float, float]:
     """Customers of last year who did not come back to their seller, and all of last year's."""
     had = last_seller >= 0

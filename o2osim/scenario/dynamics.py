@@ -145,6 +145,58 @@ class AttentionConfig(Section):
         ge=0,
         le=1,
     )
+    budget_rule: Literal["share", "return"] = F(
+        "share",
+        "-",
+        "How sellers set their traffic budgets: `share` spends a share of last week's sales "
+        "(`platforms[].marketing_share`); `return` buys traffic while a new customer is worth "
+        "more than it costs (see docs/model.md, Traffic bought on its return).",
+    )
+    start_budget: float = F(
+        1000.0,
+        "yuan/week",
+        "Sellers' traffic budget on a platform in its first week (`return` only).",
+        ge=0,
+        le=1e12,
+    )
+    budget_step: float = F(
+        0.1,
+        "share/week",
+        "Most the sellers' budget moves in a week toward where a customer costs what it is "
+        "worth (`return` only).",
+        ge=0,
+        le=10,
+    )
+    customer_horizon: float = F(
+        5.0,
+        "years",
+        "Longest a seller counts on keeping a customer, whatever its churn (`return` only).",
+        gt=0,
+        le=100,
+    )
+    prior_orders: float = F(
+        2.0,
+        "orders/year",
+        "Orders a year sellers expect of a customer before the platform's first year is "
+        "booked (`return` only).",
+        ge=0,
+        le=1000,
+    )
+    prior_churn: float = F(
+        0.5,
+        "share/year",
+        "Churn sellers expect before the platform's first year is booked (`return` only).",
+        gt=0,
+        le=1,
+    )
+    cost_memory: float = F(
+        0.2,
+        "share/week",
+        "Weight of this week in the sellers' running estimate of what a customer costs "
+        "(exponential smoothing; `return` only).",
+        gt=0,
+        le=1,
+    )
 
 
 class StagesConfig(Section):

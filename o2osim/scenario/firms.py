@@ -161,7 +161,11 @@ class PlatformConfig(Section):
         le=1e15,
     )
     marketing_share: float = F(
-        0.05, "share of GMV", "Share of sales that sellers spend on buying traffic.", ge=0, le=1
+        0.05,
+        "share of GMV",
+        "Share of sales that sellers spend on buying traffic (`attention.budget_rule: share`).",
+        ge=0,
+        le=1,
     )
     rivals_half: float = F(
         10.0,
@@ -177,6 +181,14 @@ class PlatformConfig(Section):
         "Traffic bought by the platform itself, sales or not.",
         ge=0,
         le=1e12,
+    )
+    seller_margin: float = F(
+        0.2,
+        "share of price",
+        "What a seller here keeps of an order's price after goods and commission; with "
+        "`attention.budget_rule: return` it sets what a new customer is worth to a seller.",
+        ge=0,
+        le=1,
     )
 
 
