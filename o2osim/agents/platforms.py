@@ -31,6 +31,10 @@ class Platform(mesa.Agent):
         variant_sales: Baskets sold this year by product variant (its sales data).
         c2b_active: Whether it sells its own C2B goods this year.
         c2b_range: Share of its C2B range given to each variant this year.
+        seller_price: What its (representative) seller charges for a basket this month, yuan,
+            when sellers set prices (NaN: the list price times ``price_index``).
+        seller_markup: Its seller's markup over unit cost (NaN until it sets a price).
+        traffic_per_order: Traffic its sellers bought per order last month, yuan.
     """
 
     def __init__(self, model: mesa.Model, index: int, config: PlatformConfig) -> None:
@@ -60,6 +64,25 @@ class Platform(mesa.Agent):
         self.c2b_range = np.zeros(model.config.consumers.variants)
         self.year_c2b_orders = 0.0
         self.year_orders = 0.0
+        self.seller_price = float("nan")
+        self.seller_markup = float("nan")
+        self.traffic_per_order = 0.0
+
+    def price(self, basket_value: float) -> float:
+        """A basket's price on the platform this month before event discounts, yuan.
+
+        Args:
+            basket_value: A basket at list price this year, yuan.
+        """
+        if np.isnan(self.seller_price):
+            return basket_value * self.config.price_index
+        return self.seller_price
+
+    def set_price(self, price: float, markup: float, traffic_per_order: float) -> None:
+        """Its seller's price (yuan a basket), markup and traffic per order for next month."""
+        self.seller_price = price
+        self.seller_markup = markup
+        self.traffic_per_order = traffic_per_order
 
     def new_year(self, year: int) -> None:
         """Open for business in the launch year; put protections in force in their year."""

@@ -89,7 +89,10 @@ class OnlineSelling:
         gmv_online = 0.0
         for platform in m.platforms:
             k = platform.index
-            gmv = orders[k] * m.basket_value * platform.config.price_index * (1 - discount)
+            if m.config.pricing.sellers_set_prices:
+                gmv = orders[k] * platform.price(m.basket_value) * (1 - discount)
+            else:
+                gmv = orders[k] * m.basket_value * platform.config.price_index * (1 - discount)
             net = platform.book_week(gmv, float(orders[k]), float(bad_orders[k]))
             self.desk.online_market_shares(platform, net, float(orders[k]), gmv)
             gmv_online += gmv
