@@ -12,8 +12,9 @@ of :mod:`o2osim.market` that owns its state and is given what it works on:
 6. the checkout: purchases, commissions, brands' books, and with each purchase its
    experience: trust, word of mouth, referrals; promotion buyers skip the next weeks;
 7. visits to stores and platforms;
-8. books: at each month end stores and dealers book the month and may close; at year end,
-   churn of customers and the firms' year;
+8. books: at each month end stores and dealers book the month and may close, then sellers
+   set next month's prices (when they set prices); at year end, churn of customers and the
+   firms' year;
 9. metrics: the week's record and the Mesa ``DataCollector``.
 
 The week's counters travel in one :class:`~o2osim.market.week.Week` record. The phases read
@@ -42,6 +43,7 @@ from o2osim.market import (
     OnlineSelling,
     PlatformCustomers,
     PriceLevels,
+    PriceSetting,
     Shopping,
     StoreNetwork,
     Week,
@@ -84,6 +86,7 @@ class O2OMarket(mesa.Model):
         calendar: The calendar phase (year, week, month ends, events).
         prices: This year's rent, wages and basket value.
         network: The store network (positions, choice sets, books, entry and exit).
+        pricing: Price setting at month ends (when sellers set prices).
         customers: The platforms' customer register.
         desk: The brands' desk.
         adoption: The adoption phase.
@@ -129,6 +132,7 @@ class O2OMarket(mesa.Model):
         self.platforms = [Platform(self, i, p) for i, p in enumerate(s.platforms)]
         self.network = StoreNetwork(self)
         self.network.open_initial(s.stores.count)
+        self.pricing = PriceSetting(self, self.network)
         self.customers = PlatformCustomers(self)
         self.desk = BrandDesk(self, self.network)
         self.adoption = Adoption(self, self.customers)
@@ -179,6 +183,7 @@ class O2OMarket(mesa.Model):
         clock.lap("visits")
         if self.calendar.month_ends():
             self.network.close_month(self.desk.store_mix(), week)
+            self.pricing.set_prices()
         if self.calendar.year_ends:
             self.annual.append(self.year_end.close())
         clock.lap("books")

@@ -54,6 +54,8 @@ UNITS: dict[str, str] = {
     "price_store": "yuan per basket",
     "price_gap": "online over store price - 1",
     "festival_week_ratio": "x median week",
+    "markup_store": "share of unit cost",
+    "markup_online": "share of unit cost",
     "online_baskets": "baskets",
     "offline_baskets": "baskets",
     "mean_trust_offline": "trust (0-1)",

@@ -48,16 +48,19 @@ class Dealer(mesa.Agent):
         self.active = True
         self.losing_months = 0
 
-    def supply(self, goods: float, mix: list[float]) -> None:
+    def supply(self, goods: float, mix: list[float], margin: float | None = None) -> None:
         """Sell goods worth ``goods`` yuan to stores and buy them from the brands.
 
         Args:
             goods: What the stores pay, yuan.
             mix: Each brand's share of the goods (the rest are rivals' goods).
+            margin: What the dealer keeps, yuan, when sellers set prices (the wholesale minus
+                the ex-factory price per basket, times baskets); ``None``: its ``margin`` share.
         """
+        kept = goods * self.config.margin if margin is None else margin
         self.month_revenue += goods
-        self.month_margin += goods * self.config.margin
-        bought = goods * (1.0 - self.config.margin)
+        self.month_margin += kept
+        bought = goods - kept if margin is not None else goods * (1.0 - self.config.margin)
         for brand, share in zip(self.brands, mix, strict=True):
             brand.sell_wholesale(bought * share)
 

@@ -35,6 +35,10 @@ class Platform(mesa.Agent):
         buyer_churn: Share of last year's buyers who did not buy this year (``None``: unknown).
         c2b_active: Whether it sells its own C2B goods this year.
         c2b_range: Share of its C2B range given to each variant this year.
+        seller_price: What its (representative) seller charges for a basket this month, yuan,
+            when sellers set prices (NaN: the list price times ``price_index``).
+        seller_markup: Its seller's markup over unit cost (NaN until it sets a price).
+        traffic_per_order: Traffic its sellers bought per order last month, yuan.
     """
 
     def __init__(self, model: mesa.Model, index: int, config: PlatformConfig) -> None:
@@ -67,6 +71,25 @@ class Platform(mesa.Agent):
         self.ad_budget = 0.0
         self.buyer_orders: float | None = None
         self.buyer_churn: float | None = None
+        self.seller_price = float("nan")
+        self.seller_markup = float("nan")
+        self.traffic_per_order = 0.0
+
+    def price(self, basket_value: float) -> float:
+        """A basket's price on the platform this month before event discounts, yuan.
+
+        Args:
+            basket_value: A basket at list price this year, yuan.
+        """
+        if np.isnan(self.seller_price):
+            return basket_value * self.config.price_index
+        return self.seller_price
+
+    def set_price(self, price: float, markup: float, traffic_per_order: float) -> None:
+        """Its seller's price (yuan a basket), markup and traffic per order for next month."""
+        self.seller_price = price
+        self.seller_markup = markup
+        self.traffic_per_order = traffic_per_order
 
     def new_year(self, year: int) -> None:
         """Open for business in the launch year; put protections in force in their year."""
@@ -154,16 +177,21 @@ class Platform(mesa.Agent):
 
         Its margin on the platform's price over the orders a customer places a year and the
         years it stays at the platform's churn, both as booked last year (the sellers' prior
-        before the first year is booked); see
+        before the first year is booked). The margin is ``seller_margin``, or, when sellers
+        set prices, its markup on the wholesale price of the goods (a markup on traffic cost
+        would make dearer traffic look like a more valuable customer); see
         :func:`o2osim.mechanisms.attention.customer_value`.
         """
-        att = self.model.config.attention
+        s = self.model.config
+        att = s.attention
         orders = att.prior_orders if self.buyer_orders is None else self.buyer_orders
         churn = att.prior_churn if self.buyer_churn is None else self.buyer_churn
-        price = basket_value * self.config.price_index
-        return attention.customer_value(
-            self.config.seller_margin, price, orders, churn, att.customer_horizon
-        )
+        price = self.price(basket_value)
+        margin = self.config.seller_margin
+        if not np.isnan(self.seller_price):  # its markup on the goods (not on the traffic)
+            kept = self.seller_markup * s.pricing.wholesale_index * basket_value
+            margin = max(0.0, kept) / price if price > 0 else 0.0
+        return attention.customer_value(margin, price, orders, churn, att.customer_horizon)
 
     def buy_on_return(self, value: float, cost: float) -> None:
         """Sellers set next week's traffic budget from a customer's value and its cost.

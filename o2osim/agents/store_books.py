@@ -34,6 +34,18 @@ class StoreBooks:
         year_sales: Sales of the year so far, yuan (what entrepreneurs judge entry by).
         month_fees: Fees earned this month for serving online orders (pick-up), yuan.
         quality: Chance that a purchase at the store satisfies its buyer, 0-1.
+        price: The store's own price of a basket this month, yuan (NaN: sellers do not set
+            prices, the store charges the list price times ``stores.price_index``).
+        markup: The store's markup over its unit cost (NaN when it sets no price).
+        wholesale: What the store pays its dealer for a basket this month, yuan (NaN: a share
+            of its sales, ``1 - gross_margin``).
+        factory: What the brand gets for a basket of the store's goods, yuan (the dealer keeps
+            ``wholesale - factory``; NaN when the store sets no price).
+        unit_cost: The store's wholesale plus rent and wages per basket when it set its price,
+            yuan (NaN when it sets no price).
+        volume: Running average of baskets sold a month (NaN: no month booked yet).
+        last_month_units: Baskets sold in the last booked month (real baskets).
+        prev_month_units: Baskets sold in the month before it (real baskets).
     """
 
     is_open: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=bool))
@@ -50,6 +62,14 @@ class StoreBooks:
     year_sales: np.ndarray = field(default_factory=lambda: np.empty(0))
     month_fees: np.ndarray = field(default_factory=lambda: np.empty(0))
     quality: np.ndarray = field(default_factory=lambda: np.empty(0))
+    price: np.ndarray = field(default_factory=lambda: np.empty(0))
+    markup: np.ndarray = field(default_factory=lambda: np.empty(0))
+    wholesale: np.ndarray = field(default_factory=lambda: np.empty(0))
+    factory: np.ndarray = field(default_factory=lambda: np.empty(0))
+    unit_cost: np.ndarray = field(default_factory=lambda: np.empty(0))
+    volume: np.ndarray = field(default_factory=lambda: np.empty(0))
+    last_month_units: np.ndarray = field(default_factory=lambda: np.empty(0))
+    prev_month_units: np.ndarray = field(default_factory=lambda: np.empty(0))
 
     def add(self, cash: float, dealer: int, quality: float = 1.0) -> int:
         """Open a new row with ``cash``, the given dealer and quality; return its index."""
@@ -65,15 +85,28 @@ class StoreBooks:
             "month_units",
             "year_sales",
             "month_fees",
+            "last_month_units",
+            "prev_month_units",
         ):
             setattr(self, name, _grow(getattr(self, name), 0.0))
+        for name in ("price", "markup", "wholesale", "factory", "unit_cost", "volume"):
+            setattr(self, name, _grow(getattr(self, name), np.nan))
         self.closed_tick = _grow(self.closed_tick, -1)
         self.dealer = _grow(self.dealer, dealer)
         self.quality = _grow(self.quality, quality)
         return self.is_open.size - 1
 
-    def sell(self, units: np.ndarray, price: float) -> None:
-        """Record a week's orders per store (real orders) at ``price`` yuan each."""
+    def set_terms(
+        self, store: int, price: float, markup: float, wholesale: float, factory: float
+    ) -> None:
+        """Set a store's price, markup, wholesale and ex-factory prices (yuan per basket)."""
+        self.price[store] = price
+        self.markup[store] = markup
+        self.wholesale[store] = wholesale
+        self.factory[store] = factory
+
+    def sell(self, units: np.ndarray, price: float | np.ndarray) -> None:
+        """Record a week's baskets per store (real) at ``price`` yuan each (or each store's)."""
         self.month_sales += units * price
         self.month_units += units
         self.year_sales += units * price
@@ -89,6 +122,7 @@ class StoreBooks:
         gross_margin: float,
         closure_after: int,
         tick: int,
+        priced: bool = False,
     ) -> tuple[np.ndarray, np.ndarray]:
         """Each open store books the month's sales: it keeps the gross margin, pays rent and wages.
 
@@ -101,6 +135,8 @@ class StoreBooks:
             gross_margin: Share of sales kept after the cost of goods.
             closure_after: Losing months in a row that close a store.
             tick: The current tick (recorded as the closing tick).
+            priced: Whether stores set their own prices: the goods then cost each store its
+                ``wholesale`` price per basket sold instead of ``1 - gross_margin`` of sales.
 
         Returns:
             The cost of goods each store pays its supplier this month (0 for closed stores),
@@ -108,7 +144,10 @@ class StoreBooks:
         """
         trading = self.is_open
         sales, units = self.month_sales, self.month_units
-        goods = np.where(trading, sales * (1.0 - gross_margin), 0.0)
+        if priced:
+            goods = np.where(trading, units * np.nan_to_num(self.wholesale), 0.0)
+        else:
+            goods = np.where(trading, sales * (1.0 - gross_margin), 0.0)
         fees = self.month_fees
         profit = np.where(trading, sales + fees - goods - rent - wages, 0.0)
         self.revenue += np.where(trading, sales + fees, 0.0)
@@ -123,6 +162,8 @@ class StoreBooks:
         )
         self.is_open[closing] = False
         self.closed_tick[closing] = tick
+        self.prev_month_units = self.last_month_units
+        self.last_month_units = np.where(trading, units, 0.0)
         self.month_sales = np.zeros_like(sales)
         self.month_units = np.zeros_like(units)
         self.month_fees = np.zeros_like(fees)

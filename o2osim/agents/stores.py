@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import mesa
+import numpy as np
 
 from o2osim.agents.store_books import StoreBooks
 
@@ -63,6 +64,14 @@ class Store(mesa.Agent):
     def quality(self) -> float:
         """Chance that a purchase here satisfies its buyer, 0-1."""
         return float(self._books.quality[self.index])
+
+    @property
+    def price(self) -> float:
+        """The store's price of a basket this month, yuan (its own when sellers set prices)."""
+        own = float(self._books.price[self.index])
+        if np.isnan(own):
+            return self.model.basket_value * self.model.config.stores.price_index
+        return own
 
     @property
     def is_open(self) -> bool:

@@ -14,6 +14,7 @@
   of mouth;
 - :class:`StoreNetwork` (``stores``): where stores are, choice sets, books, dealers, entry
   and exit;
+- :class:`PriceSetting` (``pricing``): at each month's end sellers set next month's prices;
 - :class:`BrandDesk` (``brands``): needs by brand, channel strategies, the brands' books;
 - :class:`YearEnd` (``books``): churn and the firms' year.
 
@@ -29,6 +30,7 @@ from o2osim.market.calendar import Calendar, PriceLevels
 from o2osim.market.cohorts import Cohorts
 from o2osim.market.customers import PlatformCustomers
 from o2osim.market.online import OnlineSelling
+from o2osim.market.pricing import PriceSetting
 from o2osim.market.shopping import Shopping
 from o2osim.market.stores import StoreNetwork
 from o2osim.market.week import Week
@@ -42,6 +44,7 @@ __all__ = [
     "OnlineSelling",
     "PlatformCustomers",
     "PriceLevels",
+    "PriceSetting",
     "Shopping",
     "StoreNetwork",
     "Week",

@@ -30,6 +30,27 @@ class YearEnd:
         self.active_before = np.zeros(len(market.platforms))
         self.online_active_before = 0.0
 
+    def markups(self) -> dict[str, float]:
+        """The year's last markups of stores and online sellers.
+
+        ``markup_store`` is the open stores' markup weighted by their last month's baskets,
+        ``sum(P_s q_s) / sum(u_s q_s) - 1`` (what they charge over unit cost, the cap
+        included); ``markup_online`` the launched platforms' sellers' mean markup (0 where
+        there is none).
+        """
+        m = self.market
+        books = m.store_books
+        charging = books.is_open & ~np.isnan(books.unit_cost)
+        sold = books.last_month_units[charging]
+        cost = float(books.unit_cost[charging] @ sold)
+        store = float(books.price[charging] @ sold) / cost - 1.0 if cost > 0 else 0.0
+        online = [p.seller_markup for p in m.platforms if p.launched]
+        online = [x for x in online if not np.isnan(x)]
+        return {
+            "markup_store": store,
+            "markup_online": float(np.mean(online)) if online else 0.0,
+        }
+
     def close(self) -> dict[str, float]:
         """Count lost customers; lost platform customers must be won again.
 
@@ -77,6 +98,8 @@ class YearEnd:
         row["active_buyers_online"] = online_active
         self.active_before, self.online_active_before = active, online_active
         row |= self.desk.year_books()
+        if m.config.pricing.sellers_set_prices:
+            row |= self.markups()
         pop.customer_of &= pop.bought_this_year | pop.won_this_year
         pop.won_this_year[:] = 0
         pop.bought_last_year[:] = pop.bought_this_year

@@ -110,7 +110,10 @@ class OnlineSelling:
         gmv_online = 0.0
         for platform in m.platforms:
             k = platform.index
-            gmv = orders[k] * m.basket_value * platform.config.price_index * (1 - discount)
+            if m.config.pricing.sellers_set_prices:
+                gmv = orders[k] * platform.price(m.basket_value) * (1 - discount)
+            else:
+                gmv = orders[k] * m.basket_value * platform.config.price_index * (1 - discount)
             net = platform.book_week(gmv, float(orders[k]), float(bad_orders[k]))
             self.desk.online_market_shares(platform, net, float(orders[k]), gmv)
             gmv_online += gmv
@@ -161,9 +164,10 @@ class OnlineSelling:
         offers = np.where(m.population.mobile[buyers], c.mobile_rival_offers, c.rival_offers)
         offers = np.minimum(offers, shops - 1)
         saving = loyalty.best_rival_saving(offers, c.shop_price_dispersion, m.rng)
-        price_index = np.array([p.config.price_index for p in m.platforms])[pid]
+        deflate = c.basket_value / m.basket_value  # this year's yuan in base-year yuan
+        prices = np.array([p.price(m.basket_value) * deflate for p in m.platforms])[pid]
         trust = m.population.trust_online[buyers, pid]
-        return loyalty.stays(saving, c.basket_value * price_index, c.familiarity_value, trust)
+        return loyalty.stays(saving, prices, c.familiarity_value, trust)
 
     def spread_word(
         self,

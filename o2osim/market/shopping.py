@@ -53,7 +53,12 @@ class Shopping:
     def utilities(
         self, shoppers: np.ndarray, discount: float, needs: Needs | None = None
     ) -> np.ndarray:
-        """Utility in yuan of each option (nearest stores, then platforms) for each shopper."""
+        """Utility in yuan of each option (nearest stores, then platforms) for each shopper.
+
+        Prices enter in base-year yuan: the list price times ``price_index``, or, when sellers
+        set prices, each store's and each platform's sellers' own price deflated by the growth
+        of the basket's list value.
+        """
         m = self.market
         s = m.config
         c = s.consumers
@@ -62,7 +67,13 @@ class Shopping:
         cell = pop.cell[shoppers]
         util = np.empty((shoppers.size, k + len(m.platforms)), dtype=np.float32)
         # in base-year yuan: travel, waiting and trust are worth more as incomes grow
-        store_price = c.basket_value * s.stores.price_index
+        priced = self.network.priced
+        deflate = c.basket_value / m.basket_value  # this year's yuan in base-year yuan
+        if priced:  # each store's own price
+            ids = self.network.choice_ids[cell]
+            store_price = self.network.books.price[np.maximum(ids, 0)] * deflate
+        else:
+            store_price = c.basket_value * s.stores.price_index
         util[:, :k] = -store_price - c.travel_cost * self.network.choice_dist[cell]
         util[:, :k] += (c.trust_value * pop.trust_offline[shoppers])[:, None]
         search = c.search_cost * np.where(pop.mobile[shoppers], s.stages.mobile_search_factor, 1)
@@ -73,7 +84,10 @@ class Shopping:
                 util[:, col] = -np.inf
                 continue
             p = platform.config
-            price = c.basket_value * p.price_index * (1 - discount)
+            if priced:  # its sellers' price
+                price = platform.price(m.basket_value) * deflate * (1 - discount)
+            else:
+                price = c.basket_value * p.price_index * (1 - discount)
             util[:, col] = -price - c.delivery_wait_cost * p.delivery_days - search
             util[:, col] += c.trust_value * pop.trust_online[shoppers, platform.index]
             util[(member & np.uint8(1 << platform.index)) == 0, col] = -np.inf

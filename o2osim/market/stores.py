@@ -8,7 +8,7 @@ from o2osim.agents import Dealer, Store
 from o2osim.agents.protocol import Market
 from o2osim.agents.store_books import StoreBooks
 from o2osim.market.week import Week
-from o2osim.mechanisms import geography, trust
+from o2osim.mechanisms import geography, pricing, trust
 from o2osim.units import STORE_CHANNEL
 
 
@@ -28,6 +28,8 @@ class StoreNetwork:
         xy: Position of every store, km (one row per store).
         choice_ids: Store index of each travel cell's nearest open stores, -1 past the last.
         choice_dist: Distance to each of them from the cell's centre, km (inf: none).
+        price_cap: The most a store can charge this month when sellers set prices, yuan per
+            basket (inf: no online price to cap it).
     """
 
     def __init__(self, market: Market) -> None:
@@ -40,6 +42,8 @@ class StoreNetwork:
         self.cells = geography.district_centres(s.population.area_km, s.population.cells_per_side)
         self.choice_ids = np.empty((0, 0), dtype=np.int64)
         self.choice_dist = np.empty((0, 0))
+        self.priced = s.pricing.sellers_set_prices
+        self.price_cap = float("inf")
 
     # ---- where the stores are
 
@@ -59,6 +63,8 @@ class StoreNetwork:
         st = m.config.stores
         quality = trust.draw_store_quality(st.quality_mean, st.quality_spread, m.rng)
         store = Store(m, x, y, st.initial_cash, self.nearest_dealer(x, y), quality)
+        if self.priced:
+            self.start_prices(store.index)
         self.stores.append(store)
         self.xy = np.vstack([self.xy, [[x, y]]])
         return store
@@ -104,12 +110,77 @@ class StoreNetwork:
         active = np.array([d.active for d in self.market.dealers] + [False])
         return np.where(active[dealer], dealer, -1)
 
-    # ---- selling
+    # ---- prices
 
     @property
     def price(self) -> float:
-        """A basket's price in stores this year, yuan."""
+        """A basket's list price in stores this year, yuan (``stores.price_index`` times list)."""
         return self.market.basket_value * self.market.config.stores.price_index
+
+    def prices(self) -> float | np.ndarray:
+        """Each store's price of a basket this month, yuan, or the one list price for all."""
+        return self.books.price if self.priced else self.price
+
+    def list_terms(self) -> tuple[float, float]:
+        """This month's wholesale list price ``W0`` and ex-factory price ``F0``, yuan a basket.
+
+        ``W0 = wholesale_index * basket_value``; ``F0 = W0 * (1 - dealers.margin)``.
+        """
+        m = self.market
+        list_wholesale = m.config.pricing.wholesale_index * m.basket_value
+        return list_wholesale, list_wholesale * (1.0 - m.config.dealers.margin)
+
+    def start_prices(self, store: int) -> None:
+        """A store that opens charges the list price (at most the cap) at its opening markup."""
+        list_wholesale, list_factory = self.list_terms()
+        self.books.set_terms(
+            store,
+            min(self.price, self.price_cap),
+            self.market.config.pricing.store_markup,
+            list_wholesale,
+            list_factory,
+        )
+
+    def set_prices(self, online_prices: np.ndarray) -> None:
+        """Month end: every open store sets next month's price from last month's books.
+
+        The cap is ``(1 + store_premium)`` times the cheapest online price; each store spreads
+        its rent and wages over its running average of baskets, pays its dealer what the cap
+        leaves (at most the list wholesale), moves its markup with its demand and toward the
+        cap, and charges ``min(cap, (W + O) * (1 + m))`` (see :mod:`o2osim.mechanisms.pricing`).
+
+        Args:
+            online_prices: The price each open platform's sellers charge, yuan per basket.
+        """
+        m = self.market
+        pr = m.config.pricing
+        books = self.books
+        cap = pricing.price_cap(online_prices, pr.store_premium)
+        self.price_cap = cap
+        i = np.flatnonzero(books.is_open)
+        list_wholesale, list_factory = self.list_terms()
+        volume = pricing.smoothed_volume(
+            books.volume[i], books.last_month_units[i], pr.volume_smoothing
+        )
+        overhead = pricing.overhead_per_basket(m.rent, m.wages, volume)
+        wholesale = pricing.store_wholesale(list_wholesale, cap, overhead, pr.markup_min)
+        unit_cost = wholesale + overhead
+        markup = pricing.follow_demand(
+            books.markup[i],
+            books.last_month_units[i],
+            books.prev_month_units[i],
+            pr.demand_response,
+        )
+        markup = pricing.follow_rivals(markup, unit_cost, cap, pr.rival_response)
+        markup = np.clip(markup, pr.markup_min, pr.markup_max)
+        books.volume[i] = volume
+        books.unit_cost[i] = unit_cost
+        books.markup[i] = markup
+        books.wholesale[i] = wholesale
+        books.factory[i] = pricing.factory_price(list_factory, wholesale)
+        books.price[i] = pricing.store_price(unit_cost, markup, cap)
+
+    # ---- selling
 
     def sell(
         self, buyers: np.ndarray, store_ids: np.ndarray, size: np.ndarray | None, week: Week
@@ -134,7 +205,7 @@ class StoreNetwork:
         pop = m.population
         w = m.people_per_consumer
         units = np.bincount(store_ids, weights=size, minlength=len(self.stores)) * w
-        store_price = self.price
+        store_price = self.prices()
         self.books.sell(units, store_price)
         pop.preferred_channel[buyers] = STORE_CHANNEL
         pop.came_back[buyers] |= pop.store_last_year[buyers] == store_ids
@@ -144,10 +215,11 @@ class StoreNetwork:
         offline_units = float(units.sum())
         orders = float(buyers.size * w)
         week.store_visits += orders
+        gmv = float(units @ self.books.price) if self.priced else offline_units * self.price
         flows = {
             "offline_orders": orders,
             "offline_baskets": offline_units,
-            "gmv_offline": offline_units * store_price,
+            "gmv_offline": gmv,
         }
         return flows, offline_units
 
@@ -155,7 +227,7 @@ class StoreNetwork:
         """Stores earn pick-up fees (yuan) and sell ``units`` baskets on pick-up visits."""
         if fees is not None:
             self.books.earn_fees(fees)
-        self.books.sell(units, self.price)
+        self.books.sell(units, self.prices())
 
     # ---- the books
 
@@ -164,21 +236,32 @@ class StoreNetwork:
 
         Stores pay their dealer for the goods they sold (or the brands directly when no dealer
         is left), split over the brands by ``mix``, each brand's share of the month's goods.
+        When sellers set prices, a store pays its wholesale price per basket and its dealer
+        keeps the wholesale minus the ex-factory price per basket.
         """
         m = self.market
         st = m.config.stores
         books = self.books
         goods, closed = books.close_month(
-            m.rent, m.wages, st.gross_margin, st.closure_after_loss_months, m.steps
+            m.rent, m.wages, st.gross_margin, st.closure_after_loss_months, m.steps, self.priced
         )
         week.store_closures += closed.size
         supplied = books.dealer >= 0
         per_dealer = np.bincount(
             books.dealer[supplied], weights=goods[supplied], minlength=len(m.dealers)
         )
-        for dealer, amount in zip(m.dealers, per_dealer, strict=True):
+        margins: list[float | None] = [None] * len(m.dealers)
+        if self.priced:
+            kept = np.nan_to_num(books.wholesale - books.factory) * books.last_month_units
+            kept = np.where(goods > 0, kept, 0.0)
+            margins = list(
+                np.bincount(
+                    books.dealer[supplied], weights=kept[supplied], minlength=len(m.dealers)
+                )
+            )
+        for dealer, amount, margin in zip(m.dealers, per_dealer, margins, strict=True):
             if amount > 0:
-                dealer.supply(float(amount), mix)
+                dealer.supply(float(amount), mix, None if margin is None else float(margin))
         direct = float(goods[~supplied].sum())  # no dealer left: stores buy from the brands
         for brand, share in zip(m.brands, mix, strict=True):
             brand.sell_wholesale(direct * share)
@@ -189,6 +272,21 @@ class StoreNetwork:
                     store.dealer = self.nearest_dealer(store.x, store.y)
         if closed.size:
             self.refresh_choice_sets(closed)
+
+    def gross_margin(self) -> float:
+        """Share of a sale a store keeps after its goods.
+
+        ``stores.gross_margin``, or, when sellers set prices, ``1 - mean(W_s / P_s)`` over the
+        open stores.
+        """
+        st = self.market.config.stores
+        if not self.priced:
+            return st.gross_margin
+        is_open = self.is_open
+        if not is_open.any():
+            return st.gross_margin
+        ratio = self.books.wholesale[is_open] / np.maximum(self.books.price[is_open], 1e-12)
+        return float(1.0 - ratio.mean())
 
     def open_new_stores(self, week: Week) -> None:
         """New stores open in the districts where even the weakest store did well last year.
@@ -218,9 +316,10 @@ class StoreNetwork:
         np.minimum.at(weakest, district_of_store[is_open], self.books.year_sales[is_open])
         weakest[stores_in == 0] = 0.0
         cost = (m.rent + m.wages) * st.entry_hurdle
+        gross_margin = self.gross_margin()
         opened = 0
         while opened < st.max_openings_per_year:
-            expected = weakest / 12 * st.gross_margin * stores_in / (stores_in + 1)
+            expected = weakest / 12 * gross_margin * stores_in / (stores_in + 1)
             best = int(np.argmax(expected))
             if expected[best] <= cost:
                 break

@@ -12,8 +12,8 @@ The package, each module importing only those above it:
   :func:`section_items` (a section or each item of a list, with its dotted path).
 - :mod:`~o2osim.scenario.market`: the market's sections ``time``, ``population`` and
   ``consumers``.
-- :mod:`~o2osim.scenario.firms`: the firms' sections ``stores``, ``platforms``, ``dealers`` and
-  ``brands`` (and :data:`ChannelStrategy`).
+- :mod:`~o2osim.scenario.firms`: the firms' sections ``stores``, ``platforms``, ``dealers``,
+  ``brands`` and ``pricing`` (and :data:`ChannelStrategy`).
 - :mod:`~o2osim.scenario.dynamics`: what changes over the years: ``demography``, ``adoption``,
   ``attention``, ``stages`` and ``events``.
 - :mod:`~o2osim.scenario.levers`: the brand levers, declared once (:data:`LEVERS`): the
@@ -51,6 +51,7 @@ from o2osim.scenario.firms import (
     ChannelStrategy,
     DealerConfig,
     PlatformConfig,
+    PricingConfig,
     StoreConfig,
 )
 from o2osim.scenario.levers import LEVERS, Lever, switched_on
@@ -90,6 +91,7 @@ __all__ = [
     "Lever",
     "PlatformConfig",
     "PopulationConfig",
+    "PricingConfig",
     "Scenario",
     "Section",
     "StagesConfig",

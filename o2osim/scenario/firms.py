@@ -382,3 +382,83 @@ class BrandConfig(Section):
         ge=0,
         le=1e4,
     )
+
+
+class PricingConfig(Section):
+    """Sellers set their prices each month.
+
+    Off by default: stores and platforms charge fixed price indices of the list price.
+    """
+
+    sellers_set_prices: bool = F(
+        False,
+        "-",
+        "Every month each store and each platform's sellers set next month's price: unit cost "
+        "times one plus a markup that follows demand and rivals' visible prices; store prices "
+        "are capped by the cheapest online price plus the store premium, which squeezes what "
+        "stores pay their dealers (see docs/model.md, Prices). false: fixed price indices.",
+    )
+    wholesale_index: float = F(
+        0.7,
+        "x list price",
+        "Wholesale price of a basket, what a dealer asks of a store and what online sellers "
+        "pay for their goods, when online prices do not cap it. The brand's ex-factory price "
+        "is this times 1 - dealers.margin.",
+        gt=0,
+        le=10,
+    )
+    store_markup: float = F(
+        0.25,
+        "share of unit cost",
+        "A store's markup over its unit cost (wholesale plus rent and wages per basket) when "
+        "it opens.",
+        ge=0,
+        le=10,
+    )
+    online_markup: float | None = F(
+        None,
+        "share of unit cost",
+        "Online sellers' markup over their unit cost (wholesale plus traffic per order) when "
+        "their platform launches; null: the markup at which the platform's price_index is "
+        "reached with no traffic cost, (price_index * (1 - commission)) / wholesale_index - 1, "
+        "kept within the markup bounds.",
+        ge=0,
+        le=10,
+    )
+    demand_response: float = F(
+        0.02,
+        "markup per month",
+        "How far a seller's markup moves per month with its demand: plus this times "
+        "ln(sold last month / sold the month before), the log clipped to [-1, 1].",
+        ge=0,
+        le=1,
+    )
+    rival_response: float = F(
+        0.5,
+        "share per month",
+        "Share of the way a seller moves its markup each month toward the markup that would "
+        "match its visible rival: a store priced above the cheapest online price plus the "
+        "store premium moves down; an online seller follows the cheapest other platform both "
+        "ways. 0: ignore rivals.",
+        ge=0,
+        le=1,
+    )
+    markup_min: float = F(0.0, "share of unit cost", "Lowest markup a seller sets.", ge=0, le=10)
+    markup_max: float = F(1.0, "share of unit cost", "Highest markup a seller sets.", ge=0, le=10)
+    store_premium: float = F(
+        0.3,
+        "share of online price",
+        "What a store's service is worth over the cheapest online price: a store charges at "
+        "most (1 + store_premium) times the cheapest platform price, and pays its dealer at "
+        "most what that cap leaves after its rent and wages per basket and its lowest markup.",
+        ge=0,
+        le=10,
+    )
+    volume_smoothing: float = F(
+        0.5,
+        "share",
+        "Weight of last month's baskets in a store's running average of baskets sold, over "
+        "which it spreads its rent and wages (1: last month only).",
+        gt=0,
+        le=1,
+    )

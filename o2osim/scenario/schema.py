@@ -14,7 +14,13 @@ from o2osim.scenario.dynamics import (
     StagesConfig,
 )
 from o2osim.scenario.fields import F, FieldProblem, Section, section_items
-from o2osim.scenario.firms import BrandConfig, DealerConfig, PlatformConfig, StoreConfig
+from o2osim.scenario.firms import (
+    BrandConfig,
+    DealerConfig,
+    PlatformConfig,
+    PricingConfig,
+    StoreConfig,
+)
 from o2osim.scenario.levers import switched_on
 from o2osim.scenario.market import ConsumerConfig, PopulationConfig, TimeConfig
 
@@ -51,6 +57,7 @@ class Scenario(Section):
         description="Brands (a list, at most 8); market shares must not sum above 1.",
         json_schema_extra={"unit": "-"},
     )
+    pricing: PricingConfig = Field(default_factory=PricingConfig)
     demography: DemographyConfig = Field(default_factory=DemographyConfig)
     adoption: AdoptionConfig = Field(default_factory=AdoptionConfig)
     attention: AttentionConfig = Field(default_factory=AttentionConfig)
@@ -80,12 +87,46 @@ class Scenario(Section):
                         f"{lever.off} when engine is agents (the reference engine has "
                         f"{lever.agents_lack})",
                     )
+        if self.pricing.sellers_set_prices:
+            self._check_pricing()
         total = sum(b.market_share for b in self.brands)
         if total > 1 + 1e-9:
             raise FieldProblem(
                 "brands.market_share", round(total, 6), "market shares summing to at most 1"
             )
         return self
+
+    def _check_pricing(self) -> None:
+        """Sellers' prices: bounds in order, an engine and options that price by them."""
+        pr = self.pricing
+        if pr.markup_min > pr.markup_max:
+            raise FieldProblem("pricing.markup_min", pr.markup_min, "at most pricing.markup_max")
+        if not pr.markup_min <= pr.store_markup <= pr.markup_max:
+            raise FieldProblem(
+                "pricing.store_markup", pr.store_markup, "within [markup_min, markup_max]"
+            )
+        if pr.online_markup is not None and not pr.markup_min <= pr.online_markup <= pr.markup_max:
+            raise FieldProblem(
+                "pricing.online_markup", pr.online_markup, "within [markup_min, markup_max]"
+            )
+        where = "when pricing.sellers_set_prices is true"
+        if self.engine == "agents":
+            raise FieldProblem(
+                "engine", self.engine, f"vectorized {where} (the reference engine has list prices)"
+            )
+        levers = self.levers_in_use()
+        if levers:
+            raise FieldProblem(
+                levers[0], _field_value_of(self, levers[0]), f"off {where} (brands pay list prices)"
+            )
+        for i, p in enumerate(self.platforms):
+            # traffic per order is a share of the price: the price must not feed on itself
+            if p.marketing_share * (1 + pr.markup_max) >= 1 - p.commission:
+                raise FieldProblem(
+                    f"platforms.{i}.marketing_share",
+                    p.marketing_share,
+                    f"below (1 - commission) / (1 + pricing.markup_max) {where}",
+                )
 
     @property
     def ticks(self) -> int:
@@ -129,6 +170,14 @@ class Scenario(Section):
                     if year is not None and year > self.last_year:
                         late.append((f"{prefix}.{name}", year))
         return late
+
+
+def _field_value_of(scenario: Section, path: str) -> object:
+    """The value at a dotted field path of a scenario, e.g. ``brands.0.fan_programme``."""
+    value: object = scenario
+    for key in path.split("."):
+        value = value[int(key)] if isinstance(value, list) else getattr(value, key)
+    return value
 
 
 #: Dated settings: section (or list) -> its fields that give the year from which something
