@@ -9,7 +9,7 @@ traffic that week. No demand multiplier: every event here has ``demand_boost: 1`
 
 import numpy as np
 import pytest
-from conftest import BASELINE
+from conftest import BASELINE, ROOT
 
 import o2osim
 from o2osim import O2OMarket, load_scenario
@@ -159,10 +159,43 @@ def test_the_platform_books_what_it_subsidised_and_its_profit_falls_by_as_much()
     gained = funded.brands[0].revenue_online - legacy.brands[0].revenue_online
     assert gained == pytest.approx(subsidy, rel=1e-9)
     years = o2osim.run(
-        BASELINE, seed=2, overrides=[*RUN, event(subsidy_share=1.0)], progress=False
+        BASELINE,
+        seed=2,
+        overrides=[*RUN, event(subsidy_share=1.0)],
+        progress=False,
+        check_invariants=True,
     ).years
     assert years["platform_promotion_cost_Taobao"].iloc[1:].gt(0).all()
     assert "platform_promotion_cost_Taobao" not in run(seed=2).years.columns
+
+
+def test_when_brands_book_their_sales_the_subsidy_reaches_them_too():
+    brands = ROOT / "scenarios" / "brand_channels.yaml"
+
+    def model(share: float) -> O2OMarket:
+        overrides = [*RUN, event(subsidy_share=share, seller_discount=0.1), "seed=1"]
+        m = O2OMarket(load_scenario(brands, overrides))
+        m.run()
+        return m
+
+    legacy, funded = model(0.0), model(1.0)
+    ticks = funded.recorder.frame()
+    festival = ticks.loc[(ticks["week"] == 45) & (ticks["year"] >= 2005), "gmv_online"].sum()
+    subsidy = festival * 0.25 / 0.75
+    assert funded.platforms[0].promotion_cost == pytest.approx(subsidy, rel=1e-9)
+    fell = legacy.platforms[0].profit - funded.platforms[0].profit
+    assert fell == pytest.approx(subsidy, rel=1e-9)
+    # the brand's online revenue rises by the subsidy on its own orders: more than nothing,
+    # less than the whole (rivals' sellers get the rest)
+    gained = funded.brands[0].revenue_online - legacy.brands[0].revenue_online
+    assert 0 < gained < subsidy
+    o2osim.run(
+        brands,
+        seed=1,
+        overrides=[*RUN, event(subsidy_share=1.0, seller_discount=0.1)],
+        progress=False,
+        check_invariants=True,
+    )
 
 
 def test_the_sellers_discount_comes_off_the_sellers_revenue_not_the_platform():
