@@ -14,7 +14,8 @@ each weekly tick:
   more than the offline GMV;
 - **money reaches someone**: the tick's marketing spend is booked in full by the platforms, the
   sellers' part as ad revenue and the platforms' own part as their marketing cost, and neither
-  running total ever falls;
+  running total ever falls; the platforms' promotion subsidies never fall, are nothing outside
+  a week whose events they fund and no more than the week's subsidy rate times its GMV;
 - **closed stores sell nothing**: a store closed before the tick books no sale in it;
 - **brands' and dealers' books**: every running total of a brand (revenues, production and
   channel costs, baskets, points, traffic bought, customers won) and every dealer's revenue is
@@ -80,6 +81,7 @@ class InvariantChecker:
         self._traffic = np.array(
             [[p.ad_revenue, p.marketing_cost] for p in m.platforms], dtype=np.float64
         ).reshape(-1, 2)
+        self._promotion = float(sum(p.promotion_cost for p in m.platforms))
         books = m.store_books
         self._sales = books.month_sales.copy()
         self._units = books.month_units.copy()
@@ -203,6 +205,15 @@ class InvariantChecker:
         ).reshape(-1, 2)
         if (traffic < self._traffic * (1 - RTOL) - 1e-6).any():
             self._fail("running totals never fall", "platforms", "ad revenue or marketing cost")
+        promotion = float(sum(p.promotion_cost for p in m.platforms)) - self._promotion
+        rate = m.calendar.event_terms().subsidy
+        if not -1e-6 <= promotion <= rate * row["gmv_online"] * (1 + RTOL) + 1e-6:
+            self._fail(
+                "money reaches someone",
+                "platforms",
+                f"paid {promotion:.6g} yuan of promotion subsidies at a subsidy rate of "
+                f"{rate:.6g} on a GMV of {row['gmv_online']:.6g}",
+            )
         paid = float((traffic - self._traffic).sum())
         if not np.isclose(paid, row["marketing_spend"], rtol=RTOL, atol=1e-6):
             self._fail(

@@ -170,14 +170,17 @@ class O2OMarket(mesa.Model):
         clock.lap("calendar")
         self._adopt(week)
         clock.lap("adoption")
-        self.attention.run(week)
+        terms = self.calendar.event_terms()
+        self.attention.run(week, terms.promotion_spend)
         clock.lap("attention")
-        discount, boost = self.calendar.event_terms()
+        discount, boost = terms.discount, terms.boost
         shoppers, picked, needs = self._shop(discount, boost, clock)
         clock.lap("choice")
-        flows, buyers = self.shopping.checkout(shoppers, picked, discount, needs, week)
+        flows, buyers = self.shopping.checkout(
+            shoppers, picked, discount, needs, week, terms.subsidy
+        )
         self.desk.week_done()
-        self.shopping.pull_forward(buyers, boost)
+        self.shopping.pull_forward(buyers, boost, discount)
         clock.lap("purchases")
         self.shopping.count_visits(flows, week)
         clock.lap("visits")
@@ -232,7 +235,7 @@ class O2OMarket(mesa.Model):
                 self.agents_by_type[Consumer], discount, boost
             )
             return shoppers, picked, None
-        shoppers = self.shopping.draw_shoppers(boost)
+        shoppers = self.shopping.draw_shoppers(boost, discount)
         needs = self.desk.needs(shoppers)
         clock.lap("needs")
         return shoppers, self.shopping.choose(shoppers, discount, needs), needs

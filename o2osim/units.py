@@ -43,6 +43,7 @@ UNITS: dict[str, str] = {
     "platform_gmv_": "yuan",
     "platform_commission_": "yuan",
     "platform_ad_revenue_": "yuan",
+    "platform_promotion_cost_": "yuan",
     "dealer_profit": "yuan",
     "dealer_margin": "yuan",
     "store_profit": "yuan",

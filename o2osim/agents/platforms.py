@@ -22,6 +22,8 @@ class Platform(mesa.Agent):
         ad_revenue: What its sellers paid it for traffic (impressions), yuan.
         marketing_cost: What it paid for its own marketing (traffic bought outside), yuan.
         protection_cost: What escrow, returns and enforcement cost it, yuan.
+        promotion_cost: What it paid its sellers for the part of its event discounts it funds
+            (subsidies), yuan.
         bad_orders: Counterfeit, wrong or damaged orders (real orders).
         counterfeit_rate: Current chance that an order is bad (moves with enforcement).
         marketing_spend: Traffic bought since launch, yuan.
@@ -63,6 +65,7 @@ class Platform(mesa.Agent):
         self.ad_revenue = 0.0
         self.marketing_cost = 0.0
         self.protection_cost = 0.0
+        self.promotion_cost = 0.0
         self.variant_sales = np.zeros(model.config.consumers.variants)
         self.c2b_active = False
         self.c2b_range = np.zeros(model.config.consumers.variants)
@@ -127,8 +130,8 @@ class Platform(mesa.Agent):
 
     @property
     def costs(self) -> float:
-        """Its own marketing and the cost of protection since launch, yuan."""
-        return self.marketing_cost + self.protection_cost
+        """Its own marketing, the cost of protection and its promotion subsidies, yuan."""
+        return self.marketing_cost + self.protection_cost + self.promotion_cost
 
     @property
     def revenue(self) -> float:
@@ -137,7 +140,7 @@ class Platform(mesa.Agent):
 
     @property
     def profit(self) -> float:
-        """Commission and ad revenue minus its own marketing and protection costs, yuan."""
+        """Commission and ad revenue minus its marketing, protection and promotion costs, yuan."""
         return self.revenue - self.costs
 
     def count_shops(self) -> None:
@@ -255,11 +258,13 @@ class Platform(mesa.Agent):
         bad_orders: float,
         c2b_gmv: float = 0.0,
         c2b_paid: float = 0.0,
+        subsidy: float = 0.0,
     ) -> float:
         """Book a week of sales; return what is passed on to the sellers after commission, yuan.
 
         Its own (C2B) goods, ``c2b_gmv`` of the GMV, earn it their margin over what it paid
-        the makers, ``c2b_paid``, instead of a commission.
+        the makers, ``c2b_paid``, instead of a commission. ``subsidy`` is what it pays the
+        sellers for the part of an event's discount it funds: a promotion cost, passed on.
         """
         c = self.config
         commission = (gmv - c2b_gmv) * c.commission + (c2b_gmv - c2b_paid)
@@ -275,4 +280,7 @@ class Platform(mesa.Agent):
         self.commission_revenue += commission
         self.last_week_gmv = gmv
         self.year_gmv += gmv
+        if subsidy:
+            self.promotion_cost += subsidy
+            return gmv - commission + subsidy
         return gmv - commission

@@ -54,8 +54,15 @@ class AttentionMarket:
                 value = platform.customer_value(m.basket_value)
                 platform.buy_on_return(value, float(costs[platform.index]))
 
-    def run(self, week: Week) -> None:
-        """Sellers buy impressions; clicks are paid visits that may win new customers."""
+    def run(self, week: Week, promotion_spend: float = 0.0) -> None:
+        """Sellers buy impressions; clicks are paid visits that may win new customers.
+
+        Args:
+            week: The week's counters.
+            promotion_spend: In an event week, the extra traffic each platform buys itself,
+                in weeks of its own marketing budget: its own budget is ``base_marketing *
+                (1 + promotion_spend)``.
+        """
         m = self.market
         att = m.config.attention
         pop = m.population
@@ -64,6 +71,8 @@ class AttentionMarket:
         if on_return:
             self.set_budgets()
         own = np.array([p.own_budget() for p in m.platforms], dtype=np.float64)
+        if promotion_spend:
+            own *= 1 + promotion_spend
         sellers = np.array([p.seller_budget() for p in m.platforms], dtype=np.float64)
         budgets = own + sellers
         online = np.flatnonzero(pop.online)

@@ -49,6 +49,7 @@ class BrandDesk:
         self._month_store_units = 0.0
         self._wallet = np.zeros((n_brands, 2))  # purchases, of which the brand's
         self.variant_popularity = variant_popularity(s.consumers.variants, s.consumers.variant_zipf)
+        self._platforms_fund_discounts = any(e.subsidy_share > 0 for e in s.events)
         self._books_at_year_start = self._firm_books()
 
     def needs(self, shoppers: np.ndarray) -> Needs | None:
@@ -327,12 +328,14 @@ class BrandDesk:
         size: np.ndarray,
         week: Week,
         private: np.ndarray | None = None,
+        subsidy: float = 0.0,
     ) -> tuple[np.ndarray, np.ndarray, float]:
         """Book the brands' online orders and their fulfilment.
 
         Returns each platform's GMV, its GMV of its own (C2B) goods with what it paid their
-        makers (shape (platforms, 2)), in yuan, and the baskets bought in stores on pick-up
-        visits. ``needs_brand`` is modified in
+        makers and what it paid sellers in event subsidies (``subsidy`` yuan per yuan paid on
+        the sellers' orders; shape (platforms, 3)), in yuan, and the baskets bought in stores
+        on pick-up visits. ``needs_brand`` is modified in
         place: an order a brand loses (a routed order no dealer takes) becomes a rival's.
         """
         w = self.market.people_per_consumer
@@ -366,7 +369,10 @@ class BrandDesk:
                 pick_up_units += self._book_fulfilment(b, done, week)
             commission = np.array([p.config.commission for p in self.market.platforms])[pid[mine]]
             # the maker of a C2B order gets the maker price; others sell at the shop price
-            earned = np.where(maker[mine] > 0, maker[mine], value[mine] * (1 - commission))
+            shop_earns = value[mine] * (1 - commission)
+            if subsidy:  # the platform pays back the part of its discount it funds
+                shop_earns = shop_earns + value[mine] * subsidy
+            earned = np.where(maker[mine] > 0, maker[mine], shop_earns)
             net = np.bincount(pid[mine], weights=earned, minlength=n_platforms)
             baskets = np.bincount(pid[mine], weights=size[mine], minlength=n_platforms) * w
             # sales a fan brought came by private traffic: no ads were bought for them
@@ -378,7 +384,11 @@ class BrandDesk:
         gmv = np.bincount(pid, weights=value, minlength=n_platforms)
         own_goods = np.bincount(pid, weights=value * (maker > 0), minlength=n_platforms)
         paid = np.bincount(pid, weights=maker, minlength=n_platforms)
-        return gmv, np.column_stack([own_goods, paid]), pick_up_units
+        funded = np.zeros(n_platforms)
+        if subsidy:  # on the sellers' orders; a C2B order's discount is the platform's own
+            funded = np.bincount(pid, weights=value * (maker == 0), minlength=n_platforms)
+            funded *= subsidy
+        return gmv, np.column_stack([own_goods, paid, funded]), pick_up_units
 
     def _c2b_orders(
         self, buyers: np.ndarray, pid: np.ndarray, size: np.ndarray
@@ -430,6 +440,8 @@ class BrandDesk:
             books[f"platform_gmv_{p.name}"] = p.gmv
             books[f"platform_commission_{p.name}"] = p.commission_revenue
             books[f"platform_ad_revenue_{p.name}"] = p.ad_revenue
+            if self._platforms_fund_discounts:
+                books[f"platform_promotion_cost_{p.name}"] = p.promotion_cost
         books["dealer_profit"] = sum(d.profit for d in self.market.dealers)
         books["dealer_margin"] = sum(d.margin for d in self.market.dealers)
         books["store_profit"] = float(self.market.store_books.profit.sum())

@@ -57,12 +57,16 @@ class OnlineSelling:
         brand: np.ndarray | None = None,
         size: np.ndarray | None = None,
         private: np.ndarray | None = None,
+        subsidy: float = 0.0,
     ) -> dict[str, float]:
         """Online buyers order on their platforms: shops, bad orders, trust, word, books.
 
         ``brand`` (-1 for a rival's goods) and ``size`` (baskets) are given when brands make
         a difference; otherwise every order is one basket and brands book their market share.
         ``private`` marks orders a fan's recommendation brought (no traffic bought for them).
+        GMV is booked at the price paid (``discount`` off the list price); ``subsidy`` is what
+        the platforms pay the sellers per yuan paid for the part of an event's discount they
+        fund (their promotion cost).
 
         Returns:
             The week's online flows (orders, counterfeit incidents, GMV; with brands, also the
@@ -101,7 +105,7 @@ class OnlineSelling:
         }
         if brand is not None:
             gmv, c2b, pick_up_units = self.desk.online_sales(
-                buyers, pid, discount, brand, size, week, private
+                buyers, pid, discount, brand, size, week, private, subsidy
             )
             for platform in m.platforms:
                 k = platform.index
@@ -114,7 +118,8 @@ class OnlineSelling:
                 gmv = orders[k] * platform.price(m.basket_value) * (1 - discount)
             else:
                 gmv = orders[k] * m.basket_value * platform.config.price_index * (1 - discount)
-            net = platform.book_week(gmv, float(orders[k]), float(bad_orders[k]))
+            paid_back = gmv * subsidy  # the part of the discount the platform funds
+            net = platform.book_week(gmv, float(orders[k]), float(bad_orders[k]), subsidy=paid_back)
             self.desk.online_market_shares(platform, net, float(orders[k]), gmv)
             gmv_online += gmv
         return flows | {"gmv_online": gmv_online}

@@ -38,14 +38,25 @@ class Shopping:
 
     # ---- needs and choice
 
-    def draw_shoppers(self, boost: float) -> np.ndarray:
-        """Who has a purchase need this week (events add needs for online shoppers)."""
+    def draw_shoppers(self, boost: float, discount: float = 0.0) -> np.ndarray:
+        """Who has a purchase need this week (events add needs for online shoppers).
+
+        The legacy ``boost`` multiplies every online shopper's need chance; with
+        ``consumers.price_elasticity`` the event's price cut ``discount`` raises the chance of
+        the online shoppers who are customers of a platform (every platform holds the events).
+        """
         m = self.market
         pop = m.population
         if boost == 1.0:
             chance = pop.need_rate
         else:
             chance = np.where(pop.online, np.minimum(1.0, pop.need_rate * boost), pop.need_rate)
+        elasticity = m.config.consumers.price_elasticity
+        if elasticity > 0 and discount > 0:
+            facing = pop.online & (pop.customer_of != 0)
+            chance = np.where(
+                facing, needs.promotion_need_chance(chance, discount, elasticity), chance
+            )
         shoppers = needs.draw_shoppers(chance, m.rng)
         ready = pop.alive[shoppers] & (pop.sated_until[shoppers] <= m.steps)
         return shoppers[ready]
@@ -128,8 +139,12 @@ class Shopping:
         discount: float,
         needs: Needs | None,
         week: Week,
+        subsidy: float = 0.0,
     ) -> tuple[dict[str, float], np.ndarray]:
         """Shoppers buy what they picked and learn from the experience.
+
+        ``discount`` is this week's price cut online; ``subsidy`` what the platforms pay the
+        sellers per yuan paid for the part of it they fund.
 
         Returns:
             The week's flows (orders and GMV by channel, counterfeit incidents) and the buyers.
@@ -148,7 +163,7 @@ class Shopping:
         if needs is None:
             flows, units = self.network.sell(store_buyers, store_ids, None, week)
             self.desk.store_sales(None, None, units)
-            online = self.online.sell(online_buyers, platform_ids, discount, week)
+            online = self.online.sell(online_buyers, platform_ids, discount, week, subsidy=subsidy)
             return flows | online, buyers
         # a purchase is of the wanted brand only where the brand was on offer
         offered = np.where(in_store, needs.in_stores[bought], needs.online[bought])
@@ -163,7 +178,14 @@ class Shopping:
         self.desk.store_sales(brand[in_store], size[in_store], units)
         private = None if needs.referred is None else needs.referred[bought][~in_store]
         online = self.online.sell(
-            online_buyers, platform_ids, discount, week, brand[~in_store], size[~in_store], private
+            online_buyers,
+            platform_ids,
+            discount,
+            week,
+            brand[~in_store],
+            size[~in_store],
+            private,
+            subsidy,
         )
         pick_ups = online.pop("pick_up_orders")  # a basket each, bought on a pick-up visit
         flows["offline_orders"] += pick_ups
@@ -186,8 +208,14 @@ class Shopping:
         window = m.rng.poisson(pop.count * c.window_shopping) * w
         week.store_visits += showroom + window
 
-    def pull_forward(self, buyers: np.ndarray, boost: float) -> None:
-        """Who bought in a promotion week has no need in the next ``pull_forward_weeks`` weeks."""
-        weeks = self.market.config.consumers.pull_forward_weeks
-        if boost != 1.0 and weeks:
+    def pull_forward(self, buyers: np.ndarray, boost: float, discount: float = 0.0) -> None:
+        """Who bought in a promotion week has no need in the next ``pull_forward_weeks`` weeks.
+
+        A promotion week is one with a demand boost, or a price cut that consumers respond to
+        (``consumers.price_elasticity`` above 0).
+        """
+        c = self.market.config.consumers
+        weeks = c.pull_forward_weeks
+        promotion = boost != 1.0 or (c.price_elasticity > 0 and discount > 0)
+        if promotion and weeks:
             self.market.population.sated_until[buyers] = self.market.steps + weeks + 1

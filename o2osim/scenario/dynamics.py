@@ -224,7 +224,13 @@ class StagesConfig(Section):
 
 
 class EventConfig(Section):
-    """A promotion festival (Double 11, 618): platform discounts that pull demand in."""
+    """A promotion festival (Double 11, 618): discounts and promotion spend that pull demand in.
+
+    The festival's extra demand comes from the price cut (``platform_discount`` compounded with
+    ``seller_discount``), the consumers' ``price_elasticity`` and pull-forward;
+    ``demand_boost`` is the legacy knob that writes the spike in directly (set it to 1 with
+    the price mechanism).
+    """
 
     name: str = F(..., "-", "Event name.", min_length=1, max_length=64)
     week: int = F(..., "week of year (1-52)", "Week of the year the event falls in.", ge=1, le=52)
@@ -235,7 +241,32 @@ class EventConfig(Section):
     demand_boost: float = F(
         3.0,
         "x purchase rate",
-        "Multiplier of the purchase need during the event week.",
+        "Legacy: multiplier of online shoppers' purchase need during the event week (the spike "
+        "written in; 1 = none, as with consumers.price_elasticity the discount makes it).",
         ge=0,
         le=100,
+    )
+    seller_discount: float = F(
+        0.0,
+        "share of price",
+        "Sellers' own discount during the event, compounding with platform_discount into the "
+        "price paid; it comes off the sellers' revenue.",
+        ge=0,
+        le=0.95,
+    )
+    subsidy_share: float = F(
+        0.0,
+        "share of platform_discount",
+        "Share of platform_discount the platform pays the sellers back (its promotion cost); "
+        "0 = the legacy books, where the sellers bear the platform's discount too.",
+        ge=0,
+        le=1,
+    )
+    promotion_spend: float = F(
+        0.0,
+        "x weekly own marketing",
+        "Extra traffic the platforms buy in the event week, as a multiple of their weekly own "
+        "marketing budget (base_marketing).",
+        ge=0,
+        le=1000,
     )

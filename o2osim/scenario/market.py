@@ -158,6 +158,14 @@ class ConsumerConfig(Section):
     pull_forward_weeks: int = F(
         4, "weeks", "Weeks without a new need after buying in a promotion event.", ge=0, le=52
     )
+    price_elasticity: float = F(
+        0.0,
+        "1",
+        "Price elasticity of purchase timing: in an event week an online customer's need "
+        "chance is multiplied by (1 - discount) ** -price_elasticity; 0 = off.",
+        ge=0,
+        le=20,
+    )
     referral_rate: float = F(
         0.05,
         "referrals/order",
