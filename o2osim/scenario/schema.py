@@ -16,7 +16,12 @@ from o2osim.scenario.dynamics import (
 from o2osim.scenario.fields import F, FieldProblem, Section, section_items
 from o2osim.scenario.firms import BrandConfig, DealerConfig, PlatformConfig, StoreConfig
 from o2osim.scenario.levers import switched_on
-from o2osim.scenario.market import ConsumerConfig, PopulationConfig, TimeConfig
+from o2osim.scenario.market import (
+    ConsumerConfig,
+    PopulationConfig,
+    SessionsConfig,
+    TimeConfig,
+)
 
 
 class Scenario(Section):
@@ -54,6 +59,7 @@ class Scenario(Section):
     demography: DemographyConfig = Field(default_factory=DemographyConfig)
     adoption: AdoptionConfig = Field(default_factory=AdoptionConfig)
     attention: AttentionConfig = Field(default_factory=AttentionConfig)
+    sessions: SessionsConfig = Field(default_factory=SessionsConfig)
     stages: StagesConfig = Field(default_factory=StagesConfig)
     events: list[EventConfig] = Field(
         default_factory=list,
