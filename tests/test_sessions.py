@@ -200,7 +200,14 @@ def test_the_reference_engine_counts_sessions_from_behaviour_too():
     result = o2osim.run(
         BASELINE,
         seed=1,
-        overrides=["population.consumers=400", "time.years=3", "engine=agents", BEHAVIOUR],
+        overrides=[
+            "population.consumers=400",
+            "time.years=3",
+            "engine=agents",
+            BEHAVIOUR,
+            "sessions.window_km=3",
+        ],
+        check_invariants=True,
         progress=False,
     )
     t = totals(result, first_year=2004)
@@ -208,3 +215,24 @@ def test_the_reference_engine_counts_sessions_from_behaviour_too():
     assert t["sessions_search"] + t["sessions_browse"] + t["sessions_paid"] == pytest.approx(
         t["online_visits"]
     )
+
+
+# ---- window shopping by distance to the nearest store
+
+
+def test_window_shopping_falls_with_the_distance_to_the_nearest_store():
+    rates = sessions.window_shopping(np.array([0.0, 3.0, 6.0, np.inf]), 0.2, 3.0)
+    np.testing.assert_allclose(rates, [0.2, 0.2 / np.e, 0.2 / np.e**2, 0.0])
+
+
+def test_window_shopping_by_distance_raises_store_conversion_and_follows_the_stores():
+    for seed in SEEDS:
+        flat = run(seed=seed).years
+        near = run("sessions.window_km=2", seed=seed).years
+        few = run("sessions.window_km=2", "stores.count=15", seed=seed).years
+        # fewer look in when stores are farther away: more of the visits are purchases
+        assert (near["offline_conversion_rate"] > flat["offline_conversion_rate"] + 0.02).all()
+        # with few stores the nearest is far: visits without a purchase (window shopping and
+        # showrooming) fall, though more buy online and showroom
+        looking = [y["store_visits"] - y["offline_orders"] for y in (near, few)]
+        assert (looking[1] < 0.7 * looking[0]).all(), seed

@@ -233,7 +233,13 @@ class Shopping:
         else:
             self._behaviour_sessions(flows, week, shoppers, searches, online, picked, click_rate)
         showroom = m.rng.binomial(int(round(flows["online_orders"] / w)), c.showrooming) * w
-        window = m.rng.poisson(pop.count * c.window_shopping) * w
+        window_km = m.config.sessions.window_km
+        if window_km is None:
+            window = m.rng.poisson(pop.count * c.window_shopping) * w
+        else:  # fewer look in where the nearest store is far
+            near = self.network.nearest_store_km(np.flatnonzero(pop.alive))
+            rates = sessions.window_shopping(near, c.window_shopping, window_km)
+            window = m.rng.poisson(float(rates.sum())) * w
         week.store_visits += showroom + window
 
     def _fixed_sessions(

@@ -6,7 +6,8 @@ its device and the less it trusts its platforms. Sessions without a need (browsi
 counted by device and never end in an order. A paid click is a session of a random online
 shopper; a buyer's order comes through one of its sessions of the week, each equally likely, so
 a paid click converts only when it reaches someone who buys on that platform this week, and
-then only as one session among that buyer's searches.
+then only as one session among that buyer's searches. Window shopping, store visits without a
+need, falls with the distance to the nearest store.
 """
 
 from __future__ import annotations
@@ -82,3 +83,24 @@ def paid_orders(
     """
     clicks = rng.poisson(click_rate)
     return rng.random(searches.size) * (searches + clicks) < clicks
+
+
+def window_shopping(distance_km: np.ndarray, rate: float, window_km: float) -> np.ndarray:
+    """Store visits without a need each consumer makes a week, by distance to the nearest store.
+
+    A consumer passes by a store and looks in less often the farther the nearest open store is
+    from home:
+
+        v_i = rate * exp(-d_i / window_km)
+
+    (0 where no store is open, ``d_i`` infinite).
+
+    Args:
+        distance_km: Distance from each consumer's home area to its nearest open store, km.
+        rate: Window-shopping visits a week next to a store, visits/week.
+        window_km: Distance over which window shopping falls by a factor e, km.
+
+    Returns:
+        ``v_i`` per consumer, visits/week.
+    """
+    return rate * np.exp(-np.asarray(distance_km, dtype=np.float64) / window_km)

@@ -234,7 +234,7 @@ class ConsumerConfig(Section):
 
 
 class SessionsConfig(Section):
-    """Where online sessions come from, and so the conversion funnel by device and source."""
+    """Where online sessions and store visits come from: the conversion funnel."""
 
     mode: Literal["fixed", "behaviour"] = F(
         "fixed",
@@ -290,5 +290,14 @@ class SessionsConfig(Section):
         "Sessions without a need of a platform customer on a phone (feeds, behaviour mode); "
         "they never end in an order.",
         ge=0,
+        le=1000,
+    )
+    window_km: float | None = F(
+        None,
+        "km",
+        "Window shopping falls with the distance to the nearest open store: a consumer makes "
+        "`consumers.window_shopping * exp(-distance / window_km)` store visits a week without "
+        "a need (none with no store open); null: `consumers.window_shopping` everywhere.",
+        gt=0,
         le=1000,
     )
