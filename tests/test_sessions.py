@@ -16,6 +16,7 @@ from conftest import BASELINE
 from scipy import stats
 
 import o2osim
+from o2osim.errors import ScenarioError
 from o2osim.mechanisms import sessions
 
 SEEDS = (1, 2, 3)
@@ -73,6 +74,21 @@ def test_an_order_comes_through_a_paid_click_in_proportion_to_the_sessions():
     assert paid.mean() == pytest.approx(expected, abs=0.003)  # E[K / (S + K)], about 0.13
     many = sessions.paid_orders(np.full(n, 1), np.full(n, 50.0), rng)
     assert many.mean() > 0.97  # a buyer flooded with ads orders through one of them
+
+
+@pytest.mark.parametrize(
+    ("setting", "said"),
+    [
+        ("sessions.mode=behavior", "'fixed' or 'behaviour'"),
+        ("sessions.window_km=0", "greater than 0"),
+        ("sessions.comparison_sessions=-1", "greater than or equal to 0"),
+    ],
+)
+def test_bad_session_settings_are_refused_naming_the_field(setting, said):
+    with pytest.raises(ScenarioError) as error:
+        o2osim.load_scenario(BASELINE, [setting])
+    message = str(error.value)
+    assert setting.split("=")[0] in message and said in message and "\n" not in message
 
 
 # ---- fixed mode: today's counts, nothing new drawn
