@@ -6,7 +6,8 @@ each weekly tick:
 - **finite, non-negative records**: every column of the tick's record is a finite number, and
   none is negative (they are counts, flows and levels);
 - **shares**: every living consumer's trust in stores and in each platform is in [0, 1]; the
-  online share of the tick's sales is in [0, 1]; no channel has more orders than visits;
+  online share of the tick's sales is in [0, 1]; no channel, device
+  or search has more orders than visits or sessions;
 - **stocks**: stores' month-to-date sales and orders, and the customers platforms have won,
   are never negative;
 - **conservation**: the GMV, orders and bad orders the platforms booked this tick add up to the
@@ -124,6 +125,9 @@ class InvariantChecker:
         for orders, visits in [
             ("online_orders", "online_visits"),
             ("offline_orders", "store_visits"),
+            ("orders_desktop", "sessions_desktop"),
+            ("orders_mobile", "sessions_mobile"),
+            ("orders_search", "sessions_search"),
         ]:
             if row[orders] > row[visits] * (1 + RTOL) + 1e-9:
                 self._fail(

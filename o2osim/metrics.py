@@ -32,6 +32,16 @@ TICK_COLUMNS: dict[str, str] = {
     "mobile_users": "float64",
     "online_visits": "float64",
     "store_visits": "float64",
+    "sessions_desktop": "float64",
+    "sessions_mobile": "float64",
+    "sessions_search": "float64",
+    "sessions_browse": "float64",
+    "sessions_paid": "float64",
+    "orders_desktop": "float64",
+    "orders_mobile": "float64",
+    "orders_search": "float64",
+    "orders_browse": "float64",
+    "orders_paid": "float64",
     "online_orders": "float64",
     "offline_orders": "float64",
     "online_baskets": "float64",
@@ -177,6 +187,7 @@ def yearly(
     annual: list[dict[str, float]] | None = None,
     people_per_consumer: float = 0.0,
     festival: tuple[int, int] | None = None,
+    sessions: str = "fixed",
 ) -> pd.DataFrame:
     """Aggregate tick rows into one row per simulated year, joined with year-end indicators.
 
@@ -185,6 +196,10 @@ def yearly(
     ``traffic_cost = marketing_spend / new_customers`` (yuan per new online customer),
     ``online_conversion_rate = online_orders / online_visits``,
     ``offline_conversion_rate = offline_orders / store_visits``,
+    ``online_conversion_desktop = orders_desktop / sessions_desktop`` and
+    ``online_conversion_mobile = orders_mobile / sessions_mobile`` (orders per session on each
+    device), ``online_conversion_paid = orders_paid / sessions_paid`` (NaN in fixed mode, where
+    no order is traced to a paid click),
     ``price_online = gmv_online / online_baskets`` and ``price_store = gmv_offline /
     offline_baskets`` (mean price paid per basket, yuan), ``price_gap = price_online /
     price_store - 1``, and ``festival_week_ratio``, the festival week's online GMV over the
@@ -197,6 +212,7 @@ def yearly(
             spent but nobody was won (one consumer's worth; never an infinite cost).
         festival: The week of the year and the first year of the headline festival (the
             scenario's first event), or ``None``.
+        sessions: The scenario's ``sessions.mode``: ``fixed`` or ``behaviour``.
 
     Returns:
         One row per year.
@@ -214,6 +230,7 @@ def yearly(
         ),
         "online_conversion_rate": _ratio(years["online_orders"], years["online_visits"]),
         "offline_conversion_rate": _ratio(years["offline_orders"], years["store_visits"]),
+        **_funnel(grouped, sessions),
         "price_online": _ratio(years["gmv_online"], years["online_baskets"]),
         "price_store": _ratio(years["gmv_offline"], years["offline_baskets"]),
     }
@@ -239,12 +256,43 @@ def yearly(
         "traffic_cost",
         "online_conversion_rate",
         "offline_conversion_rate",
+        "online_conversion_desktop",
+        "online_conversion_mobile",
+        "online_conversion_paid",
     ]
     years = years[first + [c for c in years.columns if c not in first]].reset_index()
     if annual:
         extra = pd.DataFrame(annual).astype({"year": years["year"].dtype})
-        years = years.merge(extra, on="year", how="left").fillna(0.0)
+        years = years.merge(extra, on="year", how="left")
+        added = [c for c in extra.columns if c != "year"]
+        years[added] = years[added].fillna(0.0)
     return years
+
+
+def _funnel(grouped: Any, sessions: str) -> dict[str, np.ndarray]:
+    """Each year's conversion by device and of paid clicks (orders per session).
+
+    Args:
+        grouped: The tick table grouped by year.
+        sessions: The scenario's ``sessions.mode``; in ``fixed`` mode no order is traced to a
+            paid click, so the paid conversion is NaN (undefined), not 0.
+
+    Returns:
+        ``online_conversion_desktop``, ``online_conversion_mobile`` and
+        ``online_conversion_paid`` by year.
+    """
+    sums = grouped[[f"{k}_{s}" for k in ("orders", "sessions") for s in SOURCES]].sum()
+    paid = _ratio(sums["orders_paid"], sums["sessions_paid"])
+    return {
+        "online_conversion_desktop": _ratio(sums["orders_desktop"], sums["sessions_desktop"]),
+        "online_conversion_mobile": _ratio(sums["orders_mobile"], sums["sessions_mobile"]),
+        "online_conversion_paid": np.full(paid.shape, np.nan) if sessions == "fixed" else paid,
+    }
+
+
+#: The devices and sources of online sessions and orders (tick columns ``sessions_<x>`` and
+#: ``orders_<x>``).
+SOURCES = ("desktop", "mobile", "search", "browse", "paid")
 
 
 #: Weeks over which the model's live indicators are taken, so a week's noise does not hide

@@ -8,10 +8,11 @@ of :mod:`o2osim.market` that owns its state and is given what it works on:
 2. adoption of online shopping (and, from the mobile stage, of shopping on a phone);
 3. the attention market: sellers buy traffic and win customers;
 4. needs (promotion events add needs for online shoppers) and their brands;
-5. choice between the nearest open stores and the platforms one is a customer of;
+5. choice between the nearest open stores and the platforms one is a customer of (and, with
+   ``sessions.mode: behaviour``, the search sessions behind each need);
 6. the checkout: purchases, commissions, brands' books, and with each purchase its
    experience: trust, word of mouth, referrals; promotion buyers skip the next weeks;
-7. visits to stores and platforms;
+7. visits to stores and platforms: sessions by device and source;
 8. books: at each month end stores and dealers book the month and may close, then sellers
    set next month's prices (when they set prices); at year end, churn of customers and the
    firms' year;
@@ -176,13 +177,16 @@ class O2OMarket(mesa.Model):
         discount, boost = terms.discount, terms.boost
         shoppers, picked, needs = self._shop(discount, boost, clock)
         clock.lap("choice")
+        searches = self.shopping.search(shoppers)
         flows, buyers = self.shopping.checkout(
             shoppers, picked, discount, needs, week, terms.subsidy
         )
         self.desk.week_done()
         self.shopping.pull_forward(buyers, boost, discount)
         clock.lap("purchases")
-        self.shopping.count_visits(flows, week)
+        self.shopping.count_visits(
+            flows, week, shoppers, picked, searches, self.attention.click_rate
+        )
         clock.lap("visits")
         if self.calendar.month_ends():
             self.network.close_month(self.desk.store_mix(), week)

@@ -297,5 +297,7 @@ def run(
         "people_per_consumer": sc.population.people_per_consumer,
     }
     festival = (sc.events[0].week, sc.events[0].start_year) if sc.events else None
-    years = metrics.yearly(ticks, model.annual, sc.population.people_per_consumer, festival)
+    years = metrics.yearly(
+        ticks, model.annual, sc.population.people_per_consumer, festival, sc.sessions.mode
+    )
     return Result(sc, ticks, years, firm_table(model), manifest, model)

@@ -112,6 +112,7 @@ def test_full_population_run_shows_the_story_on_the_dashboard(tmp_path):
         "traffic_cost_Pinduoduo",
     ]:
         assert column in result.years, column
-    assert result.years.notna().all().all()
+    # with fixed sessions no order is traced to a paid click: its conversion is undefined (NaN)
+    assert result.years.drop(columns="online_conversion_paid").notna().all().all()
     out = result.save(tmp_path / "china")
     assert (out / "dashboard.png").stat().st_size > 50_000

@@ -16,7 +16,8 @@ class AttentionMarket:
     Reads each platform's traffic budgets (its sellers' and its own) and the online and mobile
     shoppers; books each platform's marketing spend, its sellers' part as the platform's ad
     revenue and its own part as its marketing cost; paid visitors who sign up become customers
-    through :class:`PlatformCustomers`.
+    through :class:`PlatformCustomers`. Keeps this week's paid clicks per online shopper of
+    each platform (``click_rate``, agent clicks per agent), which the visits read.
 
     Under ``attention.budget_rule: return`` the sellers set their budgets from what a new
     customer is worth and what one cost them lately (a running estimate kept here).
@@ -36,6 +37,7 @@ class AttentionMarket:
         n = len(market.platforms)
         self.seller_spend = np.zeros(n)
         self.seller_won = np.zeros(n)
+        self.click_rate = np.zeros(len(market.platforms), dtype=np.float64)
 
     def customer_costs(self) -> np.ndarray:
         """What a new customer lately cost each platform's sellers, yuan (inf: none won)."""
@@ -93,7 +95,14 @@ class AttentionMarket:
             platform.year_spend += spend[k]
             platform.sell_traffic(spend[k] * sellers_part[k], spend[k] * (1 - sellers_part[k]))
         week.marketing_spend += float(spend.sum())
-        week.online_visits += float(clicks.sum())
+        paid = float(clicks.sum())
+        week.online_visits += paid
+        week.sessions_paid += paid
+        # clicks land on random online shoppers: split by device in expectation
+        on_phone = mobile / online.size if online.size else 0.0
+        week.sessions_mobile += paid * on_phone
+        week.sessions_desktop += paid * (1.0 - on_phone)
+        self.click_rate = clicks / (w * online.size) if online.size else np.zeros_like(clicks)
         visitors, pid = attention.paid_visitors(online, clicks, att.paid_signup, w, m.rng)
         won = attention.sign_up(pop.customer_of, visitors, pid)
         self.customers.won_pairs(visitors[won], pid[won], "paid_customers", week)

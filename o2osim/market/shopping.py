@@ -10,7 +10,7 @@ from o2osim.market.brands import BrandDesk
 from o2osim.market.online import OnlineSelling
 from o2osim.market.stores import StoreNetwork
 from o2osim.market.week import Week
-from o2osim.mechanisms import choice, needs
+from o2osim.mechanisms import choice, needs, sessions
 from o2osim.strategies.channel import Needs
 
 
@@ -193,8 +193,99 @@ class Shopping:
         flows["gmv_offline"] += pick_ups * self.network.price
         return flows | online, buyers
 
-    def count_visits(self, flows: dict[str, float], week: Week) -> None:
-        """Visits: platform browsing sessions and store visits that end without a purchase."""
+    # ---- sessions and visits
+
+    def search(self, shoppers: np.ndarray) -> np.ndarray | None:
+        """Search sessions each shopper with a need runs before buying (behaviour mode).
+
+        Every platform customer with a need searches, wherever it ends up buying: one session
+        ends the search and ``Poisson(lambda_i)`` more compare (see
+        :func:`~o2osim.mechanisms.sessions.comparison_rate`), at the search cost of its
+        device and its trust before this week's purchase. Shoppers who are customers of no
+        platform do not search.
+
+        Returns:
+            Sessions per shopper (0 for those who do not search); ``None`` in fixed mode,
+            where nothing is drawn.
+        """
+        m = self.market
+        s = m.config
+        if s.sessions.mode == "fixed":
+            return None
+        pop = m.population
+        ties = pop.customer_of[shoppers]
+        tied = pop.online[shoppers] & (ties != 0)
+        who = shoppers[tied]
+        cost = s.consumers.search_cost * np.where(
+            pop.mobile[who], s.stages.mobile_search_factor, 1.0
+        )
+        bits = (ties[tied][:, None] >> np.arange(len(m.platforms), dtype=np.uint8)) & 1
+        trust = np.where(bits == 1, pop.trust_online[who], 0.0).max(axis=1, initial=0.0)
+        c = s.sessions
+        rate = sessions.comparison_rate(
+            cost,
+            trust,
+            c.comparison_sessions,
+            c.reference_search_cost,
+            c.search_cost_elasticity,
+            c.distrust_sessions,
+        )
+        searches = np.zeros(shoppers.size, dtype=np.int64)
+        searches[tied] = sessions.search_sessions(rate, m.rng)
+        return searches
+
+    def count_visits(
+        self,
+        flows: dict[str, float],
+        week: Week,
+        shoppers: np.ndarray,
+        picked: np.ndarray,
+        searches: np.ndarray | None,
+        click_rate: np.ndarray,
+    ) -> None:
+        """Visits: platform sessions by device and source, and store visits without a purchase.
+
+        Args:
+            flows: The week's flows (orders by channel).
+            week: The week's record.
+            shoppers: This week's shoppers with a need.
+            picked: The option each picked (stores ``0..k-1``, platforms ``k + index``, -1).
+            searches: Search sessions per shopper from :meth:`search` (``None``: fixed mode).
+            click_rate: Paid clicks per online shopper this week by platform (agent clicks).
+        """
+        m = self.market
+        c = m.config.consumers
+        pop = m.population
+        w = m.people_per_consumer
+        k = c.store_choice_set
+        online = picked >= k
+        buyers = shoppers[online]
+        orders_mobile = float(np.count_nonzero(pop.mobile[buyers])) * w
+        orders_desktop = flows["online_orders"] - orders_mobile
+        week.orders_mobile += orders_mobile
+        week.orders_desktop += orders_desktop
+        if searches is None:
+            self._fixed_sessions(flows, week, orders_desktop, orders_mobile)
+        else:
+            self._behaviour_sessions(flows, week, shoppers, searches, online, picked, click_rate)
+        showroom = m.rng.binomial(int(round(flows["online_orders"] / w)), c.showrooming) * w
+        window_km = m.config.sessions.window_km
+        if window_km is None:
+            window = m.rng.poisson(pop.count * c.window_shopping) * w
+        else:  # fewer look in where the nearest store is far
+            near = self.network.nearest_store_km(np.flatnonzero(pop.alive))
+            rates = sessions.window_shopping(near, c.window_shopping, window_km)
+            window = m.rng.poisson(float(rates.sum())) * w
+        week.store_visits += showroom + window
+
+    def _fixed_sessions(
+        self, flows: dict[str, float], week: Week, orders_desktop: float, orders_mobile: float
+    ) -> None:
+        """Fixed mode: every online shopper visits at its device's rate; orders are visits too.
+
+        The drawn sessions are split between the devices by their expected shares (nothing
+        more is drawn); each device has at least its own orders.
+        """
         m = self.market
         c = m.config.consumers
         pop = m.population
@@ -203,10 +294,52 @@ class Shopping:
         pc = float(np.count_nonzero(pop.online)) - mobile
         sessions = m.rng.poisson(pc * c.pc_visits + mobile * c.mobile_visits) * w
         # a purchase is a session too; browsing that ends in no order is the rest
-        week.online_visits += max(sessions, flows["online_orders"])
-        showroom = m.rng.binomial(int(round(flows["online_orders"] / w)), c.showrooming) * w
-        window = m.rng.poisson(pop.count * c.window_shopping) * w
-        week.store_visits += showroom + window
+        visits = max(sessions, flows["online_orders"])
+        week.online_visits += visits
+        rate_pc, rate_mobile = pc * c.pc_visits, mobile * c.mobile_visits
+        on_phone = rate_mobile / (rate_pc + rate_mobile) if rate_pc + rate_mobile > 0 else 0.0
+        week.sessions_desktop += max(sessions * (1.0 - on_phone), orders_desktop)
+        week.sessions_mobile += max(sessions * on_phone, orders_mobile)
+        week.sessions_browse += visits
+        week.orders_browse += flows["online_orders"]
+
+    def _behaviour_sessions(
+        self,
+        flows: dict[str, float],
+        week: Week,
+        shoppers: np.ndarray,
+        searches: np.ndarray,
+        online: np.ndarray,
+        picked: np.ndarray,
+        click_rate: np.ndarray,
+    ) -> None:
+        """Behaviour mode: search sessions of shoppers, browsing of customers, paid orders."""
+        m = self.market
+        sc = m.config.sessions
+        pop = m.population
+        w = m.people_per_consumer
+        k = m.config.consumers.store_choice_set
+        # searching (drawn before the checkout), by device
+        on_phone = pop.mobile[shoppers]
+        search_mobile = float(searches[on_phone].sum()) * w
+        search_pc = float(searches.sum()) * w - search_mobile
+        # browsing: platform customers without a need, by device; never an order
+        tied = pop.online & (pop.customer_of != 0)
+        n_mobile = float(np.count_nonzero(tied & pop.mobile))
+        n_pc = float(np.count_nonzero(tied)) - n_mobile
+        browse_pc = m.rng.poisson(n_pc * sc.pc_browsing) * w
+        browse_mobile = m.rng.poisson(n_mobile * sc.mobile_browsing) * w
+        # each online order came through one of its buyer's sessions: a search or a paid click
+        pid = picked[online] - k
+        paid = sessions.paid_orders(searches[online], click_rate[pid], m.rng)
+        orders_paid = float(np.count_nonzero(paid)) * w
+        week.online_visits += search_pc + search_mobile + browse_pc + browse_mobile
+        week.sessions_search += search_pc + search_mobile
+        week.sessions_browse += browse_pc + browse_mobile
+        week.sessions_desktop += search_pc + browse_pc
+        week.sessions_mobile += search_mobile + browse_mobile
+        week.orders_paid += orders_paid
+        week.orders_search += flows["online_orders"] - orders_paid
 
     def pull_forward(self, buyers: np.ndarray, boost: float, discount: float = 0.0) -> None:
         """Who bought in a promotion week has no need in the next ``pull_forward_weeks`` weeks.

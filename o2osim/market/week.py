@@ -21,6 +21,16 @@ class Week:
         marketing_spend: Sellers' and platforms' spending on traffic, yuan.
         online_visits: Platform sessions (paid clicks, browsing and orders).
         store_visits: Store visits (purchases, showrooming, window shopping, pick-ups).
+        sessions_desktop: Platform sessions on a computer (of every source).
+        sessions_mobile: Platform sessions on a phone (of every source).
+        sessions_search: Search sessions of shoppers with a need (behaviour mode).
+        sessions_browse: Sessions without a need (in fixed mode, every session but paid clicks).
+        sessions_paid: Paid clicks.
+        orders_desktop: Online orders placed on a computer.
+        orders_mobile: Online orders placed on a phone.
+        orders_search: Online orders that came through a search session.
+        orders_browse: Online orders that came through browsing (fixed mode: all but paid).
+        orders_paid: Online orders that came through a paid click (behaviour mode).
     """
 
     store_closures: float = 0.0
@@ -31,6 +41,16 @@ class Week:
     marketing_spend: float = 0.0
     online_visits: float = 0.0
     store_visits: float = 0.0
+    sessions_desktop: float = 0.0
+    sessions_mobile: float = 0.0
+    sessions_search: float = 0.0
+    sessions_browse: float = 0.0
+    sessions_paid: float = 0.0
+    orders_desktop: float = 0.0
+    orders_mobile: float = 0.0
+    orders_search: float = 0.0
+    orders_browse: float = 0.0
+    orders_paid: float = 0.0
 
     def won(self, kind: str, people: float) -> None:
         """Count ``people`` won as platform customers; ``kind`` also names the route.

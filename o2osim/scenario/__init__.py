@@ -10,8 +10,8 @@ The package, each module importing only those above it:
 - :mod:`~o2osim.scenario.fields`: :class:`Section` (the strict base of every section),
   :func:`F` (a documented field), :class:`FieldProblem` (a cross-field check that failed) and
   :func:`section_items` (a section or each item of a list, with its dotted path).
-- :mod:`~o2osim.scenario.market`: the market's sections ``time``, ``population`` and
-  ``consumers``.
+- :mod:`~o2osim.scenario.market`: the market's sections ``time``, ``population``,
+  ``consumers`` and ``sessions``.
 - :mod:`~o2osim.scenario.firms`: the firms' sections ``stores``, ``platforms``, ``dealers``,
   ``brands`` and ``pricing`` (and :data:`ChannelStrategy`).
 - :mod:`~o2osim.scenario.dynamics`: what changes over the years: ``demography``, ``adoption``,
@@ -69,7 +69,12 @@ from o2osim.scenario.loading import (
     resolve_relative,
     validate,
 )
-from o2osim.scenario.market import ConsumerConfig, PopulationConfig, TimeConfig
+from o2osim.scenario.market import (
+    ConsumerConfig,
+    PopulationConfig,
+    SessionsConfig,
+    TimeConfig,
+)
 from o2osim.scenario.schema import DATED_FIELDS, Scenario, affects_horizon
 
 __all__ = [
@@ -94,6 +99,7 @@ __all__ = [
     "PricingConfig",
     "Scenario",
     "Section",
+    "SessionsConfig",
     "StagesConfig",
     "StoreConfig",
     "TimeConfig",

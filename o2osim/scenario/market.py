@@ -140,10 +140,18 @@ class ConsumerConfig(Section):
         10.0, "yuan/order", "Cost of finding the goods online on a computer.", ge=0, le=1e6
     )
     pc_visits: float = F(
-        3.0, "visits/week", "Platform visits of an online shopper on a computer.", ge=0, le=1000
+        3.0,
+        "visits/week",
+        "Platform visits of an online shopper on a computer (`sessions.mode: fixed`).",
+        ge=0,
+        le=1000,
     )
     mobile_visits: float = F(
-        20.0, "visits/week", "Platform visits of an online shopper on a phone.", ge=0, le=1000
+        20.0,
+        "visits/week",
+        "Platform visits of an online shopper on a phone (`sessions.mode: fixed`).",
+        ge=0,
+        le=1000,
     )
     window_shopping: float = F(
         0.1, "visits/week", "Store visits without a purchase need, per consumer.", ge=0, le=100
@@ -266,4 +274,74 @@ class ConsumerConfig(Section):
         "Weight of hearsay relative to one's own experience in trust learning.",
         ge=0,
         le=1,
+    )
+
+
+class SessionsConfig(Section):
+    """Where online sessions and store visits come from: the conversion funnel."""
+
+    mode: Literal["fixed", "behaviour"] = F(
+        "fixed",
+        "-",
+        "`fixed`: every online shopper visits the platforms `consumers.pc_visits` or "
+        "`consumers.mobile_visits` times a week, whatever it needs; `behaviour`: a shopper "
+        "with a need runs search sessions (more with a dearer search, fewer with more trust), "
+        "customers browse by device without a need, and paid clicks convert when they reach a "
+        "buyer.",
+    )
+    comparison_sessions: float = F(
+        3.5,
+        "sessions/need",
+        "Search sessions, beyond the one that ends the search, a platform customer with a need "
+        "runs at the reference search cost and full trust (behaviour mode).",
+        ge=0,
+        le=1000,
+    )
+    reference_search_cost: float = F(
+        10.0,
+        "yuan/order",
+        "Search cost at which a shopper runs `comparison_sessions` extra sessions.",
+        gt=0,
+        le=1e6,
+    )
+    search_cost_elasticity: float = F(
+        0.5,
+        "-",
+        "Elasticity of the search sessions to the search cost on the shopper's device "
+        "(`consumers.search_cost` times `stages.mobile_search_factor` on a phone).",
+        ge=0,
+        le=5,
+    )
+    distrust_sessions: float = F(
+        1.0,
+        "x",
+        "Extra comparison sessions of a shopper with no trust in its platforms relative to "
+        "full trust: the sessions are multiplied by 1 + distrust_sessions * (1 - trust).",
+        ge=0,
+        le=100,
+    )
+    pc_browsing: float = F(
+        0.1,
+        "sessions/week",
+        "Sessions without a need of a platform customer on a computer (behaviour mode); "
+        "they never end in an order.",
+        ge=0,
+        le=1000,
+    )
+    mobile_browsing: float = F(
+        3.2,
+        "sessions/week",
+        "Sessions without a need of a platform customer on a phone (feeds, behaviour mode); "
+        "they never end in an order.",
+        ge=0,
+        le=1000,
+    )
+    window_km: float | None = F(
+        None,
+        "km",
+        "Window shopping falls with the distance to the nearest open store: a consumer makes "
+        "`consumers.window_shopping * exp(-distance / window_km)` store visits a week without "
+        "a need (none with no store open); null: `consumers.window_shopping` everywhere.",
+        gt=0,
+        le=1000,
     )

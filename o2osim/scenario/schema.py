@@ -22,7 +22,12 @@ from o2osim.scenario.firms import (
     StoreConfig,
 )
 from o2osim.scenario.levers import switched_on
-from o2osim.scenario.market import ConsumerConfig, PopulationConfig, TimeConfig
+from o2osim.scenario.market import (
+    ConsumerConfig,
+    PopulationConfig,
+    SessionsConfig,
+    TimeConfig,
+)
 
 
 class Scenario(Section):
@@ -61,6 +66,7 @@ class Scenario(Section):
     demography: DemographyConfig = Field(default_factory=DemographyConfig)
     adoption: AdoptionConfig = Field(default_factory=AdoptionConfig)
     attention: AttentionConfig = Field(default_factory=AttentionConfig)
+    sessions: SessionsConfig = Field(default_factory=SessionsConfig)
     stages: StagesConfig = Field(default_factory=StagesConfig)
     events: list[EventConfig] = Field(
         default_factory=list,
