@@ -69,7 +69,7 @@ from o2osim.scenario.loading import (
     resolve_relative,
     validate,
 )
-from o2osim.scenario.market import ConsumerConfig, PopulationConfig, TimeConfig
+from o2osim.scenario.market import ConsumerConfig, PopulationConfig, ServiceNeed, TimeConfig
 from o2osim.scenario.schema import DATED_FIELDS, Scenario, affects_horizon
 
 __all__ = [
@@ -94,6 +94,7 @@ __all__ = [
     "PricingConfig",
     "Scenario",
     "Section",
+    "ServiceNeed",
     "StagesConfig",
     "StoreConfig",
     "TimeConfig",
