@@ -192,7 +192,7 @@ class O2OMarket(mesa.Model):
             self.network.close_month(self.desk.store_mix(), week)
             self.pricing.set_prices()
         if self.calendar.year_ends:
-            self.annual.append(self.year_end.close())
+            self.annual.append(self.year_end.close() | self.shopping.year_service())
         clock.lap("books")
         self._record(shoppers.size, flows, week)
         self.datacollector.collect(self)

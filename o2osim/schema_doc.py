@@ -117,4 +117,14 @@ def markdown() -> str:
         doc = (model.__doc__ or "").strip().splitlines()[0]
         prefix = f"{name}[].".replace("[]", ".N") if is_list else f"{name}."
         out += [title, "", doc, "", *_table(model, prefix), ""]
+        for sub, sub_info in model.model_fields.items():  # lists of items within a section
+            item = typing.get_args(sub_info.annotation)
+            if typing.get_origin(sub_info.annotation) is list and _is_section(item[0]):
+                sub_doc = (item[0].__doc__ or "").strip().splitlines()[0]
+                out += [f"### `{prefix}{sub}` (a list; each item has)", "", sub_doc, ""]
+                out += [*_table(item[0], f"{prefix}{sub}.N."), ""]
     return "\n".join(out)
+
+
+def _is_section(annotation: Any) -> bool:
+    return isinstance(annotation, type) and issubclass(annotation, BaseModel)

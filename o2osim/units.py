@@ -60,6 +60,7 @@ UNITS: dict[str, str] = {
     "festival_week_ratio": "x median week",
     "markup_store": "share of unit cost",
     "markup_online": "share of unit cost",
+    "store_share_": "share of the need kind's purchases",
     "online_baskets": "baskets",
     "offline_baskets": "baskets",
     "mean_trust_offline": "trust (0-1)",

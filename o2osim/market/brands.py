@@ -109,6 +109,23 @@ class BrandDesk:
             delta = online_price[None, :] - own_price[:, None]  # platform price minus own
             util[priced, k:] += needs.size[priced][:, None] * delta
 
+    def picks_up(self, shoppers: np.ndarray, needs: Needs) -> np.ndarray:
+        """The store where each shopper would pick up an online order, -1 where it would not.
+
+        An online order is picked up when its need is for a brand with the
+        ``transaction_link_split`` strategy, on offer online, and the shopper has an open store
+        nearby: :func:`o2osim.strategies.fulfilment.pick_up` then routes it to that store.
+        """
+        linked = np.array(
+            [b.config.channel_strategy == "transaction_link_split" for b in self.market.brands]
+            + [False]
+        )
+        routed = linked[needs.brand] & needs.online
+        store = np.full(shoppers.size, -1, dtype=np.int64)
+        if routed.any():
+            store[routed] = self.network.nearest_store(shoppers[routed])
+        return store
+
     # ---- books
 
     def book_customers(

@@ -35,6 +35,14 @@ class Shopping:
         self.network = network
         self.online = online
         self.desk = desk
+        kinds = market.config.consumers.service_needs
+        self.service_on = bool(kinds)
+        self.service_names = [n.name for n in kinds] + ["plain"]
+        self.service_shares = np.array([n.share for n in kinds])
+        self.service_value = np.array([n.value for n in kinds] + [0.0])
+        self.pick_up_value = np.array([n.value * n.at_pick_up for n in kinds] + [0.0])
+        self.service_kind: np.ndarray | None = None  # of this week's shoppers
+        self._year_kinds = np.zeros((len(kinds) + 1, 2))  # purchases, of which in stores
 
     # ---- needs and choice
 
@@ -61,14 +69,32 @@ class Shopping:
         ready = pop.alive[shoppers] & (pop.sated_until[shoppers] <= m.steps)
         return shoppers[ready]
 
+    def draw_service_kinds(self, shoppers: np.ndarray) -> np.ndarray | None:
+        """The kind of each shopper's need this week (``None``, nothing drawn, when off).
+
+        One draw per shopper by :func:`o2osim.mechanisms.needs.draw_service_kinds`; kept in
+        :attr:`service_kind` for the checkout's tally.
+        """
+        kind = None
+        if self.service_on:
+            kind = needs.draw_service_kinds(shoppers.size, self.service_shares, self.market.rng)
+        self.service_kind = kind
+        return kind
+
     def utilities(
-        self, shoppers: np.ndarray, discount: float, needs: Needs | None = None
+        self,
+        shoppers: np.ndarray,
+        discount: float,
+        needs: Needs | None = None,
+        kind: np.ndarray | None = None,
     ) -> np.ndarray:
         """Utility in yuan of each option (nearest stores, then platforms) for each shopper.
 
         Prices enter in base-year yuan: the list price times ``price_index``, or, when sellers
         set prices, each store's and each platform's sellers' own price deflated by the growth
-        of the basket's list value.
+        of the basket's list value. With service needs (``kind``, see Service value), store
+        ``j`` adds ``q_j * value[kind]`` and an online order that a brand routes to pick-up at
+        the nearest store adds ``q * value[kind]`` for the kinds served at pick-up.
         """
         m = self.market
         s = m.config
@@ -87,6 +113,10 @@ class Shopping:
             store_price = c.basket_value * s.stores.price_index
         util[:, :k] = -store_price - c.travel_cost * self.network.choice_dist[cell]
         util[:, :k] += (c.trust_value * pop.trust_offline[shoppers])[:, None]
+        if kind is not None:  # what the store adds for this need, as often as it delivers
+            ids = self.network.choice_ids[cell]
+            quality = self.network.books.quality[np.maximum(ids, 0)]
+            util[:, :k] += choice.service_value(self.service_value[kind], quality)
         search = c.search_cost * np.where(pop.mobile[shoppers], s.stages.mobile_search_factor, 1)
         member = pop.customer_of[shoppers]
         for platform in m.platforms:
@@ -104,13 +134,19 @@ class Shopping:
             util[(member & np.uint8(1 << platform.index)) == 0, col] = -np.inf
         if needs is not None:
             self.desk.price_terms(util, shoppers, needs, discount)
+            if kind is not None and self.pick_up_value.any() and m.platforms:
+                store = self.desk.picks_up(shoppers, needs)
+                rows = np.flatnonzero(store >= 0)
+                quality = self.network.books.quality[store[rows]][:, None]
+                util[rows, k:] += choice.service_value(self.pick_up_value[kind[rows]], quality)
         return util
 
     def choose(
         self, shoppers: np.ndarray, discount: float, needs: Needs | None = None
     ) -> np.ndarray:
         """Each shopper picks an option by logit (-1 where nothing was available)."""
-        util = self.utilities(shoppers, discount, needs)
+        kind = self.draw_service_kinds(shoppers)
+        util = self.utilities(shoppers, discount, needs, kind)
         return choice.logit_choice(util, self.market.config.consumers.choice_scale, self.market.rng)
 
     def shop_by_agents(
@@ -160,6 +196,8 @@ class Shopping:
         store_ids = self.network.choice_ids[pop.cell[store_buyers], picked[in_store]]
         online_buyers = buyers[~in_store]
         platform_ids = (picked[~in_store] - k).astype(np.int64)
+        if self.service_kind is not None:
+            self._tally_service(self.service_kind[bought], in_store, store_ids)
         if needs is None:
             flows, units = self.network.sell(store_buyers, store_ids, None, week)
             self.desk.store_sales(None, None, units)
@@ -192,6 +230,29 @@ class Shopping:
         flows["offline_baskets"] += pick_ups
         flows["gmv_offline"] += pick_ups * self.network.price
         return flows | online, buyers
+
+    def _tally_service(self, kind: np.ndarray, in_store: np.ndarray, store_ids: np.ndarray) -> None:
+        """Count purchases by need kind and channel; stores note the service they delivered."""
+        n = self.service_value.size
+        self._year_kinds[:, 0] += np.bincount(kind, minlength=n)
+        self._year_kinds[:, 1] += np.bincount(kind[in_store], minlength=n)
+        value = self.service_value[kind[in_store]] * self.network.books.quality[store_ids]
+        self.network.note_service(value)
+
+    def year_service(self) -> dict[str, float]:
+        """This year's store share of each need kind's purchases (empty when off); resets.
+
+        ``store_share_<kind> = purchases in stores / purchases`` of needs of that kind (pick-ups
+        are online purchases; 0 when the kind had no purchase).
+        """
+        if not self.service_on:
+            return {}
+        row = {
+            f"store_share_{name}": float(stores / bought) if bought else 0.0
+            for name, (bought, stores) in zip(self.service_names, self._year_kinds, strict=True)
+        }
+        self._year_kinds[:] = 0.0
+        return row
 
     # ---- sessions and visits
 

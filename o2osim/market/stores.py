@@ -44,6 +44,7 @@ class StoreNetwork:
         self.choice_dist = np.empty((0, 0))
         self.priced = s.pricing.sellers_set_prices
         self.price_cap = float("inf")
+        self._served = np.zeros(2)  # service value delivered in store purchases, purchases
 
     # ---- where the stores are
 
@@ -144,7 +145,8 @@ class StoreNetwork:
     def set_prices(self, online_prices: np.ndarray) -> None:
         """Month end: every open store sets next month's price from last month's books.
 
-        The cap is ``(1 + store_premium)`` times the cheapest online price; each store spreads
+        The cap is ``(1 + store_premium)`` times the cheapest online price plus what the
+        service needs stores served are worth (:meth:`service_per_basket`); each store spreads
         its rent and wages over its running average of baskets, pays its dealer what the cap
         leaves (at most the list wholesale), moves its markup with its demand and toward the
         cap, and charges ``min(cap, (W + O) * (1 + m))`` (see :mod:`o2osim.mechanisms.pricing`).
@@ -155,7 +157,7 @@ class StoreNetwork:
         m = self.market
         pr = m.config.pricing
         books = self.books
-        cap = pricing.price_cap(online_prices, pr.store_premium)
+        cap = pricing.price_cap(online_prices, pr.store_premium, self.service_per_basket())
         self.price_cap = cap
         i = np.flatnonzero(books.is_open)
         list_wholesale, list_factory = self.list_terms()
@@ -179,6 +181,26 @@ class StoreNetwork:
         books.wholesale[i] = wholesale
         books.factory[i] = pricing.factory_price(list_factory, wholesale)
         books.price[i] = pricing.store_price(unit_cost, markup, cap)
+
+    # ---- service
+
+    def note_service(self, value: np.ndarray) -> None:
+        """Store purchases this month: the service value each delivered, base-year yuan."""
+        self._served += (float(value.sum()), float(value.size))
+
+    def service_per_basket(self) -> float:
+        """The mean service value of last month's store purchases, this year's yuan; resets.
+
+        Before any store purchase with service needs, the mean over all needs,
+        ``sum_k share_k * value_k``; 0 without service needs.
+        """
+        c = self.market.config.consumers
+        total, count = self._served
+        self._served[:] = 0.0
+        if not c.service_needs:
+            return 0.0
+        mean = total / count if count else sum(n.share * n.value for n in c.service_needs)
+        return mean * self.market.basket_value / c.basket_value
 
     # ---- selling
 

@@ -41,3 +41,21 @@ def logit_choice(utility: np.ndarray, scale: float, rng: np.random.Generator) ->
     # -inf stays -inf with noise added: the best option is unavailable only if all are
     choice[np.isneginf(utility[np.arange(choice.size), choice])] = -1
     return choice
+
+
+def service_value(value: np.ndarray, quality: np.ndarray) -> np.ndarray:
+    """What a store visit adds to a shopper's utility for its need: ``q_j * v_kind`` (yuan).
+
+    A shopper whose need is of kind ``kind`` (touch and try, take home at once, installation
+    and after-sales) values what store ``j`` adds over buying unseen online at ``v_kind``
+    base-year yuan, and counts on it as often as the store delivers it: with the store's
+    quality ``q_j``. A plain need has ``v = 0``.
+
+    Args:
+        value: The service value of each shopper's need kind, yuan (shape (shoppers,)).
+        quality: Quality of each store option of each shopper, 0-1 (shape (shoppers, k)).
+
+    Returns:
+        The service value of each option, yuan (float32, shape of ``quality``).
+    """
+    return (value[:, None] * quality).astype(np.float32)

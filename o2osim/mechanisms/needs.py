@@ -47,3 +47,22 @@ def promotion_need_chance(chance: np.ndarray, discount: float, elasticity: float
         The need chances in the event week, 0-1.
     """
     return np.minimum(1.0, chance * (1.0 - discount) ** (-elasticity))
+
+
+def draw_service_kinds(count: int, shares: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Each shopper's need this week is of one kind: a service need or ``plain``.
+
+    A shopper draws one uniform number ``u`` and its need is of kind ``k``, the first with
+    ``u < share_1 + ... + share_k``; past the last cumulated share the need is ``plain``
+    (index ``len(shares)``). Touch and try, taking the goods home at once, installation and
+    after-sales are what a store adds over buying unseen online.
+
+    Args:
+        count: Number of shoppers.
+        shares: Share of needs of each service kind (summing to at most 1).
+        rng: The model's random stream (one draw per shopper).
+
+    Returns:
+        The kind of each shopper's need (int64), ``len(shares)`` for plain.
+    """
+    return np.searchsorted(np.cumsum(shares), rng.random(count), side="right").astype(np.int64)

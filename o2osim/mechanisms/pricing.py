@@ -67,19 +67,25 @@ def overhead_per_basket(rent: float, wages: float, volume: np.ndarray) -> np.nda
     return (rent + wages) / np.maximum(volume, 1.0)
 
 
-def price_cap(online_prices: np.ndarray, premium: float) -> float:
-    """The most a store can charge: ``(1 + premium) * min_k P_k`` (inf without online prices).
+def price_cap(online_prices: np.ndarray, premium: float, service: float = 0.0) -> float:
+    """The most a store can charge: ``(1 + premium) * min_k P_k + service``.
+
+    ``service`` is what the store's service is worth to its buyers, yuan per basket (the mean
+    service value of the needs stores served last month; 0 without service needs). Infinite
+    without online prices.
 
     Args:
         online_prices: The price each open platform's sellers charge, yuan per basket.
         premium: What a store's service is worth over the online price, share of it.
+        service: What the needs stores serve add over buying online, yuan per basket.
 
     Returns:
         The cap, yuan per basket.
     """
     if online_prices.size == 0:
         return float("inf")
-    return (1.0 + premium) * float(online_prices.min())
+    cap = (1.0 + premium) * float(online_prices.min())
+    return cap + service if service else cap
 
 
 def store_wholesale(

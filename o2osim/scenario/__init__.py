@@ -72,6 +72,7 @@ from o2osim.scenario.loading import (
 from o2osim.scenario.market import (
     ConsumerConfig,
     PopulationConfig,
+    ServiceNeed,
     SessionsConfig,
     TimeConfig,
 )
@@ -100,6 +101,7 @@ __all__ = [
     "Scenario",
     "Section",
     "SessionsConfig",
+    "ServiceNeed",
     "StagesConfig",
     "StoreConfig",
     "TimeConfig",

@@ -449,8 +449,10 @@ class PricingConfig(Section):
         0.3,
         "share of online price",
         "What a store's service is worth over the cheapest online price: a store charges at "
-        "most (1 + store_premium) times the cheapest platform price, and pays its dealer at "
-        "most what that cap leaves after its rent and wages per basket and its lowest markup.",
+        "most (1 + store_premium) times the cheapest platform price (plus, with "
+        "consumers.service_needs, the mean service value of last month's store purchases), "
+        "and pays its dealer at most what that cap leaves after its rent and wages per basket "
+        "and its lowest markup.",
         ge=0,
         le=10,
     )

@@ -69,6 +69,37 @@ class PopulationConfig(Section):
         return self.people / self.consumers
 
 
+class ServiceNeed(Section):
+    """A kind of need a store serves better than online (touch, take home at once, install)."""
+
+    name: str = F(
+        ...,
+        "-",
+        "Name of the need kind (letters, digits and _), e.g. `touch`, `immediate`, `install`; "
+        "it names the years.csv column `store_share_<name>`. `plain` is the rest of the needs.",
+        pattern=r"^[A-Za-z][A-Za-z0-9_]*$",
+        max_length=40,
+    )
+    share: float = F(
+        ..., "share of needs", "Chance that a shopper's need this week is of this kind.", ge=0, le=1
+    )
+    value: float = F(
+        ...,
+        "yuan",
+        "What buying in a store adds for this need over buying unseen online, in base-year yuan "
+        "(a store of quality q delivers it with chance q).",
+        ge=0,
+        le=1e6,
+    )
+    at_pick_up: bool = F(
+        False,
+        "-",
+        "Whether an online order picked up at a store (a brand's `transaction_link_split`) "
+        "gets this value too: true for what the counter gives (touch and check the goods, "
+        "after-sales), false for what it does not (the goods still wait for delivery).",
+    )
+
+
 class ConsumerConfig(Section):
     """Consumers' needs, channel choice and trust learning."""
 
@@ -274,6 +305,14 @@ class ConsumerConfig(Section):
         "Weight of hearsay relative to one's own experience in trust learning.",
         ge=0,
         le=1,
+    )
+    service_needs: list[ServiceNeed] = F(
+        [],
+        "-",
+        "Kinds of needs a store serves better than online (see `consumers.service_needs.N`); "
+        "the shares must not sum above 1, the rest of the needs are `plain` (value 0). "
+        "Empty: no service value (off).",
+        max_length=8,
     )
 
 

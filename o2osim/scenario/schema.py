@@ -93,6 +93,8 @@ class Scenario(Section):
                         f"{lever.off} when engine is agents (the reference engine has "
                         f"{lever.agents_lack})",
                     )
+        if self.consumers.service_needs:
+            self._check_service_needs()
         if self.pricing.sellers_set_prices:
             self._check_pricing()
         total = sum(b.market_share for b in self.brands)
@@ -101,6 +103,27 @@ class Scenario(Section):
                 "brands.market_share", round(total, 6), "market shares summing to at most 1"
             )
         return self
+
+    def _check_service_needs(self) -> None:
+        """Service needs: distinct names other than ``plain``, shares summing to at most 1."""
+        needs = self.consumers.service_needs
+        names = [n.name for n in needs]
+        for i, name in enumerate(names):
+            if name == "plain" or name in names[:i]:
+                raise FieldProblem(
+                    f"consumers.service_needs.{i}.name", name, "a name other than plain and unique"
+                )
+        total = sum(n.share for n in needs)
+        if total > 1 + 1e-9:
+            raise FieldProblem(
+                "consumers.service_needs.share", round(total, 6), "shares summing to at most 1"
+            )
+        if self.engine == "agents":
+            raise FieldProblem(
+                "consumers.service_needs",
+                names,
+                "[] when engine is agents (the reference engine has no service value)",
+            )
 
     def _check_pricing(self) -> None:
         """Sellers' prices: bounds in order, an engine and options that price by them."""
