@@ -16,6 +16,15 @@ each weekly tick:
   sellers' part as ad revenue and the platforms' own part as their marketing cost, and neither
   running total ever falls; the platforms' promotion subsidies never fall, are nothing outside
   a week whose events they fund and no more than the week's subsidy rate times its GMV;
+- **money reaches someone (the ledger)**: what consumers paid this tick equals the tick's
+  ``gmv_online + gmv_offline`` and what sellers booked; the ledger's balances add up to zero and
+  each equals its inflows minus outflows (money neither created nor lost); online sellers,
+  platforms and brands keep what is left each week, stores hold their unpaid month to date and
+  dealers their month's margin (accrual); landlords, employees, services and outside media pass
+  nothing on; the ledger's totals agree with the firms' books (platforms' commission, ad revenue,
+  marketing, protection, subsidies and profit; brands' wholesale and online revenue; stores'
+  revenue and profit; dealers' revenue, margin and profit; rent and wages paid by stores are the
+  landlords' and employees' income);
 - **closed stores sell nothing**: a store closed before the tick books no sale in it;
 - **brands' and dealers' books**: every running total of a brand (revenues, production and
   channel costs, baskets, points, traffic bought, customers won) and every dealer's revenue is
@@ -40,6 +49,12 @@ if TYPE_CHECKING:
 
 #: Relative tolerance of the money and order sums (float rounding over many additions).
 RTOL = 1e-9
+
+#: The ledger's invariants (see :mod:`o2osim.agents.ledger`).
+CONSERVED = "money reaches someone, money neither created nor lost"
+BALANCED = "money reaches someone, accounts balance"
+KEPT = "money reaches someone, sellers keep what is left"
+AGREES = "money reaches someone, ledger agrees with the books"
 
 #: A brand's running totals, none of which may ever fall.
 BRAND_TOTALS = (
@@ -245,20 +260,18 @@ class InvariantChecker:
         )
         # double entry: nothing created or lost
         total = sum(ledger.balance.values())
-        self._money("money neither created nor lost", "ledger", "sum of balances", total, 0.0)
+        self._money(CONSERVED, "ledger", "sum of balances", total, 0.0)
         for account, balance in ledger.balance.items():
             flows = ledger.inflow[account] - ledger.outflow[account]
-            self._money("accounts balance", account, "balance", balance, flows)
+            self._money(BALANCED, account, "balance", balance, flows)
         for firm in ("online_sellers", "platforms", "brands"):  # their owners keep it weekly
-            self._money("sellers keep what is left", firm, "balance", ledger.balance[firm], 0.0)
+            self._money(KEPT, firm, "balance", ledger.balance[firm], 0.0)
         books = m.store_books
         unpaid = float(books.month_sales.sum() + books.month_fees.sum())
-        self._money(
-            "sellers keep what is left", "stores", "month to date", ledger.balance["stores"], unpaid
-        )
+        self._money(KEPT, "stores", "month to date", ledger.balance["stores"], unpaid)
         month_margin = sum(d.month_margin for d in m.dealers)
         self._money(
-            "sellers keep what is left",
+            KEPT,
             "dealers",
             "month to date",
             ledger.balance["dealers"],
@@ -279,29 +292,23 @@ class InvariantChecker:
             ("online_revenue", sum(b.revenue_online for b in m.brands)),
             ("kept_stores", float(books.profit.sum())),
         ]:
-            self._money("ledger agrees with the books", item, item, items[item], value)
+            self._money(AGREES, item, item, items[item], value)
         wholesale = items["wholesale"] + items["goods_to_brands"]
         brands = sum(b.revenue_offline for b in m.brands)
-        self._money(
-            "ledger agrees with the books", "brands", "wholesale revenue", wholesale, brands
-        )
+        self._money(AGREES, "brands", "wholesale revenue", wholesale, brands)
         revenue = float(books.revenue.sum()) + unpaid
         took_in = items["store_sales"] + items["pick_up_fees"]
-        self._money("ledger agrees with the books", "stores", "revenue", took_in, revenue)
+        self._money(AGREES, "stores", "revenue", took_in, revenue)
         dealers = sum(d.revenue + d.month_revenue for d in m.dealers)
-        self._money(
-            "ledger agrees with the books", "dealers", "revenue", ledger.inflow["dealers"], dealers
-        )
+        self._money(AGREES, "dealers", "revenue", ledger.inflow["dealers"], dealers)
         margin = items["kept_dealers"] + items["dealer_costs"] + ledger.balance["dealers"]
         total_margin = sum(d.margin + d.month_margin for d in m.dealers)
-        self._money("ledger agrees with the books", "dealers", "margin", margin, total_margin)
+        self._money(AGREES, "dealers", "margin", margin, total_margin)
         profit = sum(d.profit for d in m.dealers)
-        self._money(
-            "ledger agrees with the books", "dealers", "profit", items["kept_dealers"], profit
-        )
+        self._money(AGREES, "dealers", "profit", items["kept_dealers"], profit)
         for item, account in [("rent", "landlords"), ("wages", "employees")]:
             self._money(
-                "ledger agrees with the books",
+                AGREES,
                 account,
                 "income",
                 ledger.inflow[account],

@@ -12,7 +12,7 @@ import pytest
 from conftest import BASELINE, ROOT
 
 import o2osim
-from o2osim.agents import Brand
+from o2osim.agents import Brand, Platform
 from o2osim.agents.ledger import Ledger
 from o2osim.agents.store_books import StoreBooks
 from o2osim.invariants import InvariantError
@@ -87,7 +87,7 @@ def test_every_yuan_reaches_someone_and_the_ledger_agrees_with_the_books(case):
 
 @pytest.mark.filterwarnings("ignore::UserWarning")
 def test_rent_paid_is_every_open_store_s_rent_for_twelve_months():
-    result = run("baseline", "stores.closure_after_loss_months=1000", "stores.initial_cash=1e12")
+    result = run("baseline", "stores.closure_after_loss_months=120", "stores.initial_cash=1e12")
     s = result.scenario
     years = result.years
     open_stores = result.ticks.groupby("year")["stores_open"].last()
@@ -140,13 +140,29 @@ def test_the_invariant_catches_money_lost_in_a_transfer(monkeypatch):
 
 
 @pytest.mark.filterwarnings("ignore::UserWarning")
-def test_the_invariant_catches_wholesale_revenue_nobody_paid(monkeypatch):
-    # a fault injected on purpose: brands book wholesale revenue that no dealer paid
+def test_the_invariant_catches_wholesale_revenue_no_dealer_paid(monkeypatch):
+    # a fault injected on purpose: brands book wholesale revenue that no dealer paid, so the
+    # dealers seem to hold money after their month's close
     def unpaid(self, amount, payer="dealers"):
         self.revenue_offline += amount
 
     monkeypatch.setattr(Brand, "sell_wholesale", unpaid)
-    with pytest.raises(InvariantError, match="ledger agrees with the books: brands"):
+    with pytest.raises(InvariantError, match="sellers keep what is left: dealers: month to date"):
+        run("baseline")
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")
+def test_the_invariant_catches_a_firm_book_the_ledger_never_saw(monkeypatch):
+    # a fault injected on purpose: the platforms book commission that no seller paid
+    book = Platform.book_week
+
+    def inflated(self, gmv, *args, **kwargs):
+        net = book(self, gmv, *args, **kwargs)
+        self.commission_revenue += 0.001 * gmv
+        return net
+
+    monkeypatch.setattr(Platform, "book_week", inflated)
+    with pytest.raises(InvariantError, match="ledger agrees with the books: commission"):
         run("baseline")
 
 
