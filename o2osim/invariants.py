@@ -17,6 +17,15 @@ each weekly tick:
   sellers' part as ad revenue and the platforms' own part as their marketing cost, and neither
   running total ever falls; the platforms' promotion subsidies never fall, are nothing outside
   a week whose events they fund and no more than the week's subsidy rate times its GMV;
+- **money reaches someone (the ledger)**: what consumers paid this tick equals the tick's
+  ``gmv_online + gmv_offline`` and what sellers booked; the ledger's balances add up to zero and
+  each equals its inflows minus outflows (money neither created nor lost); online sellers,
+  platforms and brands keep what is left each week, stores hold their unpaid month to date and
+  dealers their month's margin (accrual); landlords, employees, services and outside media pass
+  nothing on; the ledger's totals agree with the firms' books (platforms' commission, ad revenue,
+  marketing, protection, subsidies and profit; brands' wholesale and online revenue; stores'
+  revenue and profit; dealers' revenue, margin and profit; rent and wages paid by stores are the
+  landlords' and employees' income);
 - **closed stores sell nothing**: a store closed before the tick books no sale in it;
 - **brands' and dealers' books**: every running total of a brand (revenues, production and
   channel costs, baskets, points, traffic bought, customers won) and every dealer's revenue is
@@ -41,6 +50,12 @@ if TYPE_CHECKING:
 
 #: Relative tolerance of the money and order sums (float rounding over many additions).
 RTOL = 1e-9
+
+#: The ledger's invariants (see :mod:`o2osim.agents.ledger`).
+CONSERVED = "money reaches someone, money neither created nor lost"
+BALANCED = "money reaches someone, accounts balance"
+KEPT = "money reaches someone, sellers keep what is left"
+AGREES = "money reaches someone, ledger agrees with the books"
 
 #: A brand's running totals, none of which may ever fall.
 BRAND_TOTALS = (
@@ -90,6 +105,7 @@ class InvariantChecker:
         self._store_revenue = float(books.revenue.sum())
         self._brands = np.array([[getattr(b, name) for name in BRAND_TOTALS] for b in m.brands])
         self._dealers = [(d.revenue + d.month_revenue, d.active) for d in m.dealers]
+        self._consumers_paid = m.ledger.outflow["consumers"]
 
     def _fail(self, invariant: str, agent: str, detail: str) -> None:
         m = self.model
@@ -105,6 +121,7 @@ class InvariantChecker:
         self._check_books()
         self._check_supply_chain()
         self._check_traffic()
+        self._check_ledger()
         self._snapshot()
 
     def _row(self) -> dict[str, float]:
@@ -225,6 +242,81 @@ class InvariantChecker:
                 "platforms",
                 f"booked {paid:.6g} yuan of traffic (ad revenue and own marketing) but the "
                 f"market recorded marketing_spend {row['marketing_spend']:.6g}",
+            )
+
+    def _money(self, invariant: str, agent: str, what: str, got: float, want: float) -> None:
+        """Fail unless ``got`` equals ``want`` up to the rounding of large running sums."""
+        if not np.isclose(got, want, rtol=RTOL, atol=1e-6 + RTOL * self._scale):
+            self._fail(invariant, agent, f"{what}: ledger {got:.10g} but books {want:.10g}")
+
+    def _check_ledger(self) -> None:
+        m = self.model
+        ledger = m.ledger
+        row = self._row()
+        self._scale = max(ledger.outflow["consumers"], max(ledger.inflow.values()), 1.0)
+        paid = ledger.outflow["consumers"] - self._consumers_paid
+        took = row["gmv_online"] + row["gmv_offline"]
+        self._money("money reaches someone", "consumers", "paid this tick", paid, took)
+        items = ledger.items
+        booked = items["store_sales"] + items["online_sales"]
+        self._money(
+            "money reaches someone", "sellers", "booked sales", booked, ledger.outflow["consumers"]
+        )
+        # double entry: nothing created or lost
+        total = sum(ledger.balance.values())
+        self._money(CONSERVED, "ledger", "sum of balances", total, 0.0)
+        for account, balance in ledger.balance.items():
+            flows = ledger.inflow[account] - ledger.outflow[account]
+            self._money(BALANCED, account, "balance", balance, flows)
+        for firm in ("online_sellers", "platforms", "brands"):  # their owners keep it weekly
+            self._money(KEPT, firm, "balance", ledger.balance[firm], 0.0)
+        books = m.store_books
+        unpaid = float(books.month_sales.sum() + books.month_fees.sum())
+        self._money(KEPT, "stores", "month to date", ledger.balance["stores"], unpaid)
+        month_margin = sum(d.month_margin for d in m.dealers)
+        self._money(
+            KEPT,
+            "dealers",
+            "month to date",
+            ledger.balance["dealers"],
+            month_margin,
+        )
+        for account in ("landlords", "employees", "services", "outside_media"):
+            if ledger.outflow[account] != 0:
+                self._fail("money reaches someone", account, "paid money on")
+        # the ledger agrees with the firms' own books
+        ps = m.platforms
+        for item, value in [
+            ("commission", sum(p.commission_revenue for p in ps)),
+            ("ad_revenue", sum(p.ad_revenue for p in ps)),
+            ("own_marketing", sum(p.marketing_cost for p in ps)),
+            ("protection", sum(p.protection_cost for p in ps)),
+            ("subsidy", sum(p.promotion_cost for p in ps)),
+            ("kept_platforms", sum(p.profit for p in ps)),
+            ("online_revenue", sum(b.revenue_online for b in m.brands)),
+            ("kept_stores", float(books.profit.sum())),
+        ]:
+            self._money(AGREES, item, item, items[item], value)
+        wholesale = items["wholesale"] + items["goods_to_brands"]
+        brands = sum(b.revenue_offline for b in m.brands)
+        self._money(AGREES, "brands", "wholesale revenue", wholesale, brands)
+        revenue = float(books.revenue.sum()) + unpaid
+        took_in = items["store_sales"] + items["pick_up_fees"]
+        self._money(AGREES, "stores", "revenue", took_in, revenue)
+        dealers = sum(d.revenue + d.month_revenue for d in m.dealers)
+        self._money(AGREES, "dealers", "revenue", ledger.inflow["dealers"], dealers)
+        margin = items["kept_dealers"] + items["dealer_costs"] + ledger.balance["dealers"]
+        total_margin = sum(d.margin + d.month_margin for d in m.dealers)
+        self._money(AGREES, "dealers", "margin", margin, total_margin)
+        profit = sum(d.profit for d in m.dealers)
+        self._money(AGREES, "dealers", "profit", items["kept_dealers"], profit)
+        for item, account in [("rent", "landlords"), ("wages", "employees")]:
+            self._money(
+                AGREES,
+                account,
+                "income",
+                ledger.inflow[account],
+                items[item],
             )
 
     def _check_supply_chain(self) -> None:

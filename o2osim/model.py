@@ -34,6 +34,7 @@ import numpy as np
 
 from o2osim.agents import Brand, Consumer, Dealer, Platform, Population, Store
 from o2osim.agents.consumers import ConsumerViews
+from o2osim.agents.ledger import Ledger
 from o2osim.agents.store_books import StoreBooks
 from o2osim.market import (
     Adoption,
@@ -96,6 +97,7 @@ class O2OMarket(mesa.Model):
         shopping: Needs, choice, checkout and visits.
         cohorts: Consumers leaving and coming of age.
         year_end: Churn and the firms' year.
+        ledger: The money ledger: every yuan consumers pay, followed to where it ends.
         recorder: The per-week metrics.
         annual: One dict of year-end indicators (churn, traffic cost by platform, firm books)
             per year.
@@ -124,6 +126,7 @@ class O2OMarket(mesa.Model):
         self.people_per_consumer = s.population.people_per_consumer
         self.calendar = Calendar(s)
         self.prices = PriceLevels.start(s)
+        self.ledger = Ledger()
         self.population = Population.build(s, self.rng)
         self.brands = [Brand(self, i, b, self.prices.basket_value) for i, b in enumerate(s.brands)]
         xy = self.rng.uniform(0, s.population.area_km, size=(s.dealers.count, 2))
@@ -191,8 +194,10 @@ class O2OMarket(mesa.Model):
         if self.calendar.month_ends():
             self.network.close_month(self.desk.store_mix(), week)
             self.pricing.set_prices()
+        self.ledger.close_week()
         if self.calendar.year_ends:
-            self.annual.append(self.year_end.close() | self.shopping.year_service())
+            row = self.year_end.close() | self.shopping.year_service() | self.ledger.year()
+            self.annual.append(row)
         clock.lap("books")
         self._record(shoppers.size, flows, week)
         self.datacollector.collect(self)

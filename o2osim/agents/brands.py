@@ -50,14 +50,16 @@ class Brand(mesa.Agent):
         self.ad_spend = 0.0
         self.new_customers = 0.0
 
-    def sell_wholesale(self, amount: float) -> None:
-        """Receive ``amount`` yuan from a dealer for goods that end up in stores."""
+    def sell_wholesale(self, amount: float, payer: str = "dealers") -> None:
+        """Receive ``amount`` yuan from a dealer (a store: ``payer="stores"``) for store goods."""
         self.revenue_offline += amount
+        self.model.ledger.book("wholesale" if payer == "dealers" else "goods_to_brands", amount)
 
     def sell_online(self, amount: float, units: float) -> None:
         """Receive ``amount`` yuan (after commission) for ``units`` baskets sold on a platform."""
         self.revenue_online += amount
         self.units_online += units
+        self.model.ledger.book("online_revenue", amount)
         self.cost_online += units * self.list_price * self.config.unit_cost
 
     def make_for_stores(self, units: float) -> None:

@@ -51,6 +51,9 @@ class Dealer(mesa.Agent):
     def supply(self, goods: float, mix: list[float], margin: float | None = None) -> None:
         """Sell goods worth ``goods`` yuan to stores and buy them from the brands.
 
+        The stores pay ``goods``; the brands (and the rival makers, for the rest of the mix)
+        are paid what the dealer does not keep; all three transfers are booked in the ledger.
+
         Args:
             goods: What the stores pay, yuan.
             mix: Each brand's share of the goods (the rest are rivals' goods).
@@ -61,13 +64,19 @@ class Dealer(mesa.Agent):
         self.month_revenue += goods
         self.month_margin += kept
         bought = goods - kept if margin is not None else goods * (1.0 - self.config.margin)
+        ledger = self.model.ledger
+        ledger.book("goods_to_dealers", goods)
         for brand, share in zip(self.brands, mix, strict=True):
             brand.sell_wholesale(bought * share)
+        ledger.book("wholesale_rivals", bought * (1.0 - sum(mix)))  # rivals' goods
 
     def take_routed(self, value: float, margin: float) -> None:
         """Deliver orders worth ``value`` yuan that a brand routed here, keeping ``margin``."""
         self.month_revenue += value
         self.month_margin += value * margin
+        ledger = self.model.ledger  # the brand pays the order's value, the dealer its goods
+        ledger.book("routed_orders", value)
+        ledger.book("routed_goods", value - value * margin)
 
     def close_month(self) -> bool:
         """Book one month: margin on this month's supplies minus the fixed cost.
@@ -77,6 +86,9 @@ class Dealer(mesa.Agent):
             ``exit_after_loss_months`` months in a row.
         """
         profit = self.month_margin - self.config.fixed_cost
+        ledger = self.model.ledger
+        ledger.book("dealer_costs", self.config.fixed_cost)
+        ledger.keep("dealers", profit)
         self.revenue += self.month_revenue
         self.margin += self.month_margin
         self.profit += profit

@@ -230,6 +230,9 @@ class Platform(mesa.Agent):
         """
         self.ad_revenue += seller_spend
         self.marketing_cost += own_spend
+        ledger = self.model.ledger
+        ledger.book("ad_revenue", seller_spend)
+        ledger.book("own_marketing", own_spend)
 
     def ad_rate(self) -> float:
         """Share of its sales a seller here spends on traffic, given its rival shops."""
@@ -269,11 +272,14 @@ class Platform(mesa.Agent):
         c = self.config
         commission = (gmv - c2b_gmv) * c.commission + (c2b_gmv - c2b_paid)
         self.year_orders += orders
+        ledger = self.model.ledger
+        ledger.book("online_sales", gmv)
+        ledger.book("commission", commission)
         if self.protected:
             weeks = self.model.config.time.ticks_per_year
-            self.protection_cost += (
-                orders * c.protection_cost + c.enforcement * c.enforcement_cost / weeks
-            )
+            protection = orders * c.protection_cost + c.enforcement * c.enforcement_cost / weeks
+            self.protection_cost += protection
+            ledger.book("protection", protection)
         self.gmv += gmv
         self.orders += orders
         self.bad_orders += bad_orders
@@ -282,5 +288,6 @@ class Platform(mesa.Agent):
         self.year_gmv += gmv
         if subsidy:
             self.promotion_cost += subsidy
+            ledger.book("subsidy", subsidy)
             return gmv - commission + subsidy
         return gmv - commission

@@ -18,6 +18,7 @@ import numpy as np
 if TYPE_CHECKING:
     from o2osim.agents.brands import Brand
     from o2osim.agents.dealers import Dealer
+    from o2osim.agents.ledger import Ledger
     from o2osim.agents.platforms import Platform
     from o2osim.agents.population import Population
     from o2osim.agents.store_books import StoreBooks
@@ -126,6 +127,11 @@ class Market(Protocol):
     @property
     def store_books(self) -> StoreBooks:
         """The books of every store ever opened."""
+        ...
+
+    @property
+    def ledger(self) -> Ledger:
+        """The money ledger: where the consumers' yuan go."""
         ...
 
     @property

@@ -238,6 +238,7 @@ class StoreNetwork:
         orders = float(buyers.size * w)
         week.store_visits += orders
         gmv = float(units @ self.books.price) if self.priced else offline_units * self.price
+        m.ledger.book("store_sales", gmv)
         flows = {
             "offline_orders": orders,
             "offline_baskets": offline_units,
@@ -249,7 +250,10 @@ class StoreNetwork:
         """Stores earn pick-up fees (yuan) and sell ``units`` baskets on pick-up visits."""
         if fees is not None:
             self.books.earn_fees(fees)
+            self.market.ledger.book("pick_up_fees", float(fees.sum()))
         self.books.sell(units, self.prices())
+        paid = units @ self.books.price if self.priced else units.sum() * self.price
+        self.market.ledger.book("store_sales", float(paid))
 
     # ---- the books
 
@@ -257,16 +261,25 @@ class StoreNetwork:
         """Every open store and dealer books the month; losing stores and dealers close.
 
         Stores pay their dealer for the goods they sold (or the brands directly when no dealer
-        is left), split over the brands by ``mix``, each brand's share of the month's goods.
+        is left), split over the brands by ``mix``, each brand's share of the month's goods;
+        they pay rent to landlords and wages to employees, and their owners keep the rest
+        (all booked in the market's ledger).
         When sellers set prices, a store pays its wholesale price per basket and its dealer
         keeps the wholesale minus the ex-factory price per basket.
         """
         m = self.market
         st = m.config.stores
         books = self.books
+        trading = books.is_open
+        took = float(books.month_sales[trading].sum() + books.month_fees[trading].sum())
+        n_trading = int(np.count_nonzero(trading))
         goods, closed = books.close_month(
             m.rent, m.wages, st.gross_margin, st.closure_after_loss_months, m.steps, self.priced
         )
+        ledger = m.ledger
+        ledger.book("rent", m.rent * n_trading)
+        ledger.book("wages", m.wages * n_trading)
+        ledger.keep("stores", took - float(goods.sum()) - (m.rent + m.wages) * n_trading)
         week.store_closures += closed.size
         supplied = books.dealer >= 0
         per_dealer = np.bincount(
@@ -286,7 +299,8 @@ class StoreNetwork:
                 dealer.supply(float(amount), mix, None if margin is None else float(margin))
         direct = float(goods[~supplied].sum())  # no dealer left: stores buy from the brands
         for brand, share in zip(m.brands, mix, strict=True):
-            brand.sell_wholesale(direct * share)
+            brand.sell_wholesale(direct * share, payer="stores")
+        ledger.book("goods_to_rivals", direct * (1.0 - sum(mix)))
         exited = [d for d in m.dealers if d.active and d.close_month()]
         if exited:
             for store in self.stores:
