@@ -33,6 +33,14 @@ def test_bench_report_has_every_field():
     assert "reference at 300 consumers" in bench.table(report)
 
 
+def test_bench_measures_a_scenario_the_reference_engine_refuses():
+    economics = ROOT / "scenarios" / "china_economics.yaml"
+    report = bench.run_bench([400], 6, economics, reference_consumers=300)
+    assert [r["consumers"] for r in report["runs"]] == [400]
+    assert "service value" in report["reference"]["skipped"]
+    assert "reference engine not compared" in bench.table(report)
+
+
 @pytest.mark.parametrize("sizes", ["abc", "5", ""])
 def test_bench_refuses_bad_sizes_in_one_line(capsys, sizes):
     assert cli.main(["bench", "--consumers", sizes]) == 2
