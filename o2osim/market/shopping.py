@@ -35,6 +35,8 @@ class Shopping:
         self.network = network
         self.online = online
         self.desk = desk
+        self._cell_year: int | None = None
+        self._people_by_cell = np.zeros(0)
         kinds = market.config.consumers.service_needs
         self.service_on = bool(kinds)
         self.service_names = [n.name for n in kinds] + ["plain"]
@@ -333,11 +335,27 @@ class Shopping:
         window_km = m.config.sessions.window_km
         if window_km is None:
             window = m.rng.poisson(pop.count * c.window_shopping) * w
-        else:  # fewer look in where the nearest store is far
-            near = self.network.nearest_store_km(np.flatnonzero(pop.alive))
+        else:  # fewer look in where the nearest store is far; by travel cell, not by person
+            near = self.network.choice_dist[:, 0]
             rates = sessions.window_shopping(near, c.window_shopping, window_km)
-            window = m.rng.poisson(float(rates.sum())) * w
+            window = m.rng.poisson(float(self.people_by_cell() @ rates)) * w
         week.store_visits += showroom + window
+
+    def people_by_cell(self) -> np.ndarray:
+        """Consumers living in each travel cell (agents), counted once a year.
+
+        Consumers enter and leave the market only at the new year, so the count is kept
+        for the year.
+        """
+        m = self.market
+        if self._cell_year != m.year:
+            pop = m.population
+            cells = self.network.choice_dist.shape[0]
+            self._people_by_cell = np.bincount(pop.cell[pop.alive], minlength=cells).astype(
+                np.float64
+            )
+            self._cell_year = m.year
+        return self._people_by_cell
 
     def _fixed_sessions(
         self, flows: dict[str, float], week: Week, orders_desktop: float, orders_mobile: float
