@@ -175,32 +175,41 @@ class Platform(mesa.Agent):
             return self.ad_budget
         return self.ad_rate() * self.last_week_gmv
 
+    def seller_margin_share(self, basket_value: float) -> float:
+        """Share of its price a seller here keeps on an order, before traffic.
+
+        ``seller_margin``, or, when sellers set prices, its markup on the wholesale price of
+        the goods (a markup on traffic cost would make dearer traffic look like a more
+        valuable customer).
+        """
+        price = self.price(basket_value)
+        if np.isnan(self.seller_price):
+            return self.config.seller_margin
+        kept = self.seller_markup * self.model.config.pricing.wholesale_index * basket_value
+        return max(0.0, kept) / price if price > 0 else 0.0
+
     def customer_value(self, basket_value: float) -> float:
         """What a new customer is worth to a seller here now, yuan.
 
-        Its margin on the platform's price over the orders a customer places a year and the
-        years it stays at the platform's churn, both as booked last year (the sellers' prior
-        before the first year is booked). The margin is ``seller_margin``, or, when sellers
-        set prices, its markup on the wholesale price of the goods (a markup on traffic cost
-        would make dearer traffic look like a more valuable customer); see
+        Its margin (:meth:`seller_margin_share`) on the platform's price over the orders a
+        customer places a year and the years it stays at the platform's churn, both as booked
+        last year (the sellers' prior before the first year is booked); see
         :func:`o2osim.mechanisms.attention.customer_value`.
         """
-        s = self.model.config
-        att = s.attention
+        att = self.model.config.attention
         orders = att.prior_orders if self.buyer_orders is None else self.buyer_orders
         churn = att.prior_churn if self.buyer_churn is None else self.buyer_churn
         price = self.price(basket_value)
-        margin = self.config.seller_margin
-        if not np.isnan(self.seller_price):  # its markup on the goods (not on the traffic)
-            kept = self.seller_markup * s.pricing.wholesale_index * basket_value
-            margin = max(0.0, kept) / price if price > 0 else 0.0
+        margin = self.seller_margin_share(basket_value)
         return attention.customer_value(margin, price, orders, churn, att.customer_horizon)
 
     def buy_on_return(self, value: float, cost: float) -> None:
         """Sellers set next week's traffic budget from a customer's value and its cost.
 
         Starts at ``attention.start_budget`` in the first week on the market; see
-        :func:`o2osim.mechanisms.attention.adjust_budget`.
+        :func:`o2osim.mechanisms.attention.adjust_budget`. Sellers pay for traffic out of
+        what they earn: the budget is at most last week's margin on the platform's GMV (or
+        the start budget, whichever is larger).
 
         Args:
             value: What a new customer is worth, yuan.
@@ -210,9 +219,12 @@ class Platform(mesa.Agent):
         if self.ad_budget <= 0:
             self.ad_budget = att.start_budget
             return
-        self.ad_budget = attention.adjust_budget(
+        budget = attention.adjust_budget(
             self.ad_budget, value, cost, att.budget_step, att.start_budget * 0.01
         )
+        # sellers pay for traffic out of what they earn: at most last week's margin
+        earned = self.seller_margin_share(self.model.basket_value) * self.last_week_gmv
+        self.ad_budget = min(budget, max(att.start_budget, earned))
 
     def observe_year(self, orders_per_buyer: float, churn: float | None) -> None:
         """At year end: orders per active buyer and (after the first year) its buyers' churn."""

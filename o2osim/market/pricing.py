@@ -48,7 +48,8 @@ class PriceSetting:
 
         An online seller's unit cost is the wholesale list price plus the traffic its
         platform's sellers bought per order last month; its markup follows its orders and, both
-        ways, the cheapest other platform's price; ``P_k = (W0 + T_k) * (1 + m_k) / (1 - c_k)``.
+        ways, the cheapest other platform's price (``markup_rule: follow``), or is one logit
+        choice scale over the unit cost (``logit``); ``P_k = (W0 + T_k) * (1 + m_k) / (1 - c_k)``.
         """
         if not self.on:
             return
@@ -80,13 +81,16 @@ class PriceSetting:
             )
             list_wholesale = pr.wholesale_index * m.basket_value
             unit_cost = list_wholesale + traffic
-            markup = pricing.follow_demand(markup, orders, before, pr.demand_response)
-            rival = np.array(
-                [np.delete(visible, k).min(initial=np.inf) for k in range(len(platforms))]
-            )
-            markup = pricing.follow_rivals(
-                markup, unit_cost, rival, pr.rival_response, commission, only_down=False
-            )
+            if pr.markup_rule == "logit":
+                markup = pricing.logit_markup(unit_cost, self.network.choice_scale())
+            else:
+                markup = pricing.follow_demand(markup, orders, before, pr.demand_response)
+                rival = np.array(
+                    [np.delete(visible, k).min(initial=np.inf) for k in range(len(platforms))]
+                )
+                markup = pricing.follow_rivals(
+                    markup, unit_cost, rival, pr.rival_response, commission, only_down=False
+                )
             markup = np.clip(markup, pr.markup_min, pr.markup_max)
             price = pricing.online_price(unit_cost, markup, commission)
             for k, platform in enumerate(platforms):

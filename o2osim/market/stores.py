@@ -149,7 +149,9 @@ class StoreNetwork:
         service needs stores served are worth (:meth:`service_per_basket`); each store spreads
         its rent and wages over its running average of baskets, pays its dealer what the cap
         leaves (at most the list wholesale), moves its markup with its demand and toward the
-        cap, and charges ``min(cap, (W + O) * (1 + m))`` (see :mod:`o2osim.mechanisms.pricing`).
+        cap (``markup_rule: follow``) or sets it at one logit choice scale over its unit cost
+        (``logit``), and charges ``min(cap, (W + O) * (1 + m))`` (see
+        :mod:`o2osim.mechanisms.pricing`).
 
         Args:
             online_prices: The price each open platform's sellers charge, yuan per basket.
@@ -167,13 +169,16 @@ class StoreNetwork:
         overhead = pricing.overhead_per_basket(m.rent, m.wages, volume)
         wholesale = pricing.store_wholesale(list_wholesale, cap, overhead, pr.markup_min)
         unit_cost = wholesale + overhead
-        markup = pricing.follow_demand(
-            books.markup[i],
-            books.last_month_units[i],
-            books.prev_month_units[i],
-            pr.demand_response,
-        )
-        markup = pricing.follow_rivals(markup, unit_cost, cap, pr.rival_response)
+        if pr.markup_rule == "logit":
+            markup = pricing.logit_markup(unit_cost, self.choice_scale())
+        else:
+            markup = pricing.follow_demand(
+                books.markup[i],
+                books.last_month_units[i],
+                books.prev_month_units[i],
+                pr.demand_response,
+            )
+            markup = pricing.follow_rivals(markup, unit_cost, cap, pr.rival_response)
         markup = np.clip(markup, pr.markup_min, pr.markup_max)
         books.volume[i] = volume
         books.unit_cost[i] = unit_cost
@@ -181,6 +186,12 @@ class StoreNetwork:
         books.wholesale[i] = wholesale
         books.factory[i] = pricing.factory_price(list_factory, wholesale)
         books.price[i] = pricing.store_price(unit_cost, markup, cap)
+
+    def choice_scale(self) -> float:
+        """The consumers' logit choice scale in this year's yuan (base-year scale grown)."""
+        m = self.market
+        c = m.config.consumers
+        return c.choice_scale * m.basket_value / c.basket_value
 
     # ---- service
 

@@ -241,3 +241,26 @@ def opening_online_markup(
         Each platform's sellers' opening markup (not yet bounded).
     """
     return price_index * (1.0 - commission) / wholesale - 1.0
+
+
+def logit_markup(unit_cost: np.ndarray, scale: float) -> np.ndarray:
+    """The profit-maximizing markup of a seller among many when consumers choose by logit.
+
+    A seller with a small share of the choices it competes for, facing logit demand of scale
+    ``lambda`` (yuan), maximizes its profit at a margin of one scale over its unit cost,
+    ``P - u = lambda / (1 - share) ~ lambda`` (Anderson, de Palma and Thisse 1992, *Discrete
+    Choice Theory of Product Differentiation*, ch. 7). As a markup on the unit cost:
+
+        m = lambda / u
+
+    Costs passed on (rent and wages per basket, traffic per order) raise the price one for
+    one and leave the margin in yuan unchanged; a dearer basket raises it with the scale.
+
+    Args:
+        unit_cost: Each seller's unit cost, yuan per basket.
+        scale: The consumers' choice scale in this year's yuan.
+
+    Returns:
+        Each seller's markup (not yet bounded).
+    """
+    return scale / np.maximum(np.asarray(unit_cost, dtype=np.float64), 1e-12)

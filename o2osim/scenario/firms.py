@@ -445,6 +445,14 @@ class PricingConfig(Section):
     )
     markup_min: float = F(0.0, "share of unit cost", "Lowest markup a seller sets.", ge=0, le=10)
     markup_max: float = F(1.0, "share of unit cost", "Highest markup a seller sets.", ge=0, le=10)
+    markup_rule: Literal["follow", "logit"] = F(
+        "follow",
+        "-",
+        "How a seller sets its markup: `follow` moves it with its demand and toward its rivals' "
+        "visible prices; `logit` sets the profit-maximizing margin of a seller among many "
+        "under the consumers' logit choice, one choice scale (`consumers.choice_scale`, grown "
+        "with the basket's value) over the unit cost (see docs/model.md, Prices).",
+    )
     store_premium: float = F(
         0.3,
         "share of online price",
