@@ -60,10 +60,10 @@ class YearEnd:
         """
         m = self.market
         pop = m.population
-        lost_pf, base_pf = churn.platform_churn(pop.bought_last_year, pop.bought_this_year)
         lost_by, base_by = churn.platform_churn_by(
             pop.bought_last_year, pop.bought_this_year, len(m.platforms)
         )
+        lost_pf, base_pf = float(lost_by.sum()), float(base_by.sum())
         lost_on, base_on = churn.seller_churn(pop.shop_last_year, pop.shop_came_back)
         lost_off, base_off = churn.seller_churn(pop.store_last_year, pop.came_back)
         row: dict[str, float] = {

@@ -108,16 +108,16 @@ class Shopping:
         # in base-year yuan: travel, waiting and trust are worth more as incomes grow
         priced = self.network.priced
         deflate = c.basket_value / m.basket_value  # this year's yuan in base-year yuan
+        if priced or kind is not None:  # the choice set's stores, for their prices or quality
+            ids = np.maximum(self.network.choice_ids[cell], 0)
         if priced:  # each store's own price
-            ids = self.network.choice_ids[cell]
-            store_price = self.network.books.price[np.maximum(ids, 0)] * deflate
+            store_price = self.network.books.price[ids] * deflate
         else:
             store_price = c.basket_value * s.stores.price_index
         util[:, :k] = -store_price - c.travel_cost * self.network.choice_dist[cell]
         util[:, :k] += (c.trust_value * pop.trust_offline[shoppers])[:, None]
         if kind is not None:  # what the store adds for this need, as often as it delivers
-            ids = self.network.choice_ids[cell]
-            quality = self.network.books.quality[np.maximum(ids, 0)]
+            quality = self.network.books.quality[ids]
             util[:, :k] += choice.service_value(self.service_value[kind], quality)
         search = c.search_cost * np.where(pop.mobile[shoppers], s.stages.mobile_search_factor, 1)
         member = pop.customer_of[shoppers]

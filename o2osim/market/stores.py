@@ -122,6 +122,12 @@ class StoreNetwork:
         """Each store's price of a basket this month, yuan, or the one list price for all."""
         return self.books.price if self.priced else self.price
 
+    def value_of(self, units: np.ndarray) -> float:
+        """What ``units`` baskets per store cost their buyers at this month's prices, yuan."""
+        if self.priced:
+            return float(units @ self.books.price)
+        return float(units.sum()) * self.price
+
     def list_terms(self) -> tuple[float, float]:
         """This month's wholesale list price ``W0`` and ex-factory price ``F0``, yuan a basket.
 
@@ -248,7 +254,7 @@ class StoreNetwork:
         offline_units = float(units.sum())
         orders = float(buyers.size * w)
         week.store_visits += orders
-        gmv = float(units @ self.books.price) if self.priced else offline_units * self.price
+        gmv = self.value_of(units)
         m.ledger.book("store_sales", gmv)
         flows = {
             "offline_orders": orders,
@@ -263,8 +269,7 @@ class StoreNetwork:
             self.books.earn_fees(fees)
             self.market.ledger.book("pick_up_fees", float(fees.sum()))
         self.books.sell(units, self.prices())
-        paid = units @ self.books.price if self.priced else units.sum() * self.price
-        self.market.ledger.book("store_sales", float(paid))
+        self.market.ledger.book("store_sales", self.value_of(units))
 
     # ---- the books
 

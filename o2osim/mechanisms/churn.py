@@ -22,6 +22,13 @@ import numpy as np
 POPCOUNT = np.array([bin(i).count("1") for i in range(256)], dtype=np.int64)
 
 
+def platform_counts(masks: np.ndarray, platforms: int) -> np.ndarray:
+    """How many consumers have each platform's bit set in their uint8 mask (one pass)."""
+    counts = np.bincount(masks, minlength=256)
+    bits = (np.arange(256)[:, None] >> np.arange(platforms)) & 1
+    return (counts @ bits).astype(np.float64)
+
+
 def platform_churn(last: np.ndarray, this: np.ndarray) -> tuple[float, float]:
     """Platform relationships of last year that were lost this year, and all of last year's."""
     base = float(POPCOUNT[last].sum())
@@ -32,10 +39,11 @@ def platform_churn(last: np.ndarray, this: np.ndarray) -> tuple[float, float]:
 def platform_churn_by(
     last: np.ndarray, this: np.ndarray, platforms: int
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Of each platform: last year's buyers who did not buy on it this year, and all of them."""
-    lost = np.array([np.count_nonzero(last & ~this & (1 << k)) for k in range(platforms)])
-    base = np.array([np.count_nonzero(last & (1 << k)) for k in range(platforms)])
-    return lost.astype(np.float64), base.astype(np.float64)
+    """Of each platform: last year's buyers who did not buy on it this year, and all of them.
+
+    Summed over the platforms they are :func:`platform_churn`'s two counts.
+    """
+    return platform_counts(last & ~this, platforms), platform_counts(last, platforms)
 
 
 def seller_churn(last_seller: np.ndarray, came_back: np.ndarray) -> tuple[float, float]:
@@ -54,11 +62,7 @@ def active_buyers(bought: np.ndarray, platforms: int) -> tuple[np.ndarray, float
     Returns:
         Active buyers of each platform and active online buyers in all.
     """
-    counts = np.bincount(bought, minlength=256)
-    per_platform = np.array(
-        [counts[(np.arange(256) >> k) & 1 == 1].sum() for k in range(platforms)], dtype=np.float64
-    )
-    return per_platform, float(counts[1:].sum())
+    return platform_counts(bought, platforms), float(np.count_nonzero(bought))
 
 
 def cost_per_net_new_buyer(
