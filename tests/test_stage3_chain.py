@@ -1,0 +1,122 @@
+"""The stage-3 chain on the economics scenario, cause by cause, on paired seeds (issue 15).
+
+The chain: traffic gets expensive (a drying pool of new buyers, more bidders for the same
+attention), online sellers pass traffic per order into their prices, online prices rise
+relative to stores, and the online share ends lower. Each test switches one cause off on the
+same seeds (common random numbers) and checks which links follow. Links the model does not
+(yet) produce are strict expected failures, with the reason measured, so they turn into
+failures the day the model produces them.
+
+Measured on seeds 1-5 at 3,000 consumers (``docs/calibration.md``, "The stage-3 chain").
+"""
+
+import numpy as np
+import pytest
+from conftest import ROOT
+
+import o2osim
+
+ECONOMICS = ROOT / "scenarios" / "china_economics.yaml"
+SMALL = ["population.consumers=3000"]
+PAIRED = (1, 2, 3)
+LATE = range(2016, 2021)
+
+#: The years.csv column of acquisition spend per net new buyer (read through this one name).
+TRAFFIC_COST = "acquisition_cost"
+
+NO_TURNING_POINT = ["demography.turning_point_year=null"]
+#: Fewer bidders for the same impressions: the platforms' own marketing budgets leave the
+#: auction, only the sellers bid (under ``budget_rule: return`` the number of shops on a
+#: platform does not enter the auction; each platform's sellers bid as one).
+FEWER_BIDDERS = [f"platforms.{i}.base_marketing=0" for i in range(3)]
+#: The pool of new internet users drains more slowly: slower imitation in adoption.
+SLOWER_SATURATION = ["adoption.q=0.3"]
+
+
+def economics(*overrides, seed):
+    result = o2osim.run(ECONOMICS, seed=seed, overrides=[*SMALL, *overrides], progress=False)
+    return result.years.set_index("year")
+
+
+@pytest.fixture(scope="module")
+def runs():
+    cases = {
+        "base": [],
+        "no_turning_point": NO_TURNING_POINT,
+        "fewer_bidders": FEWER_BIDDERS,
+        "slower_saturation": SLOWER_SATURATION,
+    }
+    return {name: {s: economics(*over, seed=s) for s in PAIRED} for name, over in cases.items()}
+
+
+def traffic_cost(y):
+    """Mean acquisition spend per net new buyer in 2016-2020, yuan."""
+    return float(y.loc[LATE, TRAFFIC_COST].mean())
+
+
+def price_gap(y):
+    """Online over store price per basket minus one, mean of 2016-2020."""
+    return float(y.loc[LATE, "price_gap"].mean())
+
+
+def online_share(y):
+    """Online share of GMV in the last year."""
+    return float(y["online_share"].iloc[-1])
+
+
+def paired(runs, case, outcome):
+    """Counterfactual minus baseline on each paired seed."""
+    return [outcome(runs[case][s]) - outcome(runs["base"][s]) for s in PAIRED]
+
+
+def lower(diffs):
+    assert np.median(diffs) < 0 and sum(d < 0 for d in diffs) >= 2, diffs
+
+
+def higher(diffs):
+    assert np.median(diffs) > 0 and sum(d > 0 for d in diffs) >= 2, diffs
+
+
+def test_no_turning_point_makes_traffic_cheaper(runs):
+    lower(paired(runs, "no_turning_point", traffic_cost))
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="measured: without the turning point twice as many people come of age, sellers "
+    "buy more traffic on its return (spend +14% in 2016-2020, seed 1) and traffic per order "
+    "does not fall, so online prices rise more, not less (gap +0.012, median of 5 seeds)",
+)
+def test_no_turning_point_lets_online_prices_rise_less(runs):
+    lower(paired(runs, "no_turning_point", price_gap))
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="measured: the online share ends lower on every seed (-0.007, median of 5): the "
+    "larger cohorts come of age mostly offline and online prices are not lower",
+)
+def test_no_turning_point_ends_with_a_higher_online_share(runs):
+    higher(paired(runs, "no_turning_point", online_share))
+
+
+def test_fewer_bidders_make_traffic_cheaper(runs):
+    lower(paired(runs, "fewer_bidders", traffic_cost))
+
+
+def test_fewer_bidders_let_online_prices_rise_less(runs):
+    lower(paired(runs, "fewer_bidders", price_gap))
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="measured: the online share ends higher in the median of seeds 1-5 (+0.024, 3 of "
+    "5) but lower on seeds 1 and 2: the effect is smaller than the seed noise at 3,000 "
+    "consumers",
+)
+def test_fewer_bidders_end_with_a_higher_online_share(runs):
+    higher(paired(runs, "fewer_bidders", online_share))
+
+
+def test_slower_saturation_makes_traffic_cheaper(runs):
+    lower(paired(runs, "slower_saturation", traffic_cost))
