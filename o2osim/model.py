@@ -314,6 +314,14 @@ class O2OMarket(mesa.Model):
         """A basket at list price this year, yuan."""
         return self.prices.basket_value
 
+    def in_year_yuan(self, amount: float | np.ndarray) -> float | np.ndarray:
+        """Base-year yuan in this year's yuan, ``amount * B_y / B_0`` (see PriceLevels)."""
+        return self.prices.in_year_yuan(amount)
+
+    def in_base_yuan(self, amount: float | np.ndarray) -> float | np.ndarray:
+        """This year's yuan in base-year yuan, ``amount * (B_0 / B_y)`` (see PriceLevels)."""
+        return self.prices.in_base_yuan(amount)
+
     @property
     def stores(self) -> list[Store]:
         """Store agents, in index order (new stores are appended)."""

@@ -89,6 +89,14 @@ class Market(Protocol):
         """Price of a basket at list price this year, yuan."""
         ...
 
+    def in_year_yuan(self, amount: float | np.ndarray) -> float | np.ndarray:
+        """Base-year yuan in this year's yuan, ``amount * B_y / B_0``."""
+        ...
+
+    def in_base_yuan(self, amount: float | np.ndarray) -> float | np.ndarray:
+        """This year's yuan in base-year yuan, ``amount * (B_0 / B_y)``."""
+        ...
+
     @property
     def rent(self) -> float:
         """Monthly rent of a store this year, yuan."""

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from o2osim.scenario import Scenario
 
 
@@ -108,16 +110,36 @@ class PriceLevels:
         rent: Monthly rent of a store, yuan.
         wages: Monthly wages of a store, yuan.
         basket_value: A basket at list price, yuan.
+        base_basket: A basket at list price in the first year, ``B_0``, yuan.
     """
 
     rent: float
     wages: float
     basket_value: float
+    base_basket: float
 
     @classmethod
     def start(cls, scenario: Scenario) -> PriceLevels:
         """The levels of the first year."""
-        return cls(scenario.stores.rent, scenario.stores.wages, scenario.consumers.basket_value)
+        b0 = scenario.consumers.basket_value
+        return cls(scenario.stores.rent, scenario.stores.wages, b0, b0)
+
+    def in_year_yuan(self, amount: float | np.ndarray) -> float | np.ndarray:
+        """An amount in base-year yuan in this year's yuan: ``amount * B_y / B_0``.
+
+        The one place the growth of the basket's value, ``B_y / B_0``, is applied: what a
+        consumer weighs in base-year yuan (the choice scale, a store's service) is worth that
+        much more as the basket grows. Works on numbers and numpy arrays.
+        """
+        return amount * self.basket_value / self.base_basket
+
+    def in_base_yuan(self, amount: float | np.ndarray) -> float | np.ndarray:
+        """An amount in this year's yuan in base-year yuan: ``amount * (B_0 / B_y)``.
+
+        The inverse of :meth:`in_year_yuan`: a price deflated by the basket's growth, so that
+        it compares with travel, waiting and trust, which consumers weigh in base-year yuan.
+        """
+        return amount * (self.base_basket / self.basket_value)
 
     def index(self, scenario: Scenario, elapsed: int) -> None:
         """Re-index the levels ``elapsed`` years after the start."""

@@ -169,8 +169,7 @@ class OnlineSelling:
         offers = np.where(m.population.mobile[buyers], c.mobile_rival_offers, c.rival_offers)
         offers = np.minimum(offers, shops - 1)
         saving = loyalty.best_rival_saving(offers, c.shop_price_dispersion, m.rng)
-        deflate = c.basket_value / m.basket_value  # this year's yuan in base-year yuan
-        prices = np.array([p.price(m.basket_value) * deflate for p in m.platforms])[pid]
+        prices = np.array([m.in_base_yuan(p.price(m.basket_value)) for p in m.platforms])[pid]
         trust = m.population.trust_online[buyers, pid]
         return loyalty.stays(saving, prices, c.familiarity_value, trust)
 

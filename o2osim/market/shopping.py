@@ -107,11 +107,10 @@ class Shopping:
         util = np.empty((shoppers.size, k + len(m.platforms)), dtype=np.float32)
         # in base-year yuan: travel, waiting and trust are worth more as incomes grow
         priced = self.network.priced
-        deflate = c.basket_value / m.basket_value  # this year's yuan in base-year yuan
         if priced or kind is not None:  # the choice set's stores, for their prices or quality
             ids = np.maximum(self.network.choice_ids[cell], 0)
         if priced:  # each store's own price
-            store_price = self.network.books.price[ids] * deflate
+            store_price = m.in_base_yuan(self.network.books.price[ids])
         else:
             store_price = c.basket_value * s.stores.price_index
         util[:, :k] = -store_price - c.travel_cost * self.network.choice_dist[cell]
@@ -128,7 +127,7 @@ class Shopping:
                 continue
             p = platform.config
             if priced:  # its sellers' price
-                price = platform.price(m.basket_value) * deflate * (1 - discount)
+                price = m.in_base_yuan(platform.price(m.basket_value)) * (1 - discount)
             else:
                 price = c.basket_value * p.price_index * (1 - discount)
             util[:, col] = -price - c.delivery_wait_cost * p.delivery_days - search

@@ -195,9 +195,7 @@ class StoreNetwork:
 
     def choice_scale(self) -> float:
         """The consumers' logit choice scale in this year's yuan (base-year scale grown)."""
-        m = self.market
-        c = m.config.consumers
-        return c.choice_scale * m.basket_value / c.basket_value
+        return self.market.in_year_yuan(self.market.config.consumers.choice_scale)
 
     # ---- service
 
@@ -217,7 +215,7 @@ class StoreNetwork:
         if not c.service_needs:
             return 0.0
         mean = total / count if count else sum(n.share * n.value for n in c.service_needs)
-        return mean * self.market.basket_value / c.basket_value
+        return self.market.in_year_yuan(mean)
 
     # ---- selling
 
