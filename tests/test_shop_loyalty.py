@@ -32,6 +32,19 @@ def test_a_buyer_stays_unless_the_saving_beats_what_knowing_the_shop_is_worth():
     assert loyalty.stays(saving, price, 20.0, trust).tolist() == [True, True, True, False, True]
 
 
+def test_a_first_order_teaches_a_share_of_what_coming_back_does():
+    first = np.array([True, False, True])
+    assert loyalty.familiarity(200.0, 0.25, first).tolist() == [50.0, 200.0, 50.0]
+    assert loyalty.familiarity(200.0, 1.0, first).tolist() == [200.0] * 3
+
+
+def test_first_time_buyers_who_know_their_shop_less_repeat_less():
+    for seed in SEEDS:
+        knows = late_mean(seed, "repeat_after_first_order")
+        new = late_mean(seed, "repeat_after_first_order", "consumers.first_order_familiarity=0")
+        assert new < knows - 0.05
+
+
 def test_best_rival_saving_grows_with_the_offers_seen():
     rng = np.random.default_rng(0)
     none = loyalty.best_rival_saving(np.zeros(3, dtype=np.int64), 0.1, rng)

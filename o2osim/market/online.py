@@ -161,7 +161,8 @@ class OnlineSelling:
         """Which buyers go back to their shop: no rival offer they see saves them enough.
 
         A buyer sees ``rival_offers`` rival shops' offers on a computer and
-        ``mobile_rival_offers`` on a phone (no more than the platform's other shops); see
+        ``mobile_rival_offers`` on a phone (no more than the platform's other shops); a buyer
+        with only its first order at the shop knows it less (``first_order_familiarity``); see
         :mod:`o2osim.mechanisms.loyalty`.
         """
         m = self.market
@@ -171,7 +172,9 @@ class OnlineSelling:
         saving = loyalty.best_rival_saving(offers, c.shop_price_dispersion, m.rng)
         prices = np.array([m.in_base_yuan(p.price(m.basket_value)) for p in m.platforms])[pid]
         trust = m.population.trust_online[buyers, pid]
-        return loyalty.stays(saving, prices, c.familiarity_value, trust)
+        first_order = m.population.shop_first_tick[buyers, pid] >= 0
+        known = loyalty.familiarity(c.familiarity_value, c.first_order_familiarity, first_order)
+        return loyalty.stays(saving, prices, known, trust)
 
     def spread_word(
         self,

@@ -53,8 +53,27 @@ def best_rival_saving(
     return own - rivals.min(axis=1)
 
 
+def familiarity(value: float, first_share: float, first_order: np.ndarray) -> np.ndarray:
+    """What knowing its shop is worth to each buyer at zero trust: less after only one order.
+
+    A buyer that has ordered at its shop once knows it at ``first_share`` of what a buyer who
+    came back knows,
+
+        F_i = value * (first_share if i has one order at its shop else 1)
+
+    Args:
+        value: What knowing a shop is worth once the buyer came back, yuan.
+        first_share: The share of it a single order teaches, 0-1.
+        first_order: Whether each buyer has only its first order at the shop.
+
+    Returns:
+        Each buyer's familiarity value, yuan.
+    """
+    return np.where(first_order, value * first_share, value)
+
+
 def stays(
-    saving: np.ndarray, price: np.ndarray, familiarity: float, trust: np.ndarray
+    saving: np.ndarray, price: np.ndarray, familiarity: float | np.ndarray, trust: np.ndarray
 ) -> np.ndarray:
     """Whether each buyer goes back to its shop: the rivals' saving is worth less than knowing it.
 
@@ -68,7 +87,8 @@ def stays(
     Args:
         saving: The best rival's saving, share of price.
         price: The price of the buyer's basket on the platform, yuan.
-        familiarity: What knowing a shop is worth at zero trust, yuan.
+        familiarity: What knowing the shop is worth at zero trust, yuan (one value, or one
+            per buyer).
         trust: The buyer's trust in the platform, 0-1.
 
     Returns:

@@ -256,6 +256,15 @@ class ConsumerConfig(Section):
         ge=0,
         le=1e6,
     )
+    first_order_familiarity: float = F(
+        1.0,
+        "share of familiarity_value",
+        "How well a buyer knows a shop after its first order there, as a share of what knowing "
+        "it is worth once it has come back (`compare` only): one order teaches less about a "
+        "shop's fit, delivery and after-sales than several. 1: a first order teaches all (off).",
+        ge=0,
+        le=1,
+    )
     wom_reach: int = F(3, "contacts", "Contacts told about a bad online order.", ge=0, le=200)
     variants: int = F(
         1,
