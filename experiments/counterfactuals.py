@@ -32,6 +32,12 @@ CAUSES = [
         "last",
     ),
     (
+        "the demographic turning point",
+        ["demography.turning_point_year=null"],
+        "cost_per_new_customer",
+        "last",
+    ),
+    (
         "rent and wage growth",
         ["stores.rent_growth=0", "stores.wage_growth=0"],
         "store_closures",

@@ -82,9 +82,9 @@ BANDS = [
         lambda v: 0.20 <= v <= 0.35,
     ),
     Band(
-        "acquisition cost 2016 over 2004-2006",
+        "traffic cost per net new buyer 2016 over 2004-2006",
         ">= 10x",
-        lambda y: y.loc[2016, "acquisition_cost"] / y.loc[2004:2006, "acquisition_cost"].mean(),
+        lambda y: y.loc[2016, "traffic_cost"] / y.loc[2004:2006, "traffic_cost"].mean(),
         lambda v: v >= 10,
     ),
     Band(

@@ -123,11 +123,14 @@ class TickRecorder:
         return pd.DataFrame({k: v[: self.count] for k, v in self.columns.items()})
 
 
-def traffic_cost(spend: Any, new_customers: Any, people_per_consumer: float) -> Any:
-    """Marketing spend per newly won customer, yuan (numbers or arrays).
+def cost_per_new_customer(spend: Any, new_customers: Any, people_per_consumer: float) -> Any:
+    """Marketing spend per newly won customer, yuan (numbers or arrays): the gross measure.
 
-    0 when nothing was spent; when money was spent but no simulated consumer was won, the cost
-    is taken over one consumer's worth of people (a lower bound, never infinite).
+    What one won customer cost, ``spend / max(new_customers, w)``; customers lost in the same
+    year are not netted out (``traffic_cost``, spend per *net* new buyer, does that: see
+    :func:`o2osim.mechanisms.churn.cost_per_net_new_buyer`). 0 when nothing was spent; when
+    money was spent but no simulated consumer was won, the cost is taken over one consumer's
+    worth of people (a lower bound, never infinite).
     """
     spend = np.asarray(spend, dtype=np.float64)
     won = np.maximum(new_customers, people_per_consumer)
@@ -193,7 +196,9 @@ def yearly(
 
     Derived columns (each 0 when its denominator is 0):
     ``online_share = gmv_online / (gmv_online + gmv_offline)``,
-    ``traffic_cost = marketing_spend / new_customers`` (yuan per new online customer),
+    ``cost_per_new_customer = marketing_spend / new_customers`` (yuan per new online customer,
+    the gross measure; ``traffic_cost``, spend per net new buyer, comes from the year-end rows
+    and is 0 in a year that did not close),
     ``online_conversion_rate = online_orders / online_visits``,
     ``offline_conversion_rate = offline_orders / store_visits``,
     ``online_conversion_desktop = orders_desktop / sessions_desktop`` and
@@ -208,8 +213,8 @@ def yearly(
     Args:
         ticks: The tick table.
         annual: Year-end rows (churn, traffic cost by platform) from the model.
-        people_per_consumer: Floor of the new customers in ``traffic_cost`` when money was
-            spent but nobody was won (one consumer's worth; never an infinite cost).
+        people_per_consumer: Floor of the new customers in ``cost_per_new_customer`` when
+            money was spent but nobody was won (one consumer's worth; never an infinite cost).
         festival: The week of the year and the first year of the headline festival (the
             scenario's first event), or ``None``.
         sessions: The scenario's ``sessions.mode``: ``fixed`` or ``behaviour``.
@@ -223,7 +228,7 @@ def yearly(
     years = grouped[sums].sum().join(grouped[lasts].last())[list(YEARLY)]
     derived = {
         "online_share": _ratio(years["gmv_online"], years["gmv_online"] + years["gmv_offline"]),
-        "traffic_cost": traffic_cost(
+        "cost_per_new_customer": cost_per_new_customer(
             years["marketing_spend"].to_numpy(),
             years["new_customers"].to_numpy(),
             people_per_consumer,
@@ -254,19 +259,23 @@ def yearly(
         "mean_trust_online",
         "mean_trust_offline",
         "traffic_cost",
+        "cost_per_new_customer",
         "online_conversion_rate",
         "offline_conversion_rate",
         "online_conversion_desktop",
         "online_conversion_mobile",
         "online_conversion_paid",
     ]
-    years = years[first + [c for c in years.columns if c not in first]].reset_index()
+    years = years.reset_index()
     if annual:
         extra = pd.DataFrame(annual).astype({"year": years["year"].dtype})
         years = years.merge(extra, on="year", how="left")
         added = [c for c in extra.columns if c != "year"]
         years[added] = years[added].fillna(0.0)
-    return years
+    if "traffic_cost" not in years:  # no year closed yet
+        years["traffic_cost"] = 0.0
+    first = ["year", *first]
+    return years[first + [c for c in years.columns if c not in first]]
 
 
 def _funnel(grouped: Any, sessions: str) -> dict[str, np.ndarray]:
@@ -317,11 +326,14 @@ def _online_share(m: Any) -> float:
 
 #: The market's model-level indicators, as Mesa ``DataCollector`` reporters (each takes the
 #: model). Flows are taken over the last :data:`INDICATOR_WINDOW` weeks, levels at the last
-#: week; shares and rates are fractions (NaN before anything happened).
+#: week; shares and rates are fractions (NaN before anything happened). ``traffic_cost`` is the
+#: last closed year's acquisition spend per net new buyer (NaN before the first year closes);
+#: ``cost_per_new_customer`` the last weeks' spend per customer won.
 MODEL_REPORTERS: dict[str, Any] = {
     "time": lambda m: m.config.time.start_year + m.recorder.count / m.config.time.ticks_per_year,
     "online_share": _online_share,
-    "traffic_cost": lambda m: traffic_cost(
+    "traffic_cost": lambda m: m.annual[-1]["traffic_cost"] if m.annual else float("nan"),
+    "cost_per_new_customer": lambda m: cost_per_new_customer(
         _window(m.recorder, "marketing_spend"),
         _window(m.recorder, "new_customers"),
         m.people_per_consumer,

@@ -25,10 +25,13 @@ from o2osim.units import label as axis_label
 PANELS = [
     ("Online share of sales", "share of GMV", False, [("online_share", "online", 1.0)]),
     (
-        "Cost of a new online customer",
-        "yuan per new customer (log)",
+        "Traffic cost",
+        "yuan (log)",
         True,
-        [("traffic_cost", "traffic cost", 1.0)],
+        [
+            ("traffic_cost", "per net new buyer", 1.0),
+            ("cost_per_new_customer", "per customer won", 1.0),
+        ],
     ),
     (
         "Conversion",
@@ -135,7 +138,7 @@ COMPARISON_PANELS = {
     "online_share": ("Online share of sales", "share of GMV", False, 1.0),
     "stores_open": ("Physical stores open", "stores at year end", False, 1.0),
     "dealers_active": ("Dealers active", "dealers at year end", False, 1.0),
-    "traffic_cost": ("Cost of a new online customer", "yuan per new customer (log)", True, 1.0),
+    "traffic_cost": ("Traffic cost", "yuan per net new buyer (log)", True, 1.0),
     "mean_trust_online": ("Trust in platforms", "mean trust (0-1)", False, 1.0),
     "brand_profit_online": ("Brands' profit online", "million yuan per year", False, 1e-6),
     "brand_profit_offline": ("Brands' profit offline", "million yuan per year", False, 1e-6),

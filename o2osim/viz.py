@@ -36,7 +36,7 @@ from o2osim.scenario import ChannelStrategy, Scenario, load_scenario
 #: The live plots: DataCollector column (see :data:`o2osim.metrics.MODEL_REPORTERS`), panel
 #: title, unit, and the factor from the column's unit to the panel's.
 MEASURES: list[tuple[str, str, str, float]] = [
-    ("traffic_cost", "Traffic cost", "yuan per new online customer", 1.0),
+    ("traffic_cost", "Traffic cost (last closed year)", "yuan per net new buyer", 1.0),
     ("online_conversion", "Online conversion", "orders per 100 visits", 100.0),
     ("online_share", "Online share of sales", "% of sales", 100.0),
     ("stores_open", "Stores open", "stores", 1.0),
@@ -243,10 +243,12 @@ def headline(model: DashboardMarket) -> str:
     when = f"{model.year}, week {model.week}" if model.week else f"{model.year}, before week 1"
     share = last["online_share"]
     share = "-" if share != share else f"{100 * share:.1f}%"
+    cost = last["traffic_cost"]
+    cost = "-" if cost != cost else f"{cost:.0f} yuan"
     return (
         f"**{when}** (tick {model.recorder.count} of {model.config.ticks}) · "
         f"stores open: **{int(last['stores_open'])}** · online share: **{share}** · "
-        f"traffic cost: **{last['traffic_cost']:.0f} yuan** per new online customer"
+        f"traffic cost: **{cost}** per net new buyer (last closed year)"
     )
 
 

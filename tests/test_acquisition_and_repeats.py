@@ -1,4 +1,4 @@
-"""Acquisition cost per net new buyer, active buyers and repeat orders after a first order.
+"""Traffic cost per net new buyer, active buyers and repeat orders after a first order.
 
 Concept: the platforms' reports measure traffic cost as a year's acquisition spend over the
 growth of annual active buyers; the retail literature measures loyalty as the chance that a
@@ -44,6 +44,8 @@ def test_cost_per_net_new_buyer_divides_spend_by_growth_with_a_floor():
     assert churn.cost_per_net_new_buyer(1000.0, 300.0, 200.0, 50.0) == 10.0
     assert churn.cost_per_net_new_buyer(1000.0, 200.0, 300.0, 50.0) == 20.0  # shrinking: floor
     assert churn.cost_per_net_new_buyer(0.0, 300.0, 200.0, 50.0) == 0.0
+    assert churn.cost_per_net_new_buyer(1000.0, 200.0, 200.0, 50.0) == 20.0  # no growth: floor
+    assert churn.cost_per_net_new_buyer(1000.0, 100.0, 0.0, 50.0) == 10.0  # first year: all new
 
 
 def test_active_buyers_count_each_platform_bit_and_any_platform():
@@ -62,8 +64,17 @@ def test_yearly_columns_follow_the_definitions(seed):
     growth = np.maximum(active.diff().fillna(active), w)
     spend = years["marketing_spend"]
     expected = np.where(spend > 0, spend / growth, 0.0)
-    np.testing.assert_allclose(years["acquisition_cost"], expected, rtol=1e-9)
+    np.testing.assert_allclose(years["traffic_cost"], expected, rtol=1e-9)
+    assert np.isfinite(years["traffic_cost"]).all() and (years["traffic_cost"] >= 0).all()
+    # the gross measure: spend per customer won, not netted for customers lost
+    gross = np.where(spend > 0, spend / np.maximum(years["new_customers"], w), 0.0)
+    np.testing.assert_allclose(years["cost_per_new_customer"], gross, rtol=1e-9)
     names = [p.name for p in result.scenario.platforms]
+    for name in names:  # finite in every year, the platform's first and no-growth years too
+        cost = years[f"traffic_cost_{name}"]
+        assert np.isfinite(cost).all() and (cost >= 0).all()
+        assert np.isfinite(years[f"cost_per_new_customer_{name}"]).all()
+    assert "acquisition_cost" not in years  # one name for one measure
     per_platform = years[[f"active_buyers_{n}" for n in names]]
     assert (per_platform.max(axis=1) <= active + 1e-9).all()
     assert (per_platform.sum(axis=1) >= active - 1e-9).all()

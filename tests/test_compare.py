@@ -134,6 +134,8 @@ def test_table_lists_the_key_outcomes_and_every_brand_column(cli_compare):
         ("store_closures", "cumulative"),
         ("traffic_cost", "final year"),
         ("traffic_cost", "mean over run"),
+        ("cost_per_new_customer", "final year"),
+        ("cost_per_new_customer", "mean over run"),
         ("mean_trust_online", "final year"),
         ("gmv_online", "cumulative"),
         ("gmv_offline", "cumulative"),
@@ -236,7 +238,7 @@ def test_figure_has_a_panel_per_series(api_compare):
         "Online share of sales",
         "Physical stores open",
         "Dealers active",
-        "Cost of a new online customer",
+        "Traffic cost",
         "Trust in platforms",
     ]
     assert all(ax.get_xlabel() == "year" and ax.get_ylabel() for ax in fig.axes if ax.get_visible())

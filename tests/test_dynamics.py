@@ -110,6 +110,8 @@ def test_full_population_run_shows_the_story_on_the_dashboard(tmp_path):
         "traffic_cost_Taobao",
         "traffic_cost_JD",
         "traffic_cost_Pinduoduo",
+        "cost_per_new_customer",
+        "cost_per_new_customer_Taobao",
     ]:
         assert column in result.years, column
     # with fixed sessions no order is traced to a paid click: its conversion is undefined (NaN)

@@ -19,6 +19,7 @@ METRICS = [
     "online_users",
     "mobile_users",
     "traffic_cost",
+    "cost_per_new_customer",
     "annual_churn_online",
     "online_conversion_rate",
     "offline_conversion_rate",

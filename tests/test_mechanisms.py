@@ -6,7 +6,7 @@ from conftest import BASELINE
 
 from o2osim import O2OMarket, load_scenario
 from o2osim.mechanisms import attention, choice, churn, network, sampling, word_of_mouth
-from o2osim.metrics import traffic_cost
+from o2osim.metrics import cost_per_new_customer
 
 # (budgets, supply, reserve, expected price, expected impressions)
 CLEARING = [
@@ -45,10 +45,10 @@ def test_paid_visits_that_convert_are_a_thinned_poisson_number_of_clicks():
     assert all(np.isin(who, online).all() for who, _ in drawn)
 
 
-def test_traffic_cost_is_spend_per_new_customer_and_never_infinite():
-    assert traffic_cost(1000.0, 50.0, 10.0) == 20.0
-    assert traffic_cost(1000.0, 0.0, 10.0) == 100.0  # bounded by one consumer's worth
-    assert traffic_cost(0.0, 0.0, 10.0) == 0.0
+def test_cost_per_new_customer_is_spend_per_customer_won_and_never_infinite():
+    assert cost_per_new_customer(1000.0, 50.0, 10.0) == 20.0
+    assert cost_per_new_customer(1000.0, 0.0, 10.0) == 100.0  # bounded by one consumer's worth
+    assert cost_per_new_customer(0.0, 0.0, 10.0) == 0.0
 
 
 # (last year's sellers, came back, lost, base)

@@ -58,7 +58,9 @@ def test_datacollector_holds_the_model_indicators_after_every_week():
     assert last["stores_open"] == model.store_open.sum()
     assert 0 < last["online_share"] < 1
     assert 0 < last["online_conversion"] < 1
-    assert last["traffic_cost"] > 0
+    assert last["traffic_cost"] == model.annual[0]["traffic_cost"] > 0  # the closed year's
+    assert np.isnan(frame["traffic_cost"].iloc[51])  # before the first year closes
+    assert last["cost_per_new_customer"] > 0
     assert last["mean_trust_offline"] == model.recorder.last("mean_trust_offline")
 
 

@@ -22,7 +22,7 @@ PAIRED = (1, 2, 3)
 LATE = range(2016, 2021)
 
 #: The years.csv column of acquisition spend per net new buyer (read through this one name).
-TRAFFIC_COST = "acquisition_cost"
+TRAFFIC_COST = "traffic_cost"
 
 NO_TURNING_POINT = ["demography.turning_point_year=null"]
 #: Fewer bidders for the same impressions: the platforms' own marketing budgets leave the

@@ -59,7 +59,9 @@ def test_a_customer_worth_more_is_bought_at_a_higher_price():
         assert (
             fat.loc[late, "marketing_spend"].sum() > 1.5 * thin.loc[late, "marketing_spend"].sum()
         )
-        assert fat.loc[late, "traffic_cost"].mean() > 1.5 * thin.loc[late, "traffic_cost"].mean()
+        # the price of a customer won (the gross measure): what this claim is about
+        gross = "cost_per_new_customer"
+        assert fat.loc[late, gross].mean() > 1.5 * thin.loc[late, gross].mean()
 
 
 def test_under_the_share_rule_the_margin_changes_nothing():

@@ -16,8 +16,10 @@ from o2osim.batch.comparison import Comparison
         ("dealer_exits", "dealers"),  # derived by compare, not a yearly column
         ("gmv_online", "yuan"),  # by prefix
         ("online_conversion_rate", "orders per visit"),  # a yearly column compare does not show
-        ("traffic_cost", "yuan per new customer"),
-        ("traffic_cost_tmall", "yuan per new customer"),  # per platform, by prefix
+        ("traffic_cost", "yuan per net new buyer"),
+        ("traffic_cost_tmall", "yuan per net new buyer"),  # per platform, by prefix
+        ("cost_per_new_customer", "yuan per new customer"),
+        ("cost_per_new_customer_tmall", "yuan per new customer"),
         # the first matching key wins: a brand's cost of a customer is not traffic_cost_
         ("brand_traffic_cost_online_A", "yuan per customer won"),
         ("working_age_population", "people"),

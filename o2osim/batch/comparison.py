@@ -55,6 +55,8 @@ OUTCOMES: list[tuple[str, str]] = [
     ("store_closures", "cumulative"),
     ("traffic_cost", "final"),
     ("traffic_cost", "mean"),
+    ("cost_per_new_customer", "final"),
+    ("cost_per_new_customer", "mean"),
     ("annual_churn_online", "final"),
     ("mean_trust_online", "final"),
     ("gmv_online", "cumulative"),

@@ -66,6 +66,7 @@ _KNOWN = {
     *metric_columns.YEARLY,
     "online_share",
     "traffic_cost",
+    "cost_per_new_customer",
     "online_conversion_rate",
     "offline_conversion_rate",
     "annual_churn_online",
@@ -74,7 +75,7 @@ _KNOWN = {
     "dealer_profit",
     "store_profit",
 }
-_PREFIXES = ("traffic_cost_", "brand_", "platform_", "c2b_")
+_PREFIXES = ("traffic_cost_", "cost_per_new_customer_", "brand_", "platform_", "c2b_")
 
 #: Flush finished runs to a part file at least this often (seconds) ...
 FLUSH_SECONDS = 10.0

@@ -8,7 +8,7 @@ from o2osim.agents.protocol import Market
 from o2osim.market.brands import BrandDesk
 from o2osim.market.online import OnlineSelling
 from o2osim.mechanisms import churn
-from o2osim.metrics import traffic_cost
+from o2osim.metrics import cost_per_new_customer
 
 
 class YearEnd:
@@ -55,8 +55,9 @@ class YearEnd:
         """Count lost customers; lost platform customers must be won again.
 
         Returns:
-            The year's row: churn by platform, shop and store, traffic cost by platform, and
-            the firms' books of the year.
+            The year's row: churn by platform, shop and store, traffic cost (spend per net new
+            buyer, blended and by platform), cost per new customer by platform, and the firms'
+            books of the year.
         """
         m = self.market
         pop = m.population
@@ -80,11 +81,11 @@ class YearEnd:
         spend = 0.0
         for platform in m.platforms:
             k = platform.index
-            row[f"traffic_cost_{platform.name}"] = traffic_cost(
-                platform.year_spend, platform.year_new_customers, w
-            )
-            row[f"acquisition_cost_{platform.name}"] = churn.cost_per_net_new_buyer(
+            row[f"traffic_cost_{platform.name}"] = churn.cost_per_net_new_buyer(
                 platform.year_spend, active[k], self.active_before[k], w
+            )
+            row[f"cost_per_new_customer_{platform.name}"] = cost_per_new_customer(
+                platform.year_spend, platform.year_new_customers, w
             )
             row[f"active_buyers_{platform.name}"] = active[k]
             platform.observe_year(
@@ -92,7 +93,7 @@ class YearEnd:
                 lost_by[k] / base_by[k] if base_by[k] > 0 else None,
             )
             spend += platform.year_spend
-        row["acquisition_cost"] = churn.cost_per_net_new_buyer(
+        row["traffic_cost"] = churn.cost_per_net_new_buyer(
             spend, online_active, self.online_active_before, w
         )
         row["active_buyers_online"] = online_active

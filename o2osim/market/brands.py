@@ -16,7 +16,7 @@ from o2osim.agents.protocol import Market
 from o2osim.market.stores import StoreNetwork
 from o2osim.market.week import Week
 from o2osim.mechanisms import word_of_mouth
-from o2osim.metrics import traffic_cost
+from o2osim.metrics import cost_per_new_customer
 from o2osim.strategies import fulfilment
 from o2osim.strategies.channel import Needs, draw_needs
 
@@ -475,7 +475,7 @@ class BrandDesk:
             won = row.pop(f"brand_new_customers_{b.name}")
             if self.active:  # first purchases are tracked only then
                 row[f"brand_new_customers_{b.name}"] = won
-                row[f"brand_traffic_cost_{b.name}"] = traffic_cost(spend, won, w)
+                row[f"brand_traffic_cost_{b.name}"] = cost_per_new_customer(spend, won, w)
             if b.config.fan_programme:
                 level = self.market.population.link_level[self.market.population.alive, b.index]
                 counts = np.bincount(level, minlength=5) * w

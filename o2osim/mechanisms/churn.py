@@ -75,8 +75,11 @@ def cost_per_net_new_buyer(
 
         cost = spend / max(active_y - active_{y-1}, floor)
 
-    with ``floor`` one consumer's worth of people, so a year without growth gives a large but
-    finite cost (0 when nothing was spent).
+    with ``floor`` one consumer's worth of people, so a year without growth (or with a loss
+    of active buyers) gives a large but finite cost, ``spend / floor``, the most the run can
+    resolve (0 when nothing was spent). In a platform's first year (and the run's first
+    year, which starts with no buyers) ``active_{y-1}`` is 0: every active buyer is net new.
+    This is the ``traffic_cost`` of ``years.csv``.
 
     Args:
         spend: The year's acquisition spend, yuan.
