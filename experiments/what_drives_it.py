@@ -7,9 +7,9 @@ Usage (from the repository root, after `make demo` or `make test` created .venv)
         [--set k=v ...]
 
 Runs the sweep of the spec (or resumes it: a finished sweep is not run again), computes the
-first-order and total Sobol indices of every headline fact (o2osim.batch.facts, the same
-measures as experiments/economics_bands.py) with `o2osim sensitivity --fact all`, and writes
-into OUT:
+first-order and total Sobol indices of the spec's headline facts (`facts:`, here all of
+o2osim.batch.facts, the same measures as experiments/economics_bands.py) as
+`o2osim sensitivity --fact` does, and writes into OUT:
 
 - sensitivity/ (sensitivity.csv, .md, .png: every fact against every parameter);
 - what_drives_it.md: each fact's three leading parameters (by total index) with S1 and ST and
@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import sys
 import time
@@ -36,8 +37,9 @@ import pandas as pd
 
 from o2osim import plots
 from o2osim.batch.facts import BY_NAME
-from o2osim.batch.sensitivity import CONF_LEVEL, leading, save, sensitivity
+from o2osim.batch.sensitivity import CONF_LEVEL, leading, point_means, save, sensitivity
 from o2osim.batch.sweep import sweep
+from o2osim.batch.sweepdir import read_sweep
 
 ROOT = Path(__file__).resolve().parents[1]
 SPEC = ROOT / "experiments" / "sensitivity_china_economics.yaml"
@@ -149,19 +151,21 @@ def markdown(
                 f"{h['S1_conf']:.2f} on `{h['parameter']}`**, above {CEILING}"
                 + (" (even at the lower end of its interval)." if h["certain"] else ".")
             )
-    lines += [
-        "",
-        f"Sweep: {timing['runs']} runs in {timing['sweep_seconds']:.0f} s on "
-        f"{timing['workers']} worker processes; analysis {timing['analysis_seconds']:.0f} s.",
-    ]
+    if timing.get("sweep_seconds") is None:
+        ran = f"{timing['runs']} runs (run earlier by o2osim sweep, which printed its time)"
+    else:
+        ran = (
+            f"{timing['runs']} runs in {timing['sweep_seconds']:.0f} s on "
+            f"{timing['workers']} worker processes"
+        )
+        if timing.get("resumed_from"):
+            ran += f" ({timing['resumed_from']} of them done before, not timed)"
+    lines += ["", f"Sweep: {ran}; analysis {timing['analysis_seconds']:.0f} s."]
     return "\n".join(lines) + "\n"
 
 
 def point_values(sweep_dir: Path, names: list[str]) -> pd.DataFrame:
     """Each point's facts (mean over replicates), for the spread column."""
-    from o2osim.batch.sensitivity import point_means
-    from o2osim.batch.sweepdir import read_sweep
-
     return point_means(read_sweep(sweep_dir), [], "final", names)
 
 
@@ -177,17 +181,20 @@ def main() -> int:
 
     timing_file = args.out / "timing.json"
     report = sweep(args.spec, args.out, args.overrides, workers=args.workers, progress=True)
-    if report.done or report.failed or not timing_file.exists():
+    if report.done or report.failed:
         timing = {
             "runs": report.runs,
             "sweep_seconds": report.seconds,
-            "workers": args.workers or "one per core",
+            "workers": args.workers or os.cpu_count(),
             "resumed_from": report.earlier,
         }
-    else:  # a finished sweep read again: keep the time it took when it ran
+    elif timing_file.exists():  # a finished sweep read again: keep the time it took
         timing = json.loads(timing_file.read_text())
+    else:  # finished by an earlier o2osim sweep command: its time is in that command's output
+        timing = {"runs": report.runs, "sweep_seconds": None}
     started = time.perf_counter()
-    table = sensitivity(args.out, facts=["all"])
+    facts = read_sweep(args.out).spec.get("facts") or ["all"]
+    table = sensitivity(args.out, facts=facts)
     save(table, args.out / "sensitivity")
     values = point_values(args.out, table.attrs["facts"])
     timing["analysis_seconds"] = time.perf_counter() - started
