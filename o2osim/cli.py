@@ -195,13 +195,15 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
 def _cmd_sensitivity(args: argparse.Namespace) -> int:
     from o2osim.batch.sensitivity import save, sensitivity
 
-    table = sensitivity(args.dir, args.metrics or None, args.over)
+    table = sensitivity(args.dir, args.metrics or None, args.over, args.facts or None)
     out = Path(args.out) if args.out else Path(args.dir) / "sensitivity"
     save(table, out)
     a = table.attrs
-    n, d = table["metric"].nunique(), table["parameter"].nunique()
+    nf = len(a["facts"])
+    n, d = table["metric"].nunique() - nf, table["parameter"].nunique()
+    what = [f"{n} metric{'s' * (n != 1)}"] * bool(n) + [f"{nf} fact{'s' * (nf != 1)}"] * bool(nf)
     print(
-        f"{a['design']} indices of {n} metric{'s' * (n != 1)} x {d} parameters from "
+        f"{a['design']} indices of {' and '.join(what)} x {d} parameters from "
         f"{a['points']} points, {a['runs']} runs"
     )
     print(f"table:  {out / 'sensitivity.md'} (and sensitivity.csv)")
@@ -450,7 +452,17 @@ def build_parser() -> argparse.ArgumentParser:
         action="extend",
         default=[],
         metavar="NAME",
-        help="metrics to analyze (default: all of the sweep's)",
+        help="metrics to analyze (default: all of the sweep's, unless --fact is given)",
+    )
+    p.add_argument(
+        "--fact",
+        dest="facts",
+        nargs="+",
+        action="extend",
+        default=[],
+        metavar="NAME",
+        help="headline facts to analyze, each measured on a run's years (o2osim.batch.facts; "
+        "all: every fact)",
     )
     p.add_argument(
         "--over",

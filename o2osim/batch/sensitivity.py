@@ -5,7 +5,8 @@ trajectories of ``D + 1`` points) is read back; each run's yearly rows become on
 metric (final year, mean or sum), replicates of a point are averaged, and the point means, in
 design order, go to ``SALib.analyze.sobol.analyze`` (first-order and total indices with
 bootstrap confidence intervals) or ``SALib.analyze.morris.analyze`` (mu*, its confidence
-interval, sigma and mu).
+interval, sigma and mu). Headline facts (:mod:`o2osim.batch.facts`) are analyzed the same way:
+each run's years give the fact's value, replicates of a point are averaged.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from o2osim import plots, results
+from o2osim.batch import facts as fact_measures
 from o2osim.batch.sweepdir import SweepDir, read_sweep
 from o2osim.errors import O2OError
 from o2osim.metrics import check_over, per_run
@@ -54,18 +56,29 @@ def problem(sweep: SweepDir) -> dict[str, Any]:
     return {"num_vars": len(names), "names": names, "bounds": [list(b) for b in bounds]}
 
 
-def point_means(sweep: SweepDir, metrics: list[str], over: str) -> pd.DataFrame:
-    """Each point's metrics averaged over its successful replicates, in design order.
+def point_means(
+    sweep: SweepDir, metrics: list[str], over: str, facts: list[str] | None = None
+) -> pd.DataFrame:
+    """Each point's metrics and facts averaged over its successful replicates, in design order.
 
     Raises:
-        O2OError: If any point has no successful run, or a metric is missing at a point.
+        O2OError: If any point has no successful run, or a metric or fact is missing (NaN or
+            undefined) at a point.
     """
+    facts = list(facts or [])
+    columns = [*metrics, *facts]
     total = len(sweep.points)
     if sweep.results.empty:
-        means = pd.DataFrame(columns=metrics, dtype="float64")
+        means = pd.DataFrame(columns=columns, dtype="float64")
     else:
-        runs = per_run(sweep.results, metrics, over)
-        means = runs.groupby("point_id", sort=True)[metrics].mean()
+        parts = []
+        if metrics:
+            runs = per_run(sweep.results, metrics, over)
+            parts.append(runs.groupby("point_id", sort=True)[metrics].mean())
+        if facts:
+            runs = fact_measures.per_run(sweep.results, facts)
+            parts.append(runs.groupby("point_id", sort=True)[facts].mean())
+        means = pd.concat(parts, axis=1)
     missing = total - int(sweep.points["point_id"].isin(means.index).sum())
     if missing:
         failed = int(sweep.failures["point_id"].nunique()) if not sweep.failures.empty else 0
@@ -75,12 +88,13 @@ def point_means(sweep: SweepDir, metrics: list[str], over: str) -> pd.DataFrame:
             "rerun the same o2osim sweep command to finish the sweep"
         )
     means = means.reindex(sweep.points["point_id"])
-    for metric in metrics:
-        bad = int(means[metric].isna().sum())
+    for name in columns:
+        bad = int(means[name].isna().sum())
         if bad:
+            what = "fact" if name in facts else "metric"
+            hint = "it is undefined there" if what == "fact" else "choose another metric or --over"
             raise O2OError(
-                f"sensitivity: metric {metric} is missing (NaN) at {bad} of {total} points; "
-                "choose another metric or --over"
+                f"sensitivity: {what} {name} is missing (NaN) at {bad} of {total} points; {hint}"
             )
     return means
 
@@ -89,25 +103,31 @@ def sensitivity(
     sweep: str | Path | SweepDir,
     metrics: list[str] | None = None,
     over: str = "final",
+    facts: list[str] | None = None,
 ) -> pd.DataFrame:
-    """Sobol or Morris sensitivity indices of a sweep's metrics to its parameters.
+    """Sobol or Morris sensitivity indices of a sweep's metrics or facts to its parameters.
 
     Args:
         sweep: A sweep directory of design ``sobol`` or ``morris`` (or one already read).
-        metrics: Metric columns to analyze (default: every metric of the sweep).
+        metrics: Metric columns to analyze (default: every metric of the sweep, unless facts
+            are given).
         over: How a run becomes one number: ``final`` (last year), ``mean`` or ``sum`` over
             years. Replicates of a point are then averaged.
+        facts: Headline facts (:data:`o2osim.batch.facts.FACTS` names, or ``all``), each
+            measured on a run's years (``over`` does not apply), then averaged over
+            replicates. Their rows follow the metrics' and carry the fact's name in ``metric``.
 
     Returns:
-        One row per metric and parameter: ``metric``, ``parameter`` and, for Sobol, ``S1``,
+        One row per metric (or fact) and parameter: ``metric``, ``parameter`` and, for Sobol,
+        ``S1``,
         ``S1_conf``, ``ST``, ``ST_conf`` (first-order and total indices and the half-widths of
         their 95% bootstrap intervals); for Morris ``mu_star``, ``mu_star_conf``, ``sigma``,
         ``mu`` (in the metric's units per unit of the normalized parameter). ``attrs`` hold the
-        design, ``over``, points, runs and the sweep path.
+        design, ``over``, the facts analyzed, points, runs and the sweep path.
 
     Raises:
-        O2OError: If the design is not sobol or morris, a metric is unknown, or a point has no
-            successful run.
+        O2OError: If the design is not sobol or morris, a metric or fact is unknown, a fact's
+            columns were not kept, or a point has no successful run.
     """
     sweep = sweep if isinstance(sweep, SweepDir) else read_sweep(sweep)
     check_over(over)
@@ -118,7 +138,8 @@ def sensitivity(
             "indices need design: sobol or design: morris in the sweep spec"
         )
     known = sweep.metrics
-    chosen = list(metrics) if metrics else known
+    fact_names = [f.name for f in fact_measures.resolve(facts or [])]
+    chosen = list(metrics) if metrics else ([] if fact_names else known)
     for name in chosen:
         if name not in known:
             raise O2OError(
@@ -132,10 +153,10 @@ def sensitivity(
             f"sensitivity: {sweep.path} has {p} points, expected a multiple of {block} for a "
             f"{design} design of {d} parameters"
         )
-    means = point_means(sweep, chosen, over)
+    means = point_means(sweep, chosen, over, fact_names)
     seed = int(sweep.spec.get("seed", 0))
     rows = []
-    for metric in chosen:
+    for metric in [*chosen, *fact_names]:
         y = means[metric].to_numpy(dtype=np.float64)
         indices = _analyze(design, prob, sweep, y, seed)
         for i, name in enumerate(prob["names"]):
@@ -151,6 +172,7 @@ def sensitivity(
     table.attrs.update(
         design=design,
         over=over,
+        facts=fact_names,
         points=p,
         runs=int(sweep.results["run_id"].nunique()),
         replicates=sweep.replicates,
@@ -202,6 +224,11 @@ def markdown(table: pd.DataFrame) -> str:
             "of the metric's variance due to the parameter alone; ST: due to it with all its "
             f"interactions. ± the half-width of the {CONF_LEVEL:.0%} bootstrap interval."
         )
+        if a.get("facts"):
+            legend += (
+                " Facts (" + ", ".join(a["facts"]) + ") are measured on each run's years "
+                "(o2osim.batch.facts), then averaged over replicates."
+            )
     else:
         head = ["metric", "parameter", "mu* (mean absolute effect)", "sigma", "mu"]
         legend = (
@@ -229,6 +256,36 @@ def markdown(table: pd.DataFrame) -> str:
             cells.append(cell)
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
+
+
+def leading(table: pd.DataFrame, k: int = 3) -> pd.DataFrame:
+    """Each metric's (or fact's) ``k`` leading parameters of a Sobol table, by total index.
+
+    Args:
+        table: From :func:`sensitivity` of a Sobol sweep.
+        k: Parameters kept per metric.
+
+    Returns:
+        The table's rows of those parameters, metrics in their order, each metric's rows from
+        the largest total index ``ST`` down (NaN indices last), with a ``rank`` column (1..k).
+
+    Raises:
+        O2OError: If the table has no Sobol indices.
+    """
+    if "ST" not in table.columns:
+        raise O2OError("leading parameters need Sobol indices (S1, ST): a sobol sweep")
+    order = list(dict.fromkeys(table["metric"]))
+    parts = []
+    for metric in order:
+        rows = table[table["metric"] == metric].sort_values(
+            "ST", ascending=False, na_position="last", kind="stable"
+        )
+        rows = rows.head(k).copy()
+        rows.insert(1, "rank", range(1, len(rows) + 1))
+        parts.append(rows)
+    out = pd.concat(parts, ignore_index=True)
+    out.attrs.update(table.attrs)
+    return out
 
 
 def _fmt(x: float) -> str:

@@ -33,6 +33,7 @@ from tqdm.auto import tqdm
 
 from o2osim import metrics as metric_columns
 from o2osim import results
+from o2osim.batch import facts as fact_measures
 from o2osim.batch.execution import Executor
 from o2osim.batch.runs import run_years
 from o2osim.errors import O2OError, ScenarioError
@@ -74,8 +75,31 @@ _KNOWN = {
     "annual_churn_platform",
     "dealer_profit",
     "store_profit",
+    "online_conversion_desktop",
+    "online_conversion_mobile",
+    "online_conversion_paid",
+    "price_online",
+    "price_store",
+    "price_gap",
+    "festival_week_ratio",
+    "repeat_after_first_order",
+    "active_buyers_online",
+    "dealer_margin",
+    "markup_store",
+    "markup_online",
+    "rent_paid",
+    "wages_paid",
 }
-_PREFIXES = ("traffic_cost_", "cost_per_new_customer_", "brand_", "platform_", "c2b_")
+_PREFIXES = (
+    "traffic_cost_",
+    "cost_per_new_customer_",
+    "brand_",
+    "platform_",
+    "c2b_",
+    "active_buyers_",
+    "share_",
+    "store_share_",
+)
 
 #: Flush finished runs to a part file at least this often (seconds) ...
 FLUSH_SECONDS = 10.0
@@ -122,6 +146,7 @@ class SweepSpec(BaseModel):
     common_random_numbers: bool = False
     parameters: dict[str, ParameterSpec] = Field(..., min_length=1)
     metrics: list[str] | None = Field(None, min_length=1)
+    facts: list[str] | None = Field(None, min_length=1)
     model: Literal["o2osim", "ishigami"] = "o2osim"
     num_levels: int = Field(4, ge=2, le=100)
 
@@ -140,12 +165,25 @@ class SweepSpec(BaseModel):
             raise FieldProblem("parameters", len(self.parameters), "three parameters for ishigami")
         return self
 
+    @model_validator(mode="after")
+    def _known_facts(self) -> SweepSpec:
+        for i, name in enumerate(self.facts or []):
+            if name != "all" and name not in fact_measures.BY_NAME:
+                raise FieldProblem(
+                    f"facts.{i}", name, f"a fact ({', '.join(fact_measures.BY_NAME)}) or all"
+                )
+        return self
+
     @property
     def metric_names(self) -> list[str]:
-        """The metrics kept per run and year."""
+        """The metrics kept per run and year, then the columns the facts need."""
         if self.metrics:
-            return self.metrics
-        return ["y"] if self.model == "ishigami" else DEFAULT_METRICS
+            listed = list(self.metrics)
+        elif self.facts:
+            listed = []
+        else:
+            listed = ["y"] if self.model == "ishigami" else list(DEFAULT_METRICS)
+        return list(dict.fromkeys([*listed, *fact_measures.columns(self.facts or [])]))
 
     def problem(self) -> dict[str, Any]:
         """The SALib problem: parameter names and bounds (ranges only)."""
@@ -191,6 +229,8 @@ class Sweep:
     def describe(self) -> dict[str, Any]:
         """What sweep.json records (and what a rerun must match to resume)."""
         spec = self.spec.model_dump(mode="json")
+        if spec["facts"] is None:  # sweeps from before facts existed keep their hash
+            del spec["facts"]
         spec["metrics"] = self.spec.metric_names
         out: dict[str, Any] = {"spec": spec, "base_scenario": self.base, "points": len(self.points)}
         out["runs"] = self.runs
