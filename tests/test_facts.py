@@ -59,7 +59,7 @@ EXPECTED = {
     "conversion_store": (0.3, True),
     "churn_online": (0.4, True),
     "repeat_order": (0.25, True),
-    "traffic_cost_rise": (15.0, True),
+    "traffic_cost_rise": (np.log10(15.0), True),
     "festival_week": (3.0, True),
     "price_gap_rise": (0.08, True),
     "dealer_margin_fall": (0.25, True),

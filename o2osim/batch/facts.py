@@ -78,8 +78,13 @@ def _peak_fall(column: str) -> Callable[[pd.DataFrame], float]:
 
 
 def _rise(y: pd.DataFrame) -> float:
-    """Traffic cost per net new buyer in 2016 over its mean in 2004-2006."""
-    return y.loc[2016, "traffic_cost"] / y.loc[2004:2006, "traffic_cost"].mean()
+    """How many tenfold rises traffic cost per net new buyer made from 2004-2006 to 2016.
+
+    ``log10(cost_2016 / mean(cost_2004..2006))``: 1 is a tenfold rise. Measured in orders of
+    magnitude because the ratio is heavy-tailed over a design (a few runs reach 1,000x), which
+    Sobol's variance-based indices cannot handle.
+    """
+    return np.log10(y.loc[2016, "traffic_cost"] / y.loc[2004:2006, "traffic_cost"].mean())
 
 
 #: The headline facts, in the order of issue 15.
@@ -134,11 +139,11 @@ FACTS: tuple[Fact, ...] = (
     ),
     Fact(
         "traffic_cost_rise",
-        "traffic cost per net new buyer, 2016 over 2004-2006",
-        ">= 10x",
+        "traffic cost per net new buyer, 2016 over 2004-2006 (log10)",
+        ">= 1 (tenfold)",
         ("traffic_cost",),
         _rise,
-        lambda v: v >= 10,
+        lambda v: v >= 1,
     ),
     Fact(
         "festival_week",
