@@ -105,19 +105,30 @@ class Shopping:
         k = c.store_choice_set
         cell = pop.cell[shoppers]
         util = np.empty((shoppers.size, k + len(m.platforms)), dtype=np.float32)
+        # A store option's price, distance and service are the same for every shopper of a
+        # travel cell: with fewer cells than shoppers they are computed once per cell and
+        # gathered, else per shopper (the same numbers either way).
+        net = self.network
+        per_cell = net.choice_ids.shape[0] <= shoppers.size
+        rows = slice(None) if per_cell else cell
+        ids = np.maximum(net.choice_ids[rows], 0)
         # in base-year yuan: travel, waiting and trust are worth more as incomes grow
-        priced = self.network.priced
-        if priced or kind is not None:  # the choice set's stores, for their prices or quality
-            ids = np.maximum(self.network.choice_ids[cell], 0)
+        priced = net.priced
         if priced:  # each store's own price
-            store_price = m.in_base_yuan(self.network.books.price[ids])
+            store_price = m.in_base_yuan(net.books.price[ids])
         else:
             store_price = c.basket_value * s.stores.price_index
-        util[:, :k] = -store_price - c.travel_cost * self.network.choice_dist[cell]
+        near = (-store_price - c.travel_cost * net.choice_dist[rows]).astype(np.float32)
+        util[:, :k] = near[cell] if per_cell else near
         util[:, :k] += (c.trust_value * pop.trust_offline[shoppers])[:, None]
         if kind is not None:  # what the store adds for this need, as often as it delivers
-            quality = self.network.books.quality[ids]
-            util[:, :k] += choice.service_value(self.service_value[kind], quality)
+            quality = net.books.quality[ids]
+            if per_cell:
+                values = self.service_value
+                by_kind = [choice.service_value(np.full(len(quality), v), quality) for v in values]
+                util[:, :k] += np.stack(by_kind)[kind, cell]
+            else:
+                util[:, :k] += choice.service_value(self.service_value[kind], quality)
         search = c.search_cost * np.where(pop.mobile[shoppers], s.stages.mobile_search_factor, 1)
         member = pop.customer_of[shoppers]
         for platform in m.platforms:
