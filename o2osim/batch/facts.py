@@ -87,39 +87,33 @@ def _rise(y: pd.DataFrame) -> float:
     return np.log10(y.loc[2016, "traffic_cost"] / y.loc[2004:2006, "traffic_cost"].mean())
 
 
+def _late_median_fact(
+    name: str, kind: str, column: str, target: str, low: float, high: float
+) -> Fact:
+    """A conversion fact: a column's median over 2014-2019 within the band ``[low, high]``."""
+    return Fact(
+        name,
+        f"{kind} conversion 2014-2019",
+        target,
+        (column,),
+        _late_median(column),
+        lambda v: low <= v <= high,
+    )
+
+
 #: The headline facts, in the order of issue 15.
 FACTS: tuple[Fact, ...] = (
-    Fact(
-        "conversion_desktop",
-        "desktop conversion 2014-2019",
-        "0.038-0.044",
-        ("online_conversion_desktop",),
-        _late_median("online_conversion_desktop"),
-        lambda v: 0.038 <= v <= 0.044,
+    _late_median_fact(
+        "conversion_desktop", "desktop", "online_conversion_desktop", "0.038-0.044", 0.038, 0.044
     ),
-    Fact(
-        "conversion_mobile",
-        "mobile conversion 2014-2019",
-        "0.010-0.018",
-        ("online_conversion_mobile",),
-        _late_median("online_conversion_mobile"),
-        lambda v: 0.010 <= v <= 0.018,
+    _late_median_fact(
+        "conversion_mobile", "mobile", "online_conversion_mobile", "0.010-0.018", 0.010, 0.018
     ),
-    Fact(
-        "conversion_paid",
-        "paid-traffic conversion 2014-2019",
-        "0.003-0.015",
-        ("online_conversion_paid",),
-        _late_median("online_conversion_paid"),
-        lambda v: 0.003 <= v <= 0.015,
+    _late_median_fact(
+        "conversion_paid", "paid-traffic", "online_conversion_paid", "0.003-0.015", 0.003, 0.015
     ),
-    Fact(
-        "conversion_store",
-        "store visit conversion 2014-2019",
-        "0.20-0.40",
-        ("offline_conversion_rate",),
-        _late_median("offline_conversion_rate"),
-        lambda v: 0.20 <= v <= 0.40,
+    _late_median_fact(
+        "conversion_store", "store visit", "offline_conversion_rate", "0.20-0.40", 0.20, 0.40
     ),
     Fact(
         "churn_online",
