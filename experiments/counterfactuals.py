@@ -2,7 +2,7 @@
 
 Usage (from the repository root, after `make demo` or `make test` created .venv):
 
-    .venv/bin/python experiments/counterfactuals.py [--seeds 5] [--consumers 40000]
+    .venv/bin/python experiments/counterfactuals.py [--seeds 5] [--consumers 5000]
 
 Runs scenarios/china_2004_2020.yaml with and without each cause on the same seeds (common
 random numbers) on the local cores and prints, per cause, the median outcome with the cause
@@ -80,7 +80,7 @@ def main() -> int:
     """Run every variant on every seed and print the table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=5)
-    parser.add_argument("--consumers", type=int, default=40000)
+    parser.add_argument("--consumers", type=int, default=5000)
     args = parser.parse_args()
     size = [f"population.consumers={args.consumers}"]
     seeds = range(1, args.seeds + 1)

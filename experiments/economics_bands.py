@@ -2,7 +2,7 @@
 
 Usage (from the repository root, after `make demo` or `make test` created .venv):
 
-    .venv/bin/python experiments/economics_bands.py [--scenario scenarios/china_economics.yaml]
+    .venv/bin/python experiments/economics_bands.py [--scenario scenarios/china_2004_2020.yaml]
         [--seeds 5] [--consumers 5000] [--set k=v ...]
 
 Runs the scenario once per seed on the local cores, takes each year's median over the seeds,
@@ -25,7 +25,7 @@ import pandas as pd
 import o2osim
 from o2osim.batch.facts import FACTS
 
-SCENARIO = Path(__file__).resolve().parents[1] / "scenarios" / "china_economics.yaml"
+SCENARIO = Path(__file__).resolve().parents[1] / "scenarios" / "china_2004_2020.yaml"
 
 
 def years_of(args: tuple[Path, int, list[str]]) -> pd.DataFrame:

@@ -3,7 +3,7 @@
 Usage (from the repository root, after `make demo` or `make test` created .venv):
 
     .venv/bin/python experiments/what_drives_it.py [--workers N] [--docs]
-        [--spec experiments/sensitivity_china_economics.yaml] [--out out/what_drives_it]
+        [--spec experiments/sensitivity_china.yaml] [--out out/what_drives_it]
         [--set k=v ...]
 
 Runs the sweep of the spec (or resumes it: a finished sweep is not run again), computes the
@@ -42,7 +42,7 @@ from o2osim.batch.sweep import sweep
 from o2osim.batch.sweepdir import read_sweep
 
 ROOT = Path(__file__).resolve().parents[1]
-SPEC = ROOT / "experiments" / "sensitivity_china_economics.yaml"
+SPEC = ROOT / "experiments" / "sensitivity_china.yaml"
 DOCS = ROOT / "docs" / "calibration.md"
 FIGURE = ROOT / "docs" / "img" / "what_drives_it.png"
 BEGIN, END = "<!-- what-drives-it:begin -->", "<!-- what-drives-it:end -->"

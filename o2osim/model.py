@@ -177,15 +177,15 @@ class O2OMarket(mesa.Model):
         terms = self.calendar.event_terms()
         self.attention.run(week, terms.promotion_spend)
         clock.lap("attention")
-        discount, boost = terms.discount, terms.boost
-        shoppers, picked, needs = self._shop(discount, boost, clock)
+        discount = terms.discount
+        shoppers, picked, needs = self._shop(discount, clock)
         clock.lap("choice")
         searches = self.shopping.search(shoppers)
         flows, buyers = self.shopping.checkout(
             shoppers, picked, discount, needs, week, terms.subsidy
         )
         self.desk.week_done()
-        self.shopping.pull_forward(buyers, boost, discount)
+        self.shopping.pull_forward(buyers, discount)
         clock.lap("purchases")
         self.shopping.count_visits(
             flows, week, shoppers, picked, searches, self.attention.click_rate
@@ -235,16 +235,12 @@ class O2OMarket(mesa.Model):
         else:
             self.adoption.run(week)
 
-    def _shop(
-        self, discount: float, boost: float, clock: _PhaseClock
-    ) -> tuple[np.ndarray, np.ndarray, Any]:
+    def _shop(self, discount: float, clock: _PhaseClock) -> tuple[np.ndarray, np.ndarray, Any]:
         """Needs and choice: the shoppers, the option each picked, and their needs."""
         if self.config.engine == "agents":  # each consumer's need and choice in Consumer.shop
-            shoppers, picked = self.shopping.shop_by_agents(
-                self.agents_by_type[Consumer], discount, boost
-            )
+            shoppers, picked = self.shopping.shop_by_agents(self.agents_by_type[Consumer], discount)
             return shoppers, picked, None
-        shoppers = self.shopping.draw_shoppers(boost, discount)
+        shoppers = self.shopping.draw_shoppers(discount)
         needs = self.desk.needs(shoppers)
         clock.lap("needs")
         return shoppers, self.shopping.choose(shoppers, discount, needs), needs

@@ -56,6 +56,7 @@ UNITS: dict[str, str] = {
     "sessions_": "sessions",
     "orders_": "orders",
     "price_online": "yuan per basket",
+    "basket_value": "yuan per basket",
     "price_store": "yuan per basket",
     "price_gap": "online over store price - 1",
     "festival_week_ratio": "x median week",

@@ -61,8 +61,10 @@ def dashboard_scenario(
     Args:
         scenario_path: The scenario file.
         consumers: Simulated consumers (the people they stand for stay as in the file).
-        traffic_budget: Multiple of the file's spending on traffic: every platform's sellers'
-            marketing share (at most 1) and the platform's own traffic buying.
+        traffic_budget: Multiple of the file's spending on traffic: every platform's own
+            traffic buying and its sellers' marketing share (at most 1). Under
+            ``attention.budget_rule: return`` (the China scenario) sellers set their budgets
+            from a customer's return, so only the platforms' own buying moves.
         counterfeit_rate: Chance that an order at the first platform brings counterfeit goods.
         escrow: Escrow payment on every platform.
         rent_growth: Yearly growth of store rent, 1/year.
@@ -203,7 +205,7 @@ def model_params(scenario_path: str | Path, consumers: int = 5000) -> dict[str, 
             "max": 0.5,
             "step": 0.01,
         }
-    if s.brands:
+    if s.brands and not s.pricing.sellers_set_prices:  # brands' levers need list prices
         params["channel_strategy"] = {
             "type": "Select",
             "label": f"{s.brands[0].name} channel strategy",
@@ -268,7 +270,7 @@ def lever_values(model: DashboardMarket) -> str:
         flags = [p.escrow for p in s.platforms]
         escrow = "on" if all(flags) else "off" if not any(flags) else "on some platforms"
         parts += [f"counterfeits at {first.name} {first.counterfeit_rate:.0%}", f"escrow {escrow}"]
-    if s.brands:
+    if s.brands and not s.pricing.sellers_set_prices:
         parts.append(f"{s.brands[0].name}: {s.brands[0].channel_strategy}")
     parts.append(f"seed {s.seed}")
     return "levers: " + " · ".join(parts)

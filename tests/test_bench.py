@@ -7,11 +7,11 @@ from conftest import ROOT
 
 from o2osim import bench, cli
 
-CHINA = ROOT / "scenarios" / "china_2004_2020.yaml"
+BASELINE = ROOT / "scenarios" / "baseline.yaml"
 
 
 def test_bench_report_has_every_field():
-    report = bench.run_bench([400, 800], 12, CHINA, reference_consumers=300)
+    report = bench.run_bench([400, 800], 12, BASELINE, reference_consumers=300)
     assert set(report) == {"machine", "runs", "reference"}
     assert [r["consumers"] for r in report["runs"]] == [400, 800]
     for run in report["runs"]:
@@ -34,7 +34,7 @@ def test_bench_report_has_every_field():
 
 
 def test_bench_measures_a_scenario_the_reference_engine_refuses():
-    economics = ROOT / "scenarios" / "china_economics.yaml"
+    economics = ROOT / "scenarios" / "china_2004_2020.yaml"
     report = bench.run_bench([400], 6, economics, reference_consumers=300)
     assert [r["consumers"] for r in report["runs"]] == [400]
     assert "service value" in report["reference"]["skipped"]

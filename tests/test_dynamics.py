@@ -1,18 +1,23 @@
-"""The China 2004-2020 story emerges from the rules, and each cause, switched off, weakens it.
+"""The China 2004-2020 story emerges from the economics, and each cause, switched off, weakens it.
 
-Runs the calibrated scenario at a reduced population (10,000 consumers for two million people)
-over several seeds and checks the facts in the median, as docs/calibration.md states them.
+Runs the calibrated scenario at its own population (5,000 consumers for two million people)
+over several seeds and checks the data's bands (o2osim.batch.facts) on the years' medians and
+the story's other facts (o2osim.story) in the median, as docs/calibration.md states them.
+Bands the model does not reach yet are strict expected failures with their measured reason,
+so they fail the day the model reaches them.
 """
 
 import numpy as np
+import pandas as pd
 import pytest
 from conftest import ROOT
 
 import o2osim
 from o2osim import story
+from o2osim.batch.facts import FACTS
 
 CHINA = ROOT / "scenarios" / "china_2004_2020.yaml"
-SMALL = ["population.consumers=10000"]
+SMALL = ["population.consumers=5000"]
 SEEDS = (1, 2, 3, 4, 5)
 PAIRED = (1, 2, 3)
 
@@ -32,8 +37,33 @@ def test_baseline_fact(runs, fact):
     assert fact.holds(float(np.median(values))), (fact.target, values)
 
 
+#: Bands the economics do not reach yet, with what seeds 1-5 at 5,000 consumers measured.
+MISSED = {
+    "conversion_paid": "0.29 %: a paid click lands on a random online shopper, not a searcher",
+    "repeat_order": "0.37 against 0.20-0.35: fewer repeats push churn past its band (0.45)",
+}
+
+
+def band(fact):
+    if fact.name in MISSED:
+        return pytest.param(fact, marks=pytest.mark.xfail(strict=True, reason=MISSED[fact.name]))
+    return fact
+
+
+@pytest.mark.parametrize("fact", [band(f) for f in FACTS], ids=[f.name for f in FACTS])
+def test_baseline_lands_in_the_data_band(runs, fact):
+    years = pd.concat([r.years.set_index("year") for r in runs.values()]).groupby(level=0).median()
+    value = fact.value(years)
+    assert fact.holds(value), (fact.target, value)
+
+
 def last(column):
     return lambda r: float(r.years[column].iloc[-1])
+
+
+def late_mean(column):
+    # a single year's traffic cost per net new buyer jumps when buyers hardly grow
+    return lambda r: float(r.years.set_index("year").loc[2016:2020, column].mean())
 
 
 def total(column):
@@ -50,9 +80,9 @@ NO_PROTECTION = [
 # (the cause switched off, overrides, outcome, expected sign of (counterfactual - baseline))
 COUNTERFACTUALS = [
     (
-        "no demographic turning point: cheaper traffic in 2020",
+        "no demographic turning point: cheaper traffic in 2016-2020",
         ["demography.turning_point_year=null"],
-        last("traffic_cost"),
+        late_mean("traffic_cost"),
         -1,
     ),
     (

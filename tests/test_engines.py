@@ -12,7 +12,13 @@ import o2osim
 from o2osim.agents import Consumer
 
 CHINA = ROOT / "scenarios" / "china_2004_2020.yaml"
-SMALL = ["population.consumers=1500", "time.years=12"]
+# the reference engine has list prices and no service value: both engines run without them
+SMALL = [
+    "population.consumers=1500",
+    "time.years=12",
+    "pricing.sellers_set_prices=false",
+    "consumers.service_needs=[]",
+]
 SEEDS = (1, 2, 3, 4)
 METRICS = [
     "online_share",
@@ -58,8 +64,8 @@ def test_agents_engine_steps_every_consumer_view():
         seed=1,
         progress=False,
         overrides=[
+            *SMALL,
             "population.consumers=300",
-            "time.years=12",
             "engine=agents",
             "population.agent_views=lazy",
         ],

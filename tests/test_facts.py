@@ -47,6 +47,8 @@ def hand_made_years() -> pd.DataFrame:
         [YEARS == 2007, YEARS == 2010, YEARS == 2020], [-0.5, -0.1, -0.02], -0.04
     )  # 2020 minus the lowest from 2008: -0.02 - (-0.1) = 0.08
     y["dealer_margin"] = np.select([YEARS == 2015, YEARS == 2020], [200.0, 150.0], 100.0)
+    # prices 1.5x in 2020: 150 yuan then are 100 in constant prices, half the peak (nominal 0.25)
+    y["basket_value"] = np.where(YEARS == 2020, 1.5, 1.0)
     y["stores_open"] = np.select([YEARS == 2011, YEARS == 2020], [120, 90], 100)
     y["online_share"] = np.select([YEARS == 2013, YEARS == 2020], [0.08, 0.25], 0.1)
     return y
@@ -62,7 +64,7 @@ EXPECTED = {
     "traffic_cost_rise": (np.log10(15.0), True),
     "festival_week": (3.0, True),
     "price_gap_rise": (0.08, True),
-    "dealer_margin_fall": (0.25, True),
+    "dealer_margin_fall": (0.5, True),
     "stores_fall": (0.25, True),
     "online_share_2013": (0.08, True),
     "online_share_2020": (0.25, True),
@@ -195,7 +197,7 @@ facts: [conversion_mobile, festival_week]
 
 
 def test_spec_facts_keep_their_columns_and_unknown_facts_are_refused(tmp_path, capsys):
-    base = ROOT / "scenarios" / "china_economics.yaml"
+    base = ROOT / "scenarios" / "china_2004_2020.yaml"
     path = tmp_path / "tiny.yaml"
     path.write_text(TINY.format(base=base))
     sweep = load_sweep(path)
@@ -213,8 +215,8 @@ def test_spec_facts_keep_their_columns_and_unknown_facts_are_refused(tmp_path, c
     assert not (tmp_path / "out").exists()
 
 
-def test_sensitivity_of_facts_on_a_tiny_sweep_of_china_economics(tmp_path, capsys):
-    base = ROOT / "scenarios" / "china_economics.yaml"
+def test_sensitivity_of_facts_on_a_tiny_sweep_of_china_2004_2020(tmp_path, capsys):
+    base = ROOT / "scenarios" / "china_2004_2020.yaml"
     path = tmp_path / "tiny.yaml"
     path.write_text(TINY.format(base=base))
     out = tmp_path / "sweep"

@@ -14,7 +14,7 @@ import o2osim
 from o2osim import O2OMarket
 from o2osim.mechanisms import pricing
 
-ECONOMICS = ROOT / "scenarios" / "china_economics.yaml"
+ECONOMICS = ROOT / "scenarios" / "china_2004_2020.yaml"
 SMALL = ["population.consumers=2000", "time.years=8", "pricing.markup_rule=logit"]
 
 

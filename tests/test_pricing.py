@@ -15,7 +15,8 @@ import o2osim
 from o2osim import ScenarioError, load_scenario
 from o2osim.mechanisms import pricing
 
-CHINA = ROOT / "scenarios" / "china_2004_2020.yaml"
+#: China before its economics were switched on: each test switches prices on against it
+CHINA = ROOT / "tests" / "data" / "china_fixed_rules.yaml"
 SEEDS = (1, 2, 3)
 ON = "pricing.sellers_set_prices=true"
 OFF = "pricing.sellers_set_prices=false"

@@ -16,7 +16,7 @@ from conftest import ROOT
 
 import o2osim
 
-ECONOMICS = ROOT / "scenarios" / "china_economics.yaml"
+ECONOMICS = ROOT / "scenarios" / "china_2004_2020.yaml"
 SMALL = ["population.consumers=3000"]
 PAIRED = (1, 2, 3)
 LATE = range(2016, 2021)

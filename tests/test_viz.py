@@ -16,6 +16,7 @@ import pytest
 from conftest import BASELINE, ROOT
 
 from o2osim.cli import main
+from o2osim.errors import ScenarioError
 
 viz = pytest.importorskip("o2osim.viz", reason="the viz extra (solara) is not installed")
 
@@ -32,18 +33,27 @@ def test_levers_set_the_scenario():
         escrow=False,
         rent_growth=0.15,
         turning_point_year=2010,
-        channel_strategy="customer_split",
         seed=7,
     )
     assert s.population.consumers == 500
-    assert [p.marketing_share for p in s.platforms] == pytest.approx([0.2, 0.2, 0.24])
+    assert [p.marketing_share for p in s.platforms] == pytest.approx([0.1, 0.1, 0.1])
     assert [p.base_marketing for p in s.platforms] == [4000, 100_000, 200_000]
     assert [p.counterfeit_rate for p in s.platforms] == [0.3, 0.02, 0.1]  # the first platform's
     assert not any(p.escrow for p in s.platforms)
     assert s.stores.rent_growth == 0.15
     assert s.demography.turning_point_year == 2010
-    assert s.brands[0].channel_strategy == "customer_split"
     assert s.seed == 7
+
+
+def test_the_channel_strategy_lever_is_offered_only_where_brands_can_use_it():
+    # brands' levers need list prices: the China scenario's sellers set theirs
+    assert "channel_strategy" not in viz.model_params(CHINA)
+    with pytest.raises(ScenarioError, match="brands.0.channel_strategy"):
+        viz.dashboard_scenario(CHINA, channel_strategy="customer_split")
+    params = viz.model_params(BASELINE)
+    assert "customer_split" in params["channel_strategy"]["values"]
+    s = viz.dashboard_scenario(BASELINE, channel_strategy="customer_split")
+    assert s.brands[0].channel_strategy == "customer_split"
 
 
 def test_levers_left_unset_keep_the_file():
@@ -62,7 +72,6 @@ def test_sliders_start_at_the_file_and_rebuild_the_market():
     assert params["counterfeit_rate"]["value"] == 0.15
     assert params["turning_point_year"]["value"] == 2002
     assert params["escrow"]["value"] is True
-    assert "customer_split" in params["channel_strategy"]["values"]
     # what SolaraViz's Reset does: the class called with the sliders' values
     start = {k: (v["value"] if isinstance(v, dict) else v) for k, v in params.items()}
     model = viz.DashboardMarket(**start)
@@ -78,13 +87,16 @@ def test_the_levers_of_the_run_are_written_out():
         rent_growth=0.15,
         turning_point_year=2030,
         counterfeit_rate=0.3,
-        channel_strategy="customer_split",
         seed=7,
     )
     assert viz.lever_values(model) == (
         "levers: traffic budget x2.0 · rent growth 15%/year · turning point none · "
-        "counterfeits at Taobao 30% · escrow off · Acme: customer_split · seed 7"
+        "counterfeits at Taobao 30% · escrow off · seed 7"
     )
+    on_baseline = viz.DashboardMarket(
+        str(BASELINE), consumers=300, channel_strategy="customer_split", seed=7
+    )
+    assert "· Acme: customer_split · seed 7" in viz.lever_values(on_baseline)
     mixed = SimpleNamespace(
         config=viz.load_scenario(CHINA, ["platforms.1.escrow=false"]), traffic_budget=1.0
     )

@@ -168,14 +168,13 @@ class Consumer(mesa.Agent):
                     return "mobile"
         return None
 
-    def shop(self, discount: float, boost: float) -> int | None:
+    def shop(self, discount: float) -> int | None:
         """Decide whether a need comes up this week and, if so, where to buy.
 
-        A need comes with this consumer's weekly chance (times the promotion ``boost`` for an
-        online shopper; for an online shopper who is a customer of a platform, raised by the
-        promotion ``discount`` through its price elasticity,
-        ``min(1, chance * (1 - discount) ** -price_elasticity)``), unless it bought in a
-        promotion a few weeks ago. It then weighs each
+        A need comes with this consumer's weekly chance (for an online shopper who is a
+        customer of a platform, raised by the promotion ``discount`` through its price
+        elasticity, ``min(1, chance * (1 - discount) ** -price_elasticity)``), unless it
+        bought in a promotion a few weeks ago. It then weighs each
         of the nearest open stores and each launched platform it is a customer of, in yuan:
         minus the price (platforms less the promotion ``discount``), minus travel, waiting and
         search costs, plus the value of its trust in the channel, adds a Gumbel taste shock
@@ -190,8 +189,6 @@ class Consumer(mesa.Agent):
         c = s.consumers
         rng = model.rng
         chance = float(pop.need_rate[i])
-        if pop.online[i] and boost != 1.0:
-            chance = min(1.0, chance * boost)
         if c.price_elasticity > 0 and discount > 0 and pop.online[i] and pop.customer_of[i]:
             chance = float(needs.promotion_need_chance(chance, discount, c.price_elasticity))
         if pop.sated_until[i] > model.steps or rng.random() >= chance:

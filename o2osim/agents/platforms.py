@@ -247,7 +247,15 @@ class Platform(mesa.Agent):
         ledger.book("own_marketing", own_spend)
 
     def ad_rate(self) -> float:
-        """Share of its sales a seller here spends on traffic, given its rival shops."""
+        """Share of its sales a seller here spends on traffic.
+
+        Under ``attention.budget_rule: share``, ``marketing_share`` scaled by the competition
+        among shops (see :meth:`traffic_budget`); under ``return``, the budget its sellers set
+        over last week's GMV (0 without sales).
+        """
+        if self.model.config.attention.budget_rule == "return":
+            gmv = self.last_week_gmv
+            return self.ad_budget / gmv if gmv > 0 else 0.0
         c = self.config
         competition = self.shops / (self.shops + c.rivals_half) if self.shops else 0.0
         return c.marketing_share * competition

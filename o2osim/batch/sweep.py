@@ -85,6 +85,7 @@ _KNOWN = {
     "repeat_after_first_order",
     "active_buyers_online",
     "dealer_margin",
+    "basket_value",
     "markup_store",
     "markup_online",
     "rent_paid",

@@ -69,6 +69,7 @@ class YearEnd:
         lost_off, base_off = churn.seller_churn(pop.store_last_year, pop.came_back)
         row: dict[str, float] = {
             "year": m.year,
+            "basket_value": m.basket_value,
             "annual_churn_online": lost_on / base_on if base_on else 0.0,
             "annual_churn_offline": lost_off / base_off if base_off else 0.0,
             "annual_churn_platform": lost_pf / base_pf if base_pf else 0.0,

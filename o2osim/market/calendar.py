@@ -60,16 +60,14 @@ class Calendar:
         Events in the same week compound: the platforms' discounts as
         ``D_p = 1 - prod(1 - platform_discount_e)``, the price paid as ``(1 - D_p) * prod(1 -
         seller_discount_e)``, the part of the platforms' discounts they fund as
-        ``F = 1 - prod(1 - subsidy_share_e * platform_discount_e)``, demand boosts as
-        ``prod(demand_boost_e)`` and promotion spend as ``sum(promotion_spend_e)``; an event
-        counts from its ``start_year`` on.
+        ``F = 1 - prod(1 - subsidy_share_e * platform_discount_e)`` and promotion spend as
+        ``sum(promotion_spend_e)``; an event counts from its ``start_year`` on.
         """
-        discount, boost = 0.0, 1.0
+        discount = 0.0
         sellers_keep, unfunded, spend = 1.0, 1.0, 0.0
         for event in self.config.events:
             if event.week == self.week and self.year >= event.start_year:
                 discount = 1 - (1 - discount) * (1 - event.platform_discount)
-                boost *= event.demand_boost
                 sellers_keep *= 1 - event.seller_discount
                 unfunded *= 1 - event.subsidy_share * event.platform_discount
                 spend += event.promotion_spend
@@ -78,24 +76,22 @@ class Calendar:
             subsidy = (1 - unfunded) / (1 - discount)
         if sellers_keep < 1.0:
             discount = 1 - (1 - discount) * sellers_keep
-        return EventTerms(discount, boost, subsidy, spend)
+        return EventTerms(discount, subsidy, spend)
 
 
 @dataclass(frozen=True)
 class EventTerms:
-    """This week's promotion terms (an ordinary week: no discount, no boost, no spend).
+    """This week's promotion terms (an ordinary week: no discount, no spend).
 
     Attributes:
         discount: The price cut online, platforms' and sellers' discounts compounded, share
             of the list price: the price paid is ``list * (1 - discount)``.
-        boost: The legacy multiplier of online shoppers' need chance.
         subsidy: Yuan the platforms pay the sellers per yuan paid (the part of their discount
             they fund, their promotion cost).
         promotion_spend: The platforms' extra traffic budget, in weeks of their own marketing.
     """
 
     discount: float = 0.0
-    boost: float = 1.0
     subsidy: float = 0.0
     promotion_spend: float = 0.0
 

@@ -48,19 +48,16 @@ class Shopping:
 
     # ---- needs and choice
 
-    def draw_shoppers(self, boost: float, discount: float = 0.0) -> np.ndarray:
+    def draw_shoppers(self, discount: float = 0.0) -> np.ndarray:
         """Who has a purchase need this week (events add needs for online shoppers).
 
-        The legacy ``boost`` multiplies every online shopper's need chance; with
-        ``consumers.price_elasticity`` the event's price cut ``discount`` raises the chance of
-        the online shoppers who are customers of a platform (every platform holds the events).
+        With ``consumers.price_elasticity`` the event's price cut ``discount`` raises the
+        chance of the online shoppers who are customers of a platform (every platform holds
+        the events).
         """
         m = self.market
         pop = m.population
-        if boost == 1.0:
-            chance = pop.need_rate
-        else:
-            chance = np.where(pop.online, np.minimum(1.0, pop.need_rate * boost), pop.need_rate)
+        chance = pop.need_rate
         elasticity = m.config.consumers.price_elasticity
         if elasticity > 0 and discount > 0:
             facing = pop.online & (pop.customer_of != 0)
@@ -162,13 +159,13 @@ class Shopping:
         return choice.logit_choice(util, self.market.config.consumers.choice_scale, self.market.rng)
 
     def shop_by_agents(
-        self, consumers: mesa.agent.AgentSet, discount: float, boost: float
+        self, consumers: mesa.agent.AgentSet, discount: float
     ) -> tuple[np.ndarray, np.ndarray]:
         """Every consumer decides by :meth:`Consumer.shop`; returns the shoppers and their picks."""
         picks: list[tuple[int, int]] = []
 
         def shop(consumer: mesa.Agent) -> None:
-            picked = consumer.shop(discount, boost)
+            picked = consumer.shop(discount)
             if picked is not None:
                 picks.append((consumer.index, picked))
 
@@ -430,14 +427,14 @@ class Shopping:
         week.orders_paid += orders_paid
         week.orders_search += flows["online_orders"] - orders_paid
 
-    def pull_forward(self, buyers: np.ndarray, boost: float, discount: float = 0.0) -> None:
+    def pull_forward(self, buyers: np.ndarray, discount: float = 0.0) -> None:
         """Who bought in a promotion week has no need in the next ``pull_forward_weeks`` weeks.
 
-        A promotion week is one with a demand boost, or a price cut that consumers respond to
+        A promotion week is one with a price cut that consumers respond to
         (``consumers.price_elasticity`` above 0).
         """
         c = self.market.config.consumers
         weeks = c.pull_forward_weeks
-        promotion = boost != 1.0 or (c.price_elasticity > 0 and discount > 0)
+        promotion = c.price_elasticity > 0 and discount > 0
         if promotion and weeks:
             self.market.population.sated_until[buyers] = self.market.steps + weeks + 1

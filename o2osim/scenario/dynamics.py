@@ -227,9 +227,8 @@ class EventConfig(Section):
     """A promotion festival (Double 11, 618): discounts and promotion spend that pull demand in.
 
     The festival's extra demand comes from the price cut (``platform_discount`` compounded with
-    ``seller_discount``), the consumers' ``price_elasticity`` and pull-forward;
-    ``demand_boost`` is the legacy knob that writes the spike in directly (set it to 1 with
-    the price mechanism).
+    ``seller_discount``), the consumers' ``price_elasticity`` and pull-forward, and from the
+    platforms' ``promotion_spend``: no parameter writes the spike in.
     """
 
     name: str = F(..., "-", "Event name.", min_length=1, max_length=64)
@@ -237,14 +236,6 @@ class EventConfig(Section):
     start_year: int = F(1950, "year", "First year the event runs.", ge=1950, le=2200)
     platform_discount: float = F(
         0.2, "share of price", "Extra discount on platforms during the event.", ge=0, le=0.95
-    )
-    demand_boost: float = F(
-        3.0,
-        "x purchase rate",
-        "Legacy: multiplier of online shoppers' purchase need during the event week (the spike "
-        "written in; 1 = none, as with consumers.price_elasticity the discount makes it).",
-        ge=0,
-        le=100,
     )
     seller_discount: float = F(
         0.0,

@@ -295,6 +295,15 @@ def _schema_fields(path: tuple[Any, ...], root: type[BaseModel] | None = None) -
     return list(model.model_fields)
 
 
+#: Fields a scenario could once set, with what replaces them (said when an old file uses one).
+_RETIRED = {
+    "demand_boost": (
+        "no such field: the festival week's extra demand follows from platform_discount, "
+        "seller_discount and consumers.price_elasticity (remove it)"
+    ),
+}
+
+
 def format_error(
     source: Path | str, err: dict[str, Any], root: type[BaseModel] | None = None
 ) -> ScenarioError:
@@ -309,6 +318,8 @@ def format_error(
     value = err.get("input")
     if kind == "extra_forbidden":
         key = str(loc[-1]) if loc else ""
+        if key in _RETIRED:
+            return ScenarioError(source, dotted, value, _RETIRED[key])
         known = _schema_fields(loc, root)
         close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
         hint = f"; did you mean '{close[0]}'?" if close else ""
