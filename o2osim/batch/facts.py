@@ -72,9 +72,14 @@ def _late_median(column: str) -> Callable[[pd.DataFrame], float]:
     return lambda y: y.loc[LATE.start : LATE.stop - 1, column].median()
 
 
+def _fall_from_peak(series: pd.Series) -> float:
+    """Fall of a series from its peak to its last value, share of the peak (0: at its peak)."""
+    return 1 - series.iloc[-1] / series.max()
+
+
 def _peak_fall(column: str) -> Callable[[pd.DataFrame], float]:
     """Fall of a column from its peak to the last year, share of the peak (0: at its peak)."""
-    return lambda y: 1 - y[column].iloc[-1] / y[column].max()
+    return lambda y: _fall_from_peak(y[column])
 
 
 def _real_peak_fall(column: str) -> Callable[[pd.DataFrame], float]:
@@ -84,9 +89,7 @@ def _real_peak_fall(column: str) -> Callable[[pd.DataFrame], float]:
     year grows with: a margin that only keeps up with the price of a basket is not a margin
     gained.
     """
-    return lambda y: (
-        1 - (y[column] / y["basket_value"]).iloc[-1] / (y[column] / y["basket_value"]).max()
-    )
+    return lambda y: _fall_from_peak(y[column] / y["basket_value"])
 
 
 def _rise(y: pd.DataFrame) -> float:
