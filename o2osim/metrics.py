@@ -138,6 +138,20 @@ def cost_per_new_customer(spend: Any, new_customers: Any, people_per_consumer: f
     return float(cost) if cost.ndim == 0 else cost
 
 
+def fall_from_peak(series: pd.Series) -> float:
+    """Fall of a yearly series from its peak to its last value, share of the peak.
+
+    ``1 - x_last / max_t x_t``: 0 when the series ends at its peak, 1 when it ends at zero.
+
+    Args:
+        series: Values by year.
+
+    Returns:
+        The fall as a share of the peak.
+    """
+    return float(1 - series.iloc[-1] / series.max())
+
+
 def interval(values: Any, level: float = 0.95) -> tuple[float, float, float]:
     """Mean and two-sided t-interval of the mean at ``level``, NaN values ignored.
 

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from o2osim.metrics import fall_from_peak
+
 
 @dataclass(frozen=True)
 class Fact:
@@ -57,8 +59,7 @@ def traffic_cost_rise(years: pd.DataFrame, ticks: pd.DataFrame) -> float:
 
 def store_fall(years: pd.DataFrame, ticks: pd.DataFrame) -> float:
     """Share of the peak number of open stores gone by the last year."""
-    stores = years["stores_open"]
-    return float(1 - stores.iloc[-1] / stores.max())
+    return fall_from_peak(years["stores_open"])
 
 
 FACTS: list[Fact] = [

@@ -205,7 +205,7 @@ def model_params(scenario_path: str | Path, consumers: int = 5000) -> dict[str, 
             "max": 0.5,
             "step": 0.01,
         }
-    if s.brands and not s.pricing.sellers_set_prices:  # brands' levers need list prices
+    if s.brand_levers_allowed:
         params["channel_strategy"] = {
             "type": "Select",
             "label": f"{s.brands[0].name} channel strategy",
@@ -270,7 +270,7 @@ def lever_values(model: DashboardMarket) -> str:
         flags = [p.escrow for p in s.platforms]
         escrow = "on" if all(flags) else "off" if not any(flags) else "on some platforms"
         parts += [f"counterfeits at {first.name} {first.counterfeit_rate:.0%}", f"escrow {escrow}"]
-    if s.brands and not s.pricing.sellers_set_prices:
+    if s.brand_levers_allowed:
         parts.append(f"{s.brands[0].name}: {s.brands[0].channel_strategy}")
     parts.append(f"seed {s.seed}")
     return "levers: " + " · ".join(parts)

@@ -742,6 +742,12 @@ def test_no_lever_on_means_brands_make_no_difference():
     assert load_scenario(BASELINE, off).levers_in_use() == []
 
 
+def test_brand_levers_are_allowed_only_with_brands_and_list_prices():
+    assert load_scenario(BASELINE).brand_levers_allowed is True
+    assert load_scenario(BASELINE, ["brands=[]"]).brand_levers_allowed is False
+    assert load_scenario(ROOT / "scenarios" / "china_2004_2020.yaml").brand_levers_allowed is False
+
+
 def test_the_table_covers_every_declared_lever():
     assert sorted(p.split(".")[0] + "." + p.split(".")[-1] for _, p in ONE_LEVER) == sorted(
         f"{lever.section}.{lever.field}" for lever in LEVERS

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from o2osim.errors import O2OError
+from o2osim.metrics import fall_from_peak
 
 #: The years of the conversion benchmarks.
 LATE = range(2014, 2020)
@@ -72,14 +73,9 @@ def _late_median(column: str) -> Callable[[pd.DataFrame], float]:
     return lambda y: y.loc[LATE.start : LATE.stop - 1, column].median()
 
 
-def _fall_from_peak(series: pd.Series) -> float:
-    """Fall of a series from its peak to its last value, share of the peak (0: at its peak)."""
-    return 1 - series.iloc[-1] / series.max()
-
-
 def _peak_fall(column: str) -> Callable[[pd.DataFrame], float]:
     """Fall of a column from its peak to the last year, share of the peak (0: at its peak)."""
-    return lambda y: _fall_from_peak(y[column])
+    return lambda y: fall_from_peak(y[column])
 
 
 def _real_peak_fall(column: str) -> Callable[[pd.DataFrame], float]:
@@ -89,7 +85,7 @@ def _real_peak_fall(column: str) -> Callable[[pd.DataFrame], float]:
     year grows with: a margin that only keeps up with the price of a basket is not a margin
     gained.
     """
-    return lambda y: _fall_from_peak(y[column] / y["basket_value"])
+    return lambda y: fall_from_peak(y[column] / y["basket_value"])
 
 
 def _rise(y: pd.DataFrame) -> float:

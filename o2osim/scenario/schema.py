@@ -172,6 +172,15 @@ class Scenario(Section):
         return [path for path, _, _ in switched_on(self)]
 
     @property
+    def brand_levers_allowed(self) -> bool:
+        """Whether brands may use their levers: there are brands and stores pay list prices.
+
+        Under sellers' prices (``pricing.sellers_set_prices``) every brand lever must be off,
+        since the levers act on list prices (:meth:`_check_pricing` enforces it).
+        """
+        return bool(self.brands) and not self.pricing.sellers_set_prices
+
+    @property
     def brands_make_a_difference(self) -> bool:
         """Whether any brand lever is on (:meth:`levers_in_use`): the market then tracks brands."""
         return bool(self.levers_in_use())
