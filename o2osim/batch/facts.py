@@ -98,14 +98,17 @@ def _rise(y: pd.DataFrame) -> float:
     return np.log10(y.loc[2016, "traffic_cost"] / y.loc[2004:2006, "traffic_cost"].mean())
 
 
-def _late_median_fact(
-    name: str, kind: str, column: str, target: str, low: float, high: float
-) -> Fact:
-    """A conversion fact: a column's median over 2014-2019 within the band ``[low, high]``."""
+def _late_median_fact(name: str, kind: str, column: str, low: float, high: float) -> Fact:
+    """A conversion fact: a column's median over 2014-2019 within the band ``[low, high]``.
+
+    The target reads as the band, with three decimals below 0.1 and two above
+    (``0.010-0.018``, ``0.20-0.40``).
+    """
+    digits = 3 if low < 0.1 else 2
     return Fact(
         name,
         f"{kind} conversion 2014-2019",
-        target,
+        f"{low:.{digits}f}-{high:.{digits}f}",
         (column,),
         _late_median(column),
         lambda v: low <= v <= high,
@@ -114,18 +117,10 @@ def _late_median_fact(
 
 #: The headline facts, in the order of issue 15.
 FACTS: tuple[Fact, ...] = (
-    _late_median_fact(
-        "conversion_desktop", "desktop", "online_conversion_desktop", "0.038-0.044", 0.038, 0.044
-    ),
-    _late_median_fact(
-        "conversion_mobile", "mobile", "online_conversion_mobile", "0.010-0.018", 0.010, 0.018
-    ),
-    _late_median_fact(
-        "conversion_paid", "paid-traffic", "online_conversion_paid", "0.003-0.015", 0.003, 0.015
-    ),
-    _late_median_fact(
-        "conversion_store", "store visit", "offline_conversion_rate", "0.20-0.40", 0.20, 0.40
-    ),
+    _late_median_fact("conversion_desktop", "desktop", "online_conversion_desktop", 0.038, 0.044),
+    _late_median_fact("conversion_mobile", "mobile", "online_conversion_mobile", 0.010, 0.018),
+    _late_median_fact("conversion_paid", "paid-traffic", "online_conversion_paid", 0.003, 0.015),
+    _late_median_fact("conversion_store", "store visit", "offline_conversion_rate", 0.20, 0.40),
     Fact(
         "churn_online",
         "online shop churn from 2013 (highest)",
