@@ -89,3 +89,43 @@ def test_sellers_value_customers_by_last_years_orders_and_churn():
         att.customer_horizon,
     )
     assert taobao.customer_value(model.basket_value) == pytest.approx(expected)
+
+
+def test_expected_sign_ups_are_the_mean_of_the_drawn_ones():
+    """Sellers count the customers their clicks win in expectation: the draws average to it."""
+    rng = np.random.default_rng(3)
+    n = 2000
+    customer_of = rng.integers(0, 4, size=n).astype(np.uint8)  # two platforms, random members
+    online = np.flatnonzero(rng.random(n) < 0.8)
+    clicks = np.array([40_000.0, 10_000.0])
+    w, signup = 100.0, 0.05
+    expected = attention.expected_sign_ups(clicks, signup, customer_of, online)
+    share_new = [np.mean(((customer_of[online] >> k) & 1) == 0) for k in (0, 1)]
+    np.testing.assert_allclose(expected, clicks * signup * np.array(share_new))
+    draws = np.zeros(2)
+    for _ in range(400):
+        visitors, pid = attention.paid_visitors(online, clicks, signup, w, rng)
+        won = attention.sign_up(customer_of, visitors, pid)
+        draws += np.bincount(pid[won], minlength=2) * w
+    np.testing.assert_allclose(draws / 400, expected, rtol=0.05)
+
+
+def test_no_online_shopper_means_no_expected_customer():
+    got = attention.expected_sign_ups(
+        np.array([5.0]), 0.1, np.zeros(3, np.uint8), np.array([], int)
+    )
+    np.testing.assert_array_equal(got, [0.0])
+
+
+def test_sellers_cap_their_budget_by_a_running_estimate_of_a_weeks_sales():
+    model = small_model(*RUN[:2], "attention.budget_rule=return", ticks=3 * 52)
+    taobao = model.platforms[0]
+    a = model.config.attention.cost_memory
+    sold = 0
+    for _ in range(26):
+        before = taobao.weekly_gmv
+        model.step()
+        gmv = taobao.last_week_gmv
+        sold += gmv > 0
+        assert taobao.weekly_gmv == pytest.approx(before + a * (gmv - before))
+    assert sold > 0

@@ -29,6 +29,8 @@ class Platform(mesa.Agent):
         marketing_spend: Traffic bought since launch, yuan.
         new_customers: Customers won since launch (real people).
         last_week_gmv: GMV of the last week, yuan (sets this week's traffic budget).
+        weekly_gmv: Its sellers' running estimate of a week's GMV, yuan (exponential
+            smoothing with weight ``attention.cost_memory``; caps their traffic budget).
         shops: Number of shops selling on the platform this year.
         protected: Whether escrow, returns, deposits and enforcement are in force.
         variant_sales: Baskets sold this year by product variant (its sales data).
@@ -57,6 +59,7 @@ class Platform(mesa.Agent):
         self.marketing_spend = 0.0
         self.new_customers = 0.0
         self.last_week_gmv = 0.0
+        self.weekly_gmv = 0.0
         self.year_spend = 0.0
         self.year_new_customers = 0.0
         self.year_gmv = 0.0
@@ -208,8 +211,10 @@ class Platform(mesa.Agent):
 
         Starts at ``attention.start_budget`` in the first week on the market; see
         :func:`o2osim.mechanisms.attention.adjust_budget`. Sellers pay for traffic out of
-        what they earn: the budget is at most last week's margin on the platform's GMV (or
-        the start budget, whichever is larger).
+        what they earn: the budget is at most their margin on a week of the platform's GMV as
+        they estimate it (:attr:`weekly_gmv`, a running average, not last week's figure,
+        which in a sample of agents swings more than a real platform's and would cut budgets
+        more often the fewer the agents), or the start budget, whichever is larger.
 
         Args:
             value: What a new customer is worth, yuan.
@@ -222,8 +227,8 @@ class Platform(mesa.Agent):
         budget = attention.adjust_budget(
             self.ad_budget, value, cost, att.budget_step, att.start_budget * 0.01
         )
-        # sellers pay for traffic out of what they earn: at most last week's margin
-        earned = self.seller_margin_share(self.model.basket_value) * self.last_week_gmv
+        # sellers pay for traffic out of what they earn: at most a week's margin
+        earned = self.seller_margin_share(self.model.basket_value) * self.weekly_gmv
         self.ad_budget = min(budget, max(att.start_budget, earned))
 
     def observe_year(self, orders_per_buyer: float, churn: float | None) -> None:
@@ -305,6 +310,7 @@ class Platform(mesa.Agent):
         self.bad_orders += bad_orders
         self.commission_revenue += commission
         self.last_week_gmv = gmv
+        self.weekly_gmv += self.model.config.attention.cost_memory * (gmv - self.weekly_gmv)
         self.year_gmv += gmv
         if subsidy:
             self.promotion_cost += subsidy

@@ -20,7 +20,9 @@ class AttentionMarket:
     each platform (``click_rate``, agent clicks per agent), which the visits read.
 
     Under ``attention.budget_rule: return`` the sellers set their budgets from what a new
-    customer is worth and what one cost them lately (a running estimate kept here).
+    customer is worth and what one cost them lately (a running estimate kept here, of their
+    spend over the customers their clicks win in expectation,
+    :func:`o2osim.mechanisms.attention.expected_sign_ups`).
 
     Args:
         market: The market.
@@ -28,7 +30,7 @@ class AttentionMarket:
 
     Attributes:
         seller_spend: Sellers' smoothed weekly traffic spend on each platform, yuan.
-        seller_won: Customers their paid visits won each week (smoothed), people.
+        seller_won: Customers their paid visits win each week in expectation (smoothed), people.
     """
 
     def __init__(self, market: Market, customers: PlatformCustomers) -> None:
@@ -107,7 +109,8 @@ class AttentionMarket:
         won = attention.sign_up(pop.customer_of, visitors, pid)
         self.customers.won_pairs(visitors[won], pid[won], "paid_customers", week)
         if on_return:  # the sellers' running estimate of what a customer costs them
-            won_by = np.bincount(pid[won], minlength=len(m.platforms)) * w * sellers_part
+            expected = attention.expected_sign_ups(clicks, att.paid_signup, pop.customer_of, online)
+            won_by = expected * sellers_part
             a = att.cost_memory
             self.seller_spend = (1 - a) * self.seller_spend + a * spend * sellers_part
             self.seller_won = (1 - a) * self.seller_won + a * won_by

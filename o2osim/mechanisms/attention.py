@@ -85,6 +85,40 @@ def sign_up(customer_of: np.ndarray, visitors: np.ndarray, pid: np.ndarray) -> n
     return ((customer_of[visitors] >> pid) & 1) == 0
 
 
+def expected_sign_ups(
+    clicks: np.ndarray, signup: float, customer_of: np.ndarray, online_idx: np.ndarray
+) -> np.ndarray:
+    """The customers each platform's paid clicks win in expectation this week, people.
+
+    A click is a visit by a random online shopper, and it makes a customer of a shopper who
+    is not yet one of the platform's with chance ``signup`` (as :func:`paid_visitors` and
+    :func:`sign_up` draw it):
+
+        E[won_k] = clicks_k * signup * (1 - c_k)                    [people/week]
+
+    with ``c_k`` the share of online shoppers already the platform's customers. Sellers judge
+    what a customer costs them by this expectation, as sellers with thousands of clicks a
+    week see it: spend over the few sign-ups a sample of agents draws is biased upward (a
+    ratio to a small random count), the more so the fewer the agents.
+
+    Args:
+        clicks: Clicks bought this week by each platform (real people).
+        signup: Chance that a visit by a non-customer makes a customer.
+        customer_of: Bit mask of the platforms each consumer is a customer of.
+        online_idx: Indices of the consumers who shop online.
+
+    Returns:
+        Expected new customers of each platform, people.
+    """
+    if online_idx.size == 0:
+        return np.zeros_like(clicks, dtype=np.float64)
+    n = clicks.size
+    masks = np.bincount(customer_of[online_idx], minlength=1 << n)
+    values = np.arange(masks.size)
+    members = np.array([masks[(values >> k) & 1 == 1].sum() for k in range(n)])
+    return clicks * signup * (1.0 - members / online_idx.size)
+
+
 def customer_value(
     margin: float, price: float, orders_per_year: float, churn: float, horizon: float
 ) -> float:

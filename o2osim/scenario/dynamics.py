@@ -192,8 +192,9 @@ class AttentionConfig(Section):
     cost_memory: float = F(
         0.2,
         "share/week",
-        "Weight of this week in the sellers' running estimate of what a customer costs "
-        "(exponential smoothing; `return` only).",
+        "Weight of this week in the sellers' running estimates of what a customer costs "
+        "and of a week's sales, which caps their traffic budget (exponential smoothing; "
+        "`return` only).",
         gt=0,
         le=1,
     )
