@@ -33,12 +33,15 @@ import o2osim  # noqa: E402
 
 SCENARIO = Path(__file__).resolve().parents[1] / "scenarios" / "china_2004_2020.yaml"
 
-#: (label, how one run's years give the figure)
+#: (label, how one run's years give the figure); ``{last}`` is the last simulated year
 OUTCOMES = [
     ("online share 2013", lambda y: y.loc[2013, "online_share"]),
-    ("online share 2020", lambda y: y["online_share"].iloc[-1]),
-    ("stores open 2020", lambda y: y["stores_open"].iloc[-1]),
-    ("store / online price 2020", lambda y: y["price_store"].iloc[-1] / y["price_online"].iloc[-1]),
+    ("online share {last}", lambda y: y["online_share"].iloc[-1]),
+    ("stores open {last}", lambda y: y["stores_open"].iloc[-1]),
+    (
+        "store / online price {last}",
+        lambda y: y["price_store"].iloc[-1] / y["price_online"].iloc[-1],
+    ),
 ]
 
 
@@ -51,22 +54,53 @@ def years_of(args: tuple[Path, int, int, list[str]]) -> pd.DataFrame:
     return result.years.set_index("year")
 
 
+def sizes_of(text: str) -> list[int]:
+    """The ``--sizes`` list: positive whole numbers of consumers, comma-separated."""
+    try:
+        sizes = [int(s) for s in text.split(",")]
+    except ValueError:
+        sizes = []
+    if not sizes or min(sizes) < 1:
+        raise argparse.ArgumentTypeError(
+            f"got {text!r}, expected positive whole numbers separated by commas, e.g. 5000,40000"
+        )
+    return sizes
+
+
+def seeds_of(text: str) -> int:
+    """The ``--seeds`` count: a whole number from 1."""
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"got {text!r}, expected a whole number from 1")
+    return int(text)
+
+
 def main() -> int:
     """Run every size on every seed, print the table and draw the plot."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scenario", type=Path, default=SCENARIO)
-    parser.add_argument("--sizes", default="5000,20000,40000")
-    parser.add_argument("--seeds", type=int, default=5)
+    parser.add_argument(
+        "--sizes",
+        type=sizes_of,
+        default=[5000, 20000, 40000],
+        help="numbers of consumers, comma-separated (default 5000,20000,40000)",
+    )
+    parser.add_argument("--seeds", type=seeds_of, default=5, help="seeds 1..N (default 5)")
     parser.add_argument("--set", dest="overrides", action="append", default=[])
     parser.add_argument("--plot", type=Path, default=Path("population_size.png"))
     args = parser.parse_args()
-    sizes = [int(s) for s in args.sizes.split(",")]
+    sizes = args.sizes
+    try:  # a bad scenario or override is told in one line before anything runs
+        o2osim.load_scenario(args.scenario, args.overrides)
+    except o2osim.O2OError as err:
+        parser.error(str(err))
     seeds = range(1, args.seeds + 1)
     jobs = [(args.scenario, n, s, args.overrides) for n in sizes for s in seeds]
     with ProcessPoolExecutor(2) as pool:
         runs = list(tqdm(pool.map(years_of, jobs), total=len(jobs), desc="runs", unit="run"))
     by_size = {n: runs[i * len(seeds) : (i + 1) * len(seeds)] for i, n in enumerate(sizes)}
-    print(f"{'consumers':>10}  " + "  ".join(f"{label:>30}" for label, _ in OUTCOMES))
+    last = int(runs[0].index[-1])
+    labels = [label.format(last=last) for label, _ in OUTCOMES]
+    print(f"{'consumers':>10}  " + "  ".join(f"{label:>30}" for label in labels))
     for n, years in by_size.items():
         cells = []
         for _, measure in OUTCOMES:
