@@ -47,12 +47,13 @@ def test_stores_pass_their_costs_on():
         assert (dear.loc[late, "price_store"] > cheap.loc[late, "price_store"]).mean() > 0.8
 
 
-def test_sellers_never_spend_more_on_traffic_than_last_weeks_margin():
+def test_sellers_never_spend_more_on_traffic_than_their_margin_on_a_week():
+    # a week's GMV as the sellers estimate it: a running average (attention.cost_memory)
     model = O2OMarket(ECONOMICS, rng=3, population__consumers=1500, time__years=6)
     start = model.config.attention.start_budget
     for _ in range(6 * 52):
         caps = [
-            max(start, p.seller_margin_share(model.basket_value) * p.last_week_gmv)
+            max(start, p.seller_margin_share(model.basket_value) * p.weekly_gmv)
             for p in model.platforms
         ]
         model.step()
