@@ -3,7 +3,7 @@
 Usage (from the repository root, after `make demo` or `make test` created .venv):
 
     .venv/bin/python experiments/population_size.py [--scenario scenarios/china_2004_2020.yaml]
-        [--sizes 5000,20000,40000] [--seeds 5] [--set k=v ...] [--plot population_size.png]
+        [--sizes 5000,10000,20000,40000] [--seeds 5] [--set k=v ...] [--plot population_size.png]
 
 Runs the scenario once per seed and size on the local cores (a progress bar counts the runs)
 and prints, per size, the medians over the seeds of the outcomes that moved with the size
@@ -81,8 +81,8 @@ def main() -> int:
     parser.add_argument(
         "--sizes",
         type=sizes_of,
-        default=[5000, 20000, 40000],
-        help="numbers of consumers, comma-separated (default 5000,20000,40000)",
+        default=[5000, 10000, 20000, 40000],
+        help="numbers of consumers, comma-separated (default 5000,10000,20000,40000)",
     )
     parser.add_argument("--seeds", type=seeds_of, default=5, help="seeds 1..N (default 5)")
     parser.add_argument("--set", dest="overrides", action="append", default=[])

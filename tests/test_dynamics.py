@@ -1,6 +1,6 @@
 """The China 2004-2020 story emerges from the economics, and each cause, switched off, weakens it.
 
-Runs the calibrated scenario at its own population (5,000 consumers for two million people)
+Runs the calibrated scenario at its own population (10,000 consumers for two million people)
 over several seeds and checks the data's bands (o2osim.batch.facts) on the years' medians and
 the story's other facts (o2osim.story) in the median, as docs/calibration.md states them.
 Bands the model does not reach yet are strict expected failures with their measured reason,
@@ -17,9 +17,9 @@ from o2osim import story
 from o2osim.batch.facts import FACTS
 
 CHINA = ROOT / "scenarios" / "china_2004_2020.yaml"
-SMALL = ["population.consumers=5000"]
+SMALL = ["population.consumers=10000"]
 SEEDS = (1, 2, 3, 4, 5)
-PAIRED = (1, 2, 3)
+PAIRED = SEEDS
 
 
 def china(*overrides, seed):
@@ -37,10 +37,9 @@ def test_baseline_fact(runs, fact):
     assert fact.holds(float(np.median(values))), (fact.target, values)
 
 
-#: Bands the economics do not reach yet, with what seeds 1-5 at 5,000 consumers measured.
+#: Bands the economics do not reach yet, with what seeds 1-5 at 10,000 consumers measured.
 MISSED = {
     "conversion_paid": "0.29 %: a paid click lands on a random online shopper, not a searcher",
-    "repeat_order": "0.37 against 0.20-0.35: fewer repeats push churn past its band (0.45)",
 }
 
 
@@ -80,16 +79,29 @@ NO_PROTECTION = [
 # (the cause switched off, overrides, outcome, expected sign of (counterfactual - baseline))
 COUNTERFACTUALS = [
     (
+        "no demographic turning point: a customer won costs less in 2016-2020",
+        ["demography.turning_point_year=null"],
+        late_mean("cost_per_new_customer"),
+        -1,
+    ),
+    pytest.param(
         "no demographic turning point: cheaper traffic in 2016-2020",
         ["demography.turning_point_year=null"],
         late_mean("traffic_cost"),
         -1,
+        marks=pytest.mark.xfail(
+            strict=True,
+            reason="dearer on 3 of seeds 1-5 (7 of 1-10), with a lower online share in 2020 "
+            "(8 of 10); why is not yet measured (not the cohorts coming of age offline: with "
+            "half of them online the reversal stays)",
+        ),
     ),
     (
-        "no rent and wage growth: fewer store closures",
+        # not fewer closures: stores that pay less open more often, and more of them also close
+        "no rent and wage growth: more stores open in 2020",
         ["stores.rent_growth=0", "stores.wage_growth=0"],
-        total("store_closures"),
-        -1,
+        last("stores_open"),
+        +1,
     ),
     ("no counterfeits: more online trust", NO_COUNTERFEITS, last("mean_trust_online"), +1),
     ("no counterfeits: more online share", NO_COUNTERFEITS, last("online_share"), +1),
@@ -109,16 +121,19 @@ COUNTERFACTUALS = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("overrides", "outcome", "sign"),
-    [c[1:] for c in COUNTERFACTUALS],
-    ids=[c[0] for c in COUNTERFACTUALS],
-)
+def _case(cause):
+    """A counterfactual as a test case named by its cause (a ``pytest.param`` keeps its marks)."""
+    marks = getattr(cause, "marks", ())
+    values = getattr(cause, "values", cause)
+    return pytest.param(*values[1:], id=values[0], marks=marks)
+
+
+@pytest.mark.parametrize(("overrides", "outcome", "sign"), [_case(c) for c in COUNTERFACTUALS])
 def test_switching_a_cause_off_weakens_its_dynamic(runs, overrides, outcome, sign):
     # common random numbers: the same seeds with and without the cause
     diffs = [outcome(china(*overrides, seed=s)) - outcome(runs[s]) for s in PAIRED]
     assert np.median(diffs) * sign > 0, diffs
-    assert sum(np.sign(d) == sign for d in diffs) >= 2, diffs
+    assert sum(np.sign(d) == sign for d in diffs) >= 3, diffs
 
 
 def test_full_population_run_shows_the_story_on_the_dashboard(tmp_path):

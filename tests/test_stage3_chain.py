@@ -7,7 +7,8 @@ same seeds (common random numbers) and checks which links follow. Links the mode
 (yet) produce are strict expected failures, with the reason measured, so they turn into
 failures the day the model produces them.
 
-Measured on seeds 1-5 at 3,000 consumers (``docs/calibration.md``, "The stage-3 chain").
+Measured on seeds 1-5 at the scenario's 10,000 consumers (``docs/calibration.md``, "The
+stage-3 chain"), the seeds the tests pair.
 """
 
 import numpy as np
@@ -17,8 +18,8 @@ from conftest import ROOT
 import o2osim
 
 ECONOMICS = ROOT / "scenarios" / "china_2004_2020.yaml"
-SMALL = ["population.consumers=3000"]
-PAIRED = (1, 2, 3)
+SMALL: list[str] = []  # the scenario's own 10,000 consumers (smaller samples bend its stores)
+PAIRED = (1, 2, 3, 4, 5)
 LATE = range(2016, 2021)
 
 #: The years.csv column of acquisition spend per net new buyer (read through this one name).
@@ -70,22 +71,27 @@ def paired(runs, case, outcome):
 
 
 def lower(diffs):
-    assert np.median(diffs) < 0 and sum(d < 0 for d in diffs) >= 2, diffs
+    assert np.median(diffs) < 0 and sum(d < 0 for d in diffs) >= 3, diffs
 
 
 def higher(diffs):
-    assert np.median(diffs) > 0 and sum(d > 0 for d in diffs) >= 2, diffs
+    assert np.median(diffs) > 0 and sum(d > 0 for d in diffs) >= 3, diffs
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="measured: +45 yuan (2 of 5 seeds lower): a customer won is cheaper, but the net "
+    "growth of buyers the spend buys is no larger (the online share ends lower); with the "
+    "customer horizon at 2 years it is lower again (docs/calibration.md)",
+)
 def test_no_turning_point_makes_traffic_cheaper(runs):
     lower(paired(runs, "no_turning_point", traffic_cost))
 
 
 @pytest.mark.xfail(
     strict=True,
-    reason="measured: without the turning point twice as many people come of age, sellers "
-    "buy more traffic on its return and traffic per order hardly falls, so online prices rise "
-    "about as much (gap -0.004, median of 5 seeds, 3 of 5 lower: within the seed noise)",
+    reason="measured: traffic per order does not fall, so online prices rise about as much "
+    "or more (gap +0.015, 2 of 5 seeds lower)",
 )
 def test_no_turning_point_lets_online_prices_rise_less(runs):
     lower(paired(runs, "no_turning_point", price_gap))
@@ -93,8 +99,9 @@ def test_no_turning_point_lets_online_prices_rise_less(runs):
 
 @pytest.mark.xfail(
     strict=True,
-    reason="measured: the online share ends lower on every seed (-0.048, median of 5): the "
-    "larger cohorts come of age mostly offline and online prices are not lower",
+    reason="measured: the online share ends lower on 4 of 5 seeds (-0.039) and online "
+    "prices are not lower; not because the cohorts come of age offline (with half of them "
+    "online on entry it stays lower)",
 )
 def test_no_turning_point_ends_with_a_higher_online_share(runs):
     higher(paired(runs, "no_turning_point", online_share))
@@ -104,15 +111,20 @@ def test_fewer_bidders_make_traffic_cheaper(runs):
     lower(paired(runs, "fewer_bidders", traffic_cost))
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="measured: the price gap rises more (+0.035, 2 of 5 seeds lower) while the "
+    "online share ends far lower (-0.14); why is not yet measured",
+)
 def test_fewer_bidders_let_online_prices_rise_less(runs):
     lower(paired(runs, "fewer_bidders", price_gap))
 
 
 @pytest.mark.xfail(
     strict=True,
-    reason="measured: the online share ends lower in the median of seeds 1-5 (-0.014, 2 of "
-    "5 higher): the platforms' own marketing also wins customers, so taking it out of the "
-    "auction loses as many buyers as cheaper seller traffic gains",
+    reason="measured: the online share ends lower on every seed (-0.14): the platforms' own "
+    "marketing also wins customers, so taking it out of the auction loses more buyers than "
+    "cheaper seller traffic gains",
 )
 def test_fewer_bidders_end_with_a_higher_online_share(runs):
     higher(paired(runs, "fewer_bidders", online_share))
