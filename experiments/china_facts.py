@@ -2,7 +2,7 @@
 
 Usage (from the repository root, after `make demo` or `make test` created .venv):
 
-    .venv/bin/python experiments/china_facts.py [--seeds 5] [--consumers 10000] [--set k=v ...]
+    .venv/bin/python experiments/china_facts.py [--seeds 5] [--consumers N] [--set k=v ...]
 
 Runs scenarios/china_2004_2020.yaml once per seed on the local cores, measures every fact of
 o2osim.story in each run, and prints each fact's median, the target and whether it holds.
@@ -35,10 +35,13 @@ def main() -> int:
     """Run the seeds and print the facts table; 1 if any fact fails."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=5)
-    parser.add_argument("--consumers", type=int, default=10000)
+    parser.add_argument(
+        "--consumers", type=int, default=None, help="default: the scenario's own population"
+    )
     parser.add_argument("--set", dest="overrides", action="append", default=[])
     args = parser.parse_args()
-    overrides = [f"population.consumers={args.consumers}", *args.overrides]
+    size = [] if args.consumers is None else [f"population.consumers={args.consumers}"]
+    overrides = [*size, *args.overrides]
     jobs = [(seed, overrides) for seed in range(1, args.seeds + 1)]
     with ProcessPoolExecutor(2) as pool:
         rows = list(pool.map(facts_of, jobs))

@@ -2,7 +2,7 @@
 
 Usage (from the repository root, after `make demo` or `make test` created .venv):
 
-    .venv/bin/python experiments/counterfactuals.py [--seeds 5] [--consumers 10000]
+    .venv/bin/python experiments/counterfactuals.py [--seeds 5] [--consumers N]
 
 Runs scenarios/china_2004_2020.yaml with and without each cause on the same seeds (common
 random numbers) on the local cores and prints, per cause, the median outcome with the cause
@@ -85,9 +85,11 @@ def main() -> int:
     """Run every variant on every seed and print the table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=5)
-    parser.add_argument("--consumers", type=int, default=10000)
+    parser.add_argument(
+        "--consumers", type=int, default=None, help="default: the scenario's own population"
+    )
     args = parser.parse_args()
-    size = [f"population.consumers={args.consumers}"]
+    size = [] if args.consumers is None else [f"population.consumers={args.consumers}"]
     seeds = range(1, args.seeds + 1)
     variants = list(dict.fromkeys([()] + [tuple(o) for _, o, _, _ in CAUSES]))
     jobs = [(seed, size + list(v)) for v in variants for seed in seeds]

@@ -3,7 +3,7 @@
 Usage (from the repository root, after `make demo` or `make test` created .venv):
 
     .venv/bin/python experiments/economics_bands.py [--scenario scenarios/china_2004_2020.yaml]
-        [--seeds 5] [--consumers 10000] [--set k=v ...]
+        [--seeds 5] [--consumers N] [--set k=v ...]
 
 Runs the scenario once per seed on the local cores, takes each year's median over the seeds,
 and prints every band of the economics issue: the measure, the target, the value and whether
@@ -40,10 +40,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scenario", type=Path, default=SCENARIO)
     parser.add_argument("--seeds", type=int, default=5)
-    parser.add_argument("--consumers", type=int, default=10000)
+    parser.add_argument(
+        "--consumers", type=int, default=None, help="default: the scenario's own population"
+    )
     parser.add_argument("--set", dest="overrides", action="append", default=[])
     args = parser.parse_args()
-    overrides = [f"population.consumers={args.consumers}", *args.overrides]
+    size = [] if args.consumers is None else [f"population.consumers={args.consumers}"]
+    overrides = [*size, *args.overrides]
     jobs = [(args.scenario, seed, overrides) for seed in range(1, args.seeds + 1)]
     with ProcessPoolExecutor(2) as pool:
         runs = list(pool.map(years_of, jobs))
