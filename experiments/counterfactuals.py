@@ -2,26 +2,27 @@
 
 Usage (from the repository root, after `make demo` or `make test` created .venv):
 
-    .venv/bin/python experiments/counterfactuals.py [--seeds 5] [--consumers N]
+    .venv/bin/python experiments/counterfactuals.py [--seeds 5] [--consumers N] [--set k=v ...]
+        [--workers N] [--scheduler ADDRESS]
 
 Runs scenarios/china_2004_2020.yaml with and without each cause on the same seeds (common
-random numbers) on the local cores and prints, per cause, the median outcome with the cause
-and without it, the median of the paired differences (without minus with) and on how many
-seeds it has that median's sign: the table in docs/calibration.md. An outcome is the last
-year's value (``last``), the sum over the years (``total``) or the mean over 2016-2020
-(``late``; a single year's traffic cost per net new buyer jumps when buyers hardly grow).
+random numbers) on the local cores (or a Dask cluster) and prints, per cause, the median
+outcome with the cause and without it, the median of the paired differences (without minus
+with) and on how many seeds it has that median's sign: the table in docs/calibration.md. An
+outcome is the last year's value (``last``), the sum over the years (``total``) or the mean
+over 2016-2020 (``late``; a single year's traffic cost per net new buyer jumps when buyers
+hardly grow).
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import numpy as np
-
-import o2osim
+import pandas as pd
+from _runs import add_run_options, run_seeds
 
 SCENARIO = Path(__file__).resolve().parents[1] / "scenarios" / "china_2004_2020.yaml"
 PLATFORMS = range(3)
@@ -68,10 +69,8 @@ CAUSES = [
 ]
 
 
-def outcomes(args: tuple[int, list[str]]) -> dict[str, float]:
-    """Every outcome column's last value, total and 2016-2020 mean, for one seed."""
-    seed, overrides = args
-    years = o2osim.run(SCENARIO, seed=seed, overrides=overrides, progress=False).years
+def outcomes(years: pd.DataFrame) -> dict[str, float]:
+    """Every outcome column's last value, total and 2016-2020 mean, of one run's years."""
     late = years[years["year"].between(2016, 2020)]
     columns = {column for _, _, column, _ in CAUSES}
     return {
@@ -84,19 +83,12 @@ def outcomes(args: tuple[int, list[str]]) -> dict[str, float]:
 def main() -> int:
     """Run every variant on every seed and print the table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seeds", type=int, default=5)
-    parser.add_argument(
-        "--consumers", type=int, default=None, help="default: the scenario's own population"
-    )
+    add_run_options(parser)
     args = parser.parse_args()
-    size = [] if args.consumers is None else [f"population.consumers={args.consumers}"]
-    seeds = range(1, args.seeds + 1)
-    variants = list(dict.fromkeys([()] + [tuple(o) for _, o, _, _ in CAUSES]))
-    jobs = [(seed, size + list(v)) for v in variants for seed in seeds]
-    with ProcessPoolExecutor(2) as pool:
-        runs = list(pool.map(outcomes, jobs))
-    n = len(seeds)
-    per_variant = {v: runs[i * n : (i + 1) * n] for i, v in enumerate(variants)}
+    variants = {tuple(o): list(o) for o in [[], *(o for _, o, _, _ in CAUSES)]}
+    runs = run_seeds(parser, args, SCENARIO, variants)
+    n = args.seeds
+    per_variant = {v: [outcomes(runs[v, s]) for s in range(1, n + 1)] for v in variants}
     print(
         f"{'switched off':<30} {'outcome':<27} {'with the cause':>14} {'without':>10} "
         f"{'paired diff':>12} {'seeds':>6}"

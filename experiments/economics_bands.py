@@ -3,54 +3,38 @@
 Usage (from the repository root, after `make demo` or `make test` created .venv):
 
     .venv/bin/python experiments/economics_bands.py [--scenario scenarios/china_2004_2020.yaml]
-        [--seeds 5] [--consumers N] [--set k=v ...]
+        [--seeds 5] [--consumers N] [--set k=v ...] [--workers N] [--scheduler ADDRESS]
 
-Runs the scenario once per seed on the local cores, takes each year's median over the seeds,
-and prints every band of the economics issue: the measure, the target, the value and whether
-it holds. The facts and their bands are o2osim.batch.facts.FACTS (the same measures that
-`o2osim sensitivity --fact` analyzes); they come from ../shared/data (benchmarks.csv,
-acquisition_cost.csv, double11_gmv.csv) and national statistics (online share of retail).
-Exit code 0 if every band holds, 1 otherwise.
+Runs the scenario once per seed on the local cores (or a Dask cluster), takes each year's
+median over the seeds, and prints every band of the economics issue: the measure, the target,
+the value and whether it holds. The facts and their bands are o2osim.batch.facts.FACTS (the
+same measures that `o2osim sensitivity --fact` analyzes); they come from ../shared/data
+(benchmarks.csv, acquisition_cost.csv, double11_gmv.csv) and national statistics (online share
+of retail). Exit code 0 if every band holds, 1 otherwise.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pandas as pd
+from _runs import add_run_options, run_seeds
 
-import o2osim
 from o2osim.batch.facts import FACTS
 
 SCENARIO = Path(__file__).resolve().parents[1] / "scenarios" / "china_2004_2020.yaml"
-
-
-def years_of(args: tuple[Path, int, list[str]]) -> pd.DataFrame:
-    """One run's years (scenario, seed, overrides)."""
-    path, seed, overrides = args
-    result = o2osim.run(path, seed=seed, overrides=overrides, progress=False)
-    return result.years.set_index("year")
 
 
 def main() -> int:
     """Run the seeds and print the bands table; 1 if any band fails."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scenario", type=Path, default=SCENARIO)
-    parser.add_argument("--seeds", type=int, default=5)
-    parser.add_argument(
-        "--consumers", type=int, default=None, help="default: the scenario's own population"
-    )
-    parser.add_argument("--set", dest="overrides", action="append", default=[])
+    add_run_options(parser)
     args = parser.parse_args()
-    size = [] if args.consumers is None else [f"population.consumers={args.consumers}"]
-    overrides = [*size, *args.overrides]
-    jobs = [(args.scenario, seed, overrides) for seed in range(1, args.seeds + 1)]
-    with ProcessPoolExecutor(2) as pool:
-        runs = list(pool.map(years_of, jobs))
-    years = pd.concat(runs).groupby(level=0).median()
+    runs = run_seeds(parser, args, args.scenario)
+    years = pd.concat(y.set_index("year") for y in runs.values()).groupby(level=0).median()
     ok = True
     print(f"{'band':<54} {'value':>9}  target")
     for fact in FACTS:

@@ -4,8 +4,10 @@ Usage (from the repository root, after `make demo` or `make test` created .venv)
 
     .venv/bin/python experiments/population_size.py [--scenario scenarios/china_2004_2020.yaml]
         [--sizes 5000,10000,20000,40000] [--seeds 5] [--set k=v ...] [--plot population_size.png]
+        [--workers N] [--scheduler ADDRESS]
 
-Runs the scenario once per seed and size on the local cores (a progress bar counts the runs)
+Runs the scenario once per seed and size on the local cores or a Dask cluster (a progress bar
+counts the runs)
 and prints, per size, the medians over the seeds of the outcomes that moved with the size
 when it was first measured: the online share of retail in 2013 and 2020, the stores open in
 2020, and the store price over the online price in 2020. A scenario whose economics do not
@@ -19,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import matplotlib
@@ -27,9 +28,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
-from tqdm import tqdm  # noqa: E402
-
-import o2osim  # noqa: E402
+from _runs import add_run_options, run_seeds  # noqa: E402
 
 SCENARIO = Path(__file__).resolve().parents[1] / "scenarios" / "china_2004_2020.yaml"
 
@@ -45,15 +44,6 @@ OUTCOMES = [
 ]
 
 
-def years_of(args: tuple[Path, int, int, list[str]]) -> pd.DataFrame:
-    """One run's years (scenario, consumers, seed, overrides), indexed by year."""
-    path, size, seed, overrides = args
-    result = o2osim.run(
-        path, seed=seed, overrides=[f"population.consumers={size}", *overrides], progress=False
-    )
-    return result.years.set_index("year")
-
-
 def sizes_of(text: str) -> list[int]:
     """The ``--sizes`` list: positive whole numbers of consumers, comma-separated."""
     try:
@@ -67,13 +57,6 @@ def sizes_of(text: str) -> list[int]:
     return sizes
 
 
-def seeds_of(text: str) -> int:
-    """The ``--seeds`` count: a whole number from 1."""
-    if not text.isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"got {text!r}, expected a whole number from 1")
-    return int(text)
-
-
 def main() -> int:
     """Run every size on every seed, print the table and draw the plot."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -84,21 +67,16 @@ def main() -> int:
         default=[5000, 10000, 20000, 40000],
         help="numbers of consumers, comma-separated (default 5000,10000,20000,40000)",
     )
-    parser.add_argument("--seeds", type=seeds_of, default=5, help="seeds 1..N (default 5)")
-    parser.add_argument("--set", dest="overrides", action="append", default=[])
     parser.add_argument("--plot", type=Path, default=Path("population_size.png"))
+    add_run_options(parser, consumers=False)
     args = parser.parse_args()
     sizes = args.sizes
-    try:  # a bad scenario or override is told in one line before anything runs
-        o2osim.load_scenario(args.scenario, args.overrides)
-    except o2osim.O2OError as err:
-        parser.error(str(err))
     seeds = range(1, args.seeds + 1)
-    jobs = [(args.scenario, n, s, args.overrides) for n in sizes for s in seeds]
-    with ProcessPoolExecutor(2) as pool:
-        runs = list(tqdm(pool.map(years_of, jobs), total=len(jobs), desc="runs", unit="run"))
-    by_size = {n: runs[i * len(seeds) : (i + 1) * len(seeds)] for i, n in enumerate(sizes)}
-    last = int(runs[0].index[-1])
+    # the sizes come after the --set overrides: a size is what this experiment varies
+    variants = {n: [f"population.consumers={n}"] for n in sizes}
+    runs = run_seeds(parser, args, args.scenario, variants)
+    by_size = {n: [runs[n, s].set_index("year") for s in seeds] for n in sizes}
+    last = int(by_size[sizes[0]][0].index[-1])
     labels = [label.format(last=last) for label, _ in OUTCOMES]
     print(f"{'consumers':>10}  " + "  ".join(f"{label:>30}" for label in labels))
     for n, years in by_size.items():

@@ -45,3 +45,25 @@ def test_fewer_than_one_worker_is_a_user_error():
 def test_outside_its_with_block_the_executor_says_so():
     with pytest.raises(RuntimeError, match="outside its 'with' block"):
         dict(Executor(workers=1).map_unordered(math.sqrt, {1: 1.0}))
+
+
+def test_run_all_returns_results_in_task_order():
+    from o2osim.batch.runs import run_all
+
+    tasks = {"nine": 9.0, "four": 4.0, "one": 1.0}
+    got = run_all(tasks, math.sqrt, executor=Executor(workers=1), progress=False)
+    assert list(got.items()) == [("nine", 3.0), ("four", 2.0), ("one", 1.0)]
+
+
+def test_run_all_runs_every_task_then_names_the_first_failure_in_task_order():
+    from o2osim.batch.runs import RunsFailed, run_all
+
+    tasks = {"a": 4.0, "b": -1.0, "c": -4.0, "d": 1.0}
+    with pytest.raises(RunsFailed, match=r"^2 of 4 runs failed; first: run b: ValueError: "):
+        run_all(
+            tasks,
+            math.sqrt,
+            executor=Executor(workers=1),
+            progress=False,
+            name=lambda key: f"run {key}",
+        )

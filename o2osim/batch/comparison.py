@@ -14,7 +14,6 @@ table and frees its model.
 from __future__ import annotations
 
 import json
-import sys
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -25,11 +24,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
-from tqdm.auto import tqdm
 
 from o2osim import metrics, plots, results
 from o2osim.batch.execution import Executor
-from o2osim.batch.runs import RunsFailed, run_years
+from o2osim.batch.runs import run_all
 from o2osim.errors import O2OError
 from o2osim.resources import check_memory
 from o2osim.run import git_commit, versions
@@ -412,32 +410,13 @@ def compare(
     }
     started = datetime.now(UTC)
     clock = time.perf_counter()
-    done: dict[tuple[str, int], pd.DataFrame] = {}
-    failed: dict[tuple[str, int], BaseException] = {}
-    with (
-        executor,
-        tqdm(
-            total=len(tasks),
-            unit="run",
-            desc="compare",
-            file=sys.stderr,
-            delay=0.0 if progress else 1.0,
-            disable=progress is False,
-            leave=False,
-        ) as bar,
-    ):
-        for key, outcome in executor.map_unordered(run_years, tasks):
-            if isinstance(outcome, BaseException):
-                failed[key] = outcome
-            else:
-                done[key] = outcome
-            bar.update(1)
-    if failed:
-        (label, r), exc = min(failed.items(), key=lambda kv: (labels.index(kv[0][0]), kv[0][1]))
-        raise RunsFailed(
-            f"{len(failed)} of {len(tasks)} runs failed; first: {label} replicate {r} "
-            f"(seed {seeds[r]}): {type(exc).__name__}: {exc}"
-        )
+    done = run_all(
+        tasks,
+        executor=executor,
+        desc="compare",
+        progress=progress,
+        name=lambda key: f"{key[0]} replicate {key[1]} (seed {seeds[key[1]]})",
+    )
     frames = []
     for label in labels:
         for r, seed in enumerate(seeds):
