@@ -3,7 +3,7 @@
 Usage (from the repository root, after `make demo` or `make test` created .venv):
 
     .venv/bin/python experiments/counterfactuals.py [--seeds 5] [--consumers N] [--set k=v ...]
-        [--workers N] [--scheduler ADDRESS]
+        [--cause TEXT] [--workers N] [--scheduler ADDRESS]
 
 Runs scenarios/china_2004_2020.yaml with and without each cause on the same seeds (common
 random numbers) on the local cores (or a Dask cluster) and prints, per cause, the median
@@ -11,7 +11,10 @@ outcome with the cause and without it, the median of the paired differences (wit
 with) and on how many seeds it has that median's sign: the table in docs/calibration.md. An
 outcome is the last year's value (``last``), the sum over the years (``total``) or the mean
 over 2016-2020 (``late``; a single year's traffic cost per net new buyer jumps when buyers
-hardly grow).
+hardly grow) or the mean yearly change over 2016-2020 (``growth``). ``--cause`` keeps the
+causes whose name contains the text; ``--set`` changes the scenario for both sides, e.g.
+``--cause turning --set attention.customer_horizon=2`` measures the turning point at another
+customer horizon.
 """
 
 from __future__ import annotations
@@ -28,19 +31,17 @@ SCENARIO = Path(__file__).resolve().parents[1] / "scenarios" / "china_2004_2020.
 PLATFORMS = range(3)
 
 #: (cause switched off, overrides, outcome column, how the outcome sums the years)
+TURNING_POINT = ["demography.turning_point_year=null"]
 CAUSES = [
-    (
-        "the demographic turning point",
-        ["demography.turning_point_year=null"],
-        "traffic_cost",
-        "late",
-    ),
-    (
-        "the demographic turning point",
-        ["demography.turning_point_year=null"],
-        "cost_per_new_customer",
-        "late",
-    ),
+    ("the demographic turning point", TURNING_POINT, "traffic_cost", "late"),
+    ("the demographic turning point", TURNING_POINT, "cost_per_new_customer", "late"),
+    # where the extra people go (docs/calibration.md, "The stage-3 chain")
+    ("the demographic turning point", TURNING_POINT, "active_buyers_online", "growth"),
+    ("the demographic turning point", TURNING_POINT, "marketing_spend", "late"),
+    ("the demographic turning point", TURNING_POINT, "gmv_offline", "late"),
+    ("the demographic turning point", TURNING_POINT, "price_store", "late"),
+    ("the demographic turning point", TURNING_POINT, "gmv_online", "late"),
+    ("the demographic turning point", TURNING_POINT, "online_share", "last"),
     (
         "rent and wage growth",
         ["stores.rent_growth=0", "stores.wage_growth=0"],
@@ -68,12 +69,16 @@ CAUSES = [
     ("the mobile stage", ["stages.mobile_year=null"], "wom_customers", "total"),
 ]
 
+CAUSE_NAMES = ", ".join(dict.fromkeys(c[0] for c in CAUSES))
+
 
 def outcomes(years: pd.DataFrame) -> dict[str, float]:
-    """Every outcome column's last value, total and 2016-2020 mean, of one run's years."""
+    """Every outcome column's last value, total, 2016-2020 mean and mean yearly change."""
     late = years[years["year"].between(2016, 2020)]
+    by_year = years.set_index("year")
     columns = {column for _, _, column, _ in CAUSES}
     return {
+        **{f"{c}:growth": float(by_year.loc[2020, c] - by_year.loc[2015, c]) / 5 for c in columns},
         **{f"{c}:last": float(years[c].iloc[-1]) for c in columns},
         **{f"{c}:total": float(years[c].sum()) for c in columns},
         **{f"{c}:late": float(late[c].mean()) for c in columns},
@@ -84,8 +89,12 @@ def main() -> int:
     """Run every variant on every seed and print the table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     add_run_options(parser)
+    parser.add_argument("--cause", default="", help="only the causes whose name contains this")
     args = parser.parse_args()
-    variants = {tuple(o): list(o) for o in [[], *(o for _, o, _, _ in CAUSES)]}
+    causes = [c for c in CAUSES if args.cause in c[0]]
+    if not causes:
+        parser.error(f"--cause: got {args.cause!r}, expected part of one of: {CAUSE_NAMES}")
+    variants = {tuple(o): list(o) for o in [[], *(o for _, o, _, _ in causes)]}
     runs = run_seeds(parser, args, SCENARIO, variants)
     n = args.seeds
     per_variant = {v: [outcomes(runs[v, s]) for s in range(1, n + 1)] for v in variants}
@@ -93,7 +102,7 @@ def main() -> int:
         f"{'switched off':<30} {'outcome':<27} {'with the cause':>14} {'without':>10} "
         f"{'paired diff':>12} {'seeds':>6}"
     )
-    for cause, overrides, column, how in CAUSES:
+    for cause, overrides, column, how in causes:
         key = f"{column}:{how}"
         with_cause = [r[key] for r in per_variant[()]]
         without = [r[key] for r in per_variant[tuple(overrides)]]
