@@ -78,7 +78,7 @@ def outcomes(years: pd.DataFrame) -> dict[str, float]:
     by_year = years.set_index("year")
     columns = {column for _, _, column, _ in CAUSES}
     return {
-        **{f"{c}:growth": float(by_year.loc[2020, c] - by_year.loc[2015, c]) / 5 for c in columns},
+        **{f"{c}:growth": float(by_year[c].diff().loc[2016:2020].mean()) for c in columns},
         **{f"{c}:last": float(years[c].iloc[-1]) for c in columns},
         **{f"{c}:total": float(years[c].sum()) for c in columns},
         **{f"{c}:late": float(late[c].mean()) for c in columns},

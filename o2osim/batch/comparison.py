@@ -403,10 +403,11 @@ def compare(
     """
     labels, resolved, seeds = resolve(scenarios, replicates, overrides)
     executor = Executor(workers, scheduler)  # checks workers before anything starts
+    # label by label: a failure message names the first failed run in this order
     tasks = {
         (label, r): load_scenario(resolved[label], seed=seed)
-        for r, seed in enumerate(seeds)
         for label in labels
+        for r, seed in enumerate(seeds)
     }
     started = datetime.now(UTC)
     clock = time.perf_counter()
