@@ -187,8 +187,15 @@ class O2OMarket(mesa.Model):
         self.desk.week_done()
         self.shopping.pull_forward(buyers, discount)
         clock.lap("purchases")
+        self.attention.land_search(shoppers, searches, week)
         self.shopping.count_visits(
-            flows, week, shoppers, picked, searches, self.attention.click_rate
+            flows,
+            week,
+            shoppers,
+            picked,
+            searches,
+            self.attention.click_rate,
+            self.attention.search_rate,
         )
         clock.lap("visits")
         if self.calendar.month_ends():

@@ -17,12 +17,15 @@ from scipy import stats
 
 import o2osim
 from o2osim.errors import ScenarioError
-from o2osim.mechanisms import sessions
+from o2osim.mechanisms import attention, sessions
 
 SEEDS = (1, 2, 3)
 #: The baseline, small, with phones from 2006 so that both devices are in the market.
 SETUP = ("population.consumers=3000", "time.years=8", "stages.mobile_year=2006")
 BEHAVIOUR = "sessions.mode=behaviour"
+#: Enough sponsored results, clicked often enough, for search clicks to be a good share of the
+#: paid clicks beside the baseline's many display clicks (1 % click-through).
+SEARCH_ADS = ("attention.search_ads=8", "attention.search_click_through=0.1")
 
 
 @cache
@@ -137,11 +140,12 @@ def test_fixed_mode_counts_the_fixed_visit_rates_by_device():
 # ---- behaviour mode
 
 
-def test_sessions_add_up_by_device_and_by_source():
+@pytest.mark.parametrize("ads", [(), SEARCH_ADS], ids=["display", "with search ads"])
+def test_sessions_add_up_by_device_and_by_source(ads):
     result = o2osim.run(
         BASELINE,
         seed=1,
-        overrides=[*SETUP, BEHAVIOUR, "time.years=4"],
+        overrides=[*SETUP, BEHAVIOUR, *ads, "time.years=4"],
         progress=False,
         check_invariants=True,
     )
@@ -157,6 +161,7 @@ def test_sessions_add_up_by_device_and_by_source():
     assert (ticks["orders_browse"] == 0).all()  # browsing never ends in an order
     assert (ticks["orders_search"] <= ticks["sessions_search"]).all()
     assert ticks["orders_paid"].sum() > 0
+    assert (result.model.attention.search_clicks.sum() > 0) == bool(ads)
 
 
 def test_phones_convert_less_than_computers_and_paid_clicks_less_than_both():
@@ -210,6 +215,51 @@ def test_no_paid_traffic_no_paid_orders():
     t = totals(result, first_year=2004)
     assert t["sessions_paid"] == 0 and t["orders_paid"] == 0
     assert (result.years["online_conversion_paid"] == 0).all()
+
+
+# ---- search ads
+
+
+def test_search_slots_count_as_the_display_impressions_that_get_as_many_clicks():
+    assert attention.search_supply(1000.0, 4, 0.02, 0.001) == pytest.approx(80_000)
+    assert attention.search_supply(1000.0, 0, 0.02, 0.001) == 0.0  # no slots
+    assert attention.search_supply(0.0, 4, 0.02, 0.001) == 0.0  # nobody searched
+    assert attention.search_supply(1000.0, 4, 0.02, 0.0) == 0.0  # no display click to count in
+
+
+def test_a_search_click_lands_on_a_searcher_in_proportion_to_its_sessions():
+    rng = np.random.default_rng(5)
+    searchers = np.array([10, 20, 30])
+    visitors, pid = attention.searchers_visiting(
+        searchers, np.array([1, 3, 6]), np.array([60_000.0, 0.0]), 1.0, 1.0, rng
+    )
+    assert (pid == 0).all() and visitors.size == pytest.approx(60_000, rel=0.02)
+    share = np.array([np.mean(visitors == s) for s in searchers])
+    np.testing.assert_allclose(share, [0.1, 0.3, 0.6], atol=0.01)
+    none = attention.searchers_visiting(searchers, np.array([1, 3, 6]), np.zeros(2), 1, 1, rng)
+    assert none[0].size == 0
+
+
+def test_the_open_share_weighs_searchers_by_their_sessions():
+    customer_of = np.array([0b01, 0b11, 0b00], dtype=np.uint8)  # of 0; of 0 and 1; of none
+    share = attention.open_share(customer_of, np.arange(3), 2, np.array([1.0, 2.0, 1.0]))
+    np.testing.assert_allclose(share, [1 / 4, 2 / 4])
+    assert (attention.open_share(customer_of, np.arange(0), 2, np.zeros(0)) == 1).all()
+
+
+def test_search_ads_carry_the_searchers_need_into_paid_conversion():
+    # switched off (0 slots) every paid click is a display click on a random online shopper
+    for seed in SEEDS:
+        display = run(BEHAVIOUR, seed=seed).years
+        both = run(BEHAVIOUR, *SEARCH_ADS, seed=seed).years
+        late = [y.loc[y["year"] >= 2008, "online_conversion_paid"].mean() for y in (display, both)]
+        assert late[1] > 1.5 * late[0], (seed, late)
+
+
+def test_fixed_mode_shows_no_search_ads():
+    fixed = run("attention.search_ads=4", seed=1).years
+    plain = run(seed=1).years
+    pd.testing.assert_frame_equal(fixed, plain)
 
 
 def test_the_reference_engine_counts_sessions_from_behaviour_too():

@@ -65,6 +65,11 @@ def price_gap(y):
     return float(y.loc[LATE, "price_gap"].mean())
 
 
+def buyer_growth(y):
+    """Mean yearly change of the online active buyers in 2016-2020, people."""
+    return float(y["active_buyers_online"].diff().loc[LATE].mean())
+
+
 def store_sales(y):
     """Store GMV, mean of 2016-2020, yuan."""
     return float(y.loc[LATE, "gmv_offline"].mean())
@@ -90,10 +95,9 @@ def higher(diffs):
 
 @pytest.mark.xfail(
     strict=True,
-    reason="measured: +45 yuan (2 of 5 seeds lower): the extra people shop in stores, whose "
-    "price per basket falls, and win back online buyers, so net new online buyers are fewer; "
-    "with the customer horizon at 2 years, where online is small, it is lower again (the "
-    "next tests; docs/calibration.md, 'The stage-3 chain')",
+    reason="measured: +264 yuan (2 of 5 seeds lower; over seeds 1-10 the median is -66, 6 "
+    "of 10 lower): the extra people shop in stores, whose price per basket falls, and net "
+    "new online buyers do not clearly grow (docs/calibration.md, 'The stage-3 chain')",
 )
 def test_no_turning_point_makes_traffic_cheaper(runs):
     lower(paired(runs, "no_turning_point", traffic_cost))
@@ -103,16 +107,26 @@ def test_without_the_turning_point_the_extra_people_raise_store_sales(runs):
     higher(paired(runs, "no_turning_point", store_sales))
 
 
-def test_where_online_is_small_no_turning_point_makes_traffic_cheaper(runs):
+def test_where_online_is_small_the_extra_people_add_net_new_online_buyers(runs):
     # sellers counting on a customer for two years: online ends near 13% of retail, stores
     # carry most of the market, and the extra people add net new online buyers
+    higher(paired(runs, "long_horizon_no_turning_point", buyer_growth, base="long_horizon"))
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="measured: dearer on 4 of 5 seeds (median +298 yuan; over seeds 1-10 the median "
+    "is -105, 5 of 10 cheaper): the sellers also spend more on the extra buyers, and the "
+    "ratio of spend to a small net growth of buyers is mostly seed noise",
+)
+def test_where_online_is_small_no_turning_point_makes_traffic_cheaper(runs):
     lower(paired(runs, "long_horizon_no_turning_point", traffic_cost, base="long_horizon"))
 
 
 @pytest.mark.xfail(
     strict=True,
     reason="measured: traffic per order does not fall, so online prices rise about as much "
-    "or more (gap +0.015, 2 of 5 seeds lower)",
+    "or more (gap +0.029, 1 of 5 seeds lower)",
 )
 def test_no_turning_point_lets_online_prices_rise_less(runs):
     lower(paired(runs, "no_turning_point", price_gap))
@@ -120,7 +134,7 @@ def test_no_turning_point_lets_online_prices_rise_less(runs):
 
 @pytest.mark.xfail(
     strict=True,
-    reason="measured: the online share ends lower on 4 of 5 seeds (-0.039) and online "
+    reason="measured: the online share ends lower on every seed (-0.075) and online "
     "prices are not lower; not because the cohorts come of age offline (with half of them "
     "online on entry it stays lower)",
 )
@@ -134,8 +148,8 @@ def test_fewer_bidders_make_traffic_cheaper(runs):
 
 @pytest.mark.xfail(
     strict=True,
-    reason="measured: the price gap rises more (+0.035, 2 of 5 seeds lower) while the "
-    "online share ends far lower (-0.14); why is not yet measured",
+    reason="measured: the price gap rises more (+0.047, no seed lower) while the "
+    "online share ends far lower (-0.16); why is not yet measured",
 )
 def test_fewer_bidders_let_online_prices_rise_less(runs):
     lower(paired(runs, "fewer_bidders", price_gap))
@@ -143,7 +157,7 @@ def test_fewer_bidders_let_online_prices_rise_less(runs):
 
 @pytest.mark.xfail(
     strict=True,
-    reason="measured: the online share ends lower on every seed (-0.14): the platforms' own "
+    reason="measured: the online share ends lower on every seed (-0.16): the platforms' own "
     "marketing also wins customers, so taking it out of the auction loses more buyers than "
     "cheaper seller traffic gains",
 )

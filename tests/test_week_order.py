@@ -28,6 +28,7 @@ PHASES = [
     ("shopping", "checkout"),
     ("desk", "week_done"),
     ("shopping", "pull_forward"),
+    ("attention", "land_search"),
     ("shopping", "count_visits"),
     ("network", "close_month"),
     ("pricing", "set_prices"),
@@ -73,6 +74,7 @@ def test_an_ordinary_week(logged):
         "shopping.checkout",
         "desk.week_done",
         "shopping.pull_forward",
+        "attention.land_search",
         "shopping.count_visits",
     ]
 

@@ -31,6 +31,14 @@ class AttentionMarket:
     Attributes:
         seller_spend: Sellers' smoothed weekly traffic spend on each platform, yuan.
         seller_won: Customers their paid visits win each week in expectation (smoothed), people.
+        click_rate: This week's display clicks per online shopper of each platform (agent scale).
+        search_clicks: This week's search clicks of each platform, people.
+        search_rate: This week's search clicks per search session of each platform (agent
+            scale; see :meth:`land_search`).
+        searches: Last week's search sessions, people: what this week's search slots are
+            sold on.
+        search_open: Share of last week's search sessions by shoppers not yet each
+            platform's customers: what the sellers expect a search click to find.
     """
 
     def __init__(self, market: Market, customers: PlatformCustomers) -> None:
@@ -39,7 +47,11 @@ class AttentionMarket:
         n = len(market.platforms)
         self.seller_spend = np.zeros(n)
         self.seller_won = np.zeros(n)
-        self.click_rate = np.zeros(len(market.platforms), dtype=np.float64)
+        self.click_rate = np.zeros(n, dtype=np.float64)
+        self.search_clicks = np.zeros(n, dtype=np.float64)
+        self.search_rate = np.zeros(n, dtype=np.float64)
+        self.searches = 0.0
+        self.search_open = np.ones(n)
 
     def customer_costs(self) -> np.ndarray:
         """What a new customer lately cost each platform's sellers, yuan (inf: none won)."""
@@ -81,14 +93,21 @@ class AttentionMarket:
         budgets = own + sellers
         online = np.flatnonzero(pop.online)
         mobile = float(np.count_nonzero(pop.mobile))
-        supply = (
+        display = (
             att.impressions_per_user
             * w
             * (online.size - mobile + att.mobile_impressions_factor * mobile)
         )
+        search = attention.search_supply(
+            self.searches, att.search_ads, att.search_click_through, att.click_through
+        )
+        supply = display + search
         price, impressions = attention.clear(budgets, supply, att.reserve_cpm / 1000)
         spend = impressions * price
         clicks = impressions * att.click_through
+        # search slots' share of every bidder's clicks lands in searchers' sessions
+        self.search_clicks = clicks * (search / supply) if search else np.zeros_like(clicks)
+        clicks = clicks - self.search_clicks
         # the sellers' part of the spend is the platform's ad revenue; its own part, a cost
         sellers_part = np.divide(sellers, budgets, out=np.zeros_like(budgets), where=budgets > 0)
         for platform in m.platforms:
@@ -97,20 +116,77 @@ class AttentionMarket:
             platform.year_spend += spend[k]
             platform.sell_traffic(spend[k] * sellers_part[k], spend[k] * (1 - sellers_part[k]))
         week.marketing_spend += float(spend.sum())
-        paid = float(clicks.sum())
-        week.online_visits += paid
-        week.sessions_paid += paid
-        # clicks land on random online shoppers: split by device in expectation
-        on_phone = mobile / online.size if online.size else 0.0
-        week.sessions_mobile += paid * on_phone
-        week.sessions_desktop += paid * (1.0 - on_phone)
         self.click_rate = clicks / (w * online.size) if online.size else np.zeros_like(clicks)
         visitors, pid = attention.paid_visitors(online, clicks, att.paid_signup, w, m.rng)
-        won = attention.sign_up(pop.customer_of, visitors, pid)
-        self.customers.won_pairs(visitors[won], pid[won], "paid_customers", week)
+        # clicks land on random online shoppers: split by device in expectation
+        on_phone = mobile / online.size if online.size else 0.0
+        self._book_visits(week, clicks, on_phone, visitors, pid)
         if on_return:  # the sellers' running estimate of what a customer costs them
             expected = attention.expected_sign_ups(clicks, att.paid_signup, pop.customer_of, online)
+            expected += self.search_clicks * att.paid_signup * self.search_open
             won_by = expected * sellers_part
             a = att.cost_memory
             self.seller_spend = (1 - a) * self.seller_spend + a * spend * sellers_part
             self.seller_won = (1 - a) * self.seller_won + a * won_by
+
+    def land_search(self, shoppers: np.ndarray, searches: np.ndarray | None, week: Week) -> None:
+        """This week's search clicks land in the searchers' sessions.
+
+        Each platform's search clicks fall on this week's search sessions, each equally
+        likely: ``search_rate`` is the platform's clicks per search session (agent scale),
+        which the visits read to trace orders to a click. A click by a searcher not yet the
+        platform's customer makes one with ``paid_signup``. The week's search sessions are
+        what next week's search slots are sold on, and their non-customer share is what the
+        sellers expect a search click to find.
+
+        Args:
+            shoppers: This week's shoppers.
+            searches: Their search sessions (``None`` in fixed session mode: no search ads).
+            week: The week's counters.
+        """
+        m = self.market
+        att = m.config.attention
+        if searches is None or att.search_ads <= 0:
+            return
+        w = m.people_per_consumer
+        searched = searches > 0
+        searchers, sessions = shoppers[searched], searches[searched]
+        total = float(sessions.sum())
+        self.searches = total * w
+        clicks = self.search_clicks
+        self.search_rate = clicks / (w * total) if total else np.zeros_like(clicks)
+        if total and clicks.sum() > 0:
+            pop = m.population
+            visitors, pid = attention.searchers_visiting(
+                searchers, sessions, clicks, att.paid_signup, w, m.rng
+            )
+            self.search_open = attention.open_share(
+                pop.customer_of, searchers, len(m.platforms), sessions
+            )
+            on_phone = float(sessions[pop.mobile[searchers]].sum()) / total
+            self._book_visits(week, clicks, on_phone, visitors, pid)
+
+    def _book_visits(
+        self,
+        week: Week,
+        clicks: np.ndarray,
+        on_phone: float,
+        visitors: np.ndarray,
+        pid: np.ndarray,
+    ) -> None:
+        """Count paid clicks as sessions (``on_phone`` of them on a phone) and sign up visitors.
+
+        Args:
+            week: The week's counters.
+            clicks: This week's clicks of each platform of one kind (display or search), people.
+            on_phone: Share of those clicks on a phone.
+            visitors: The visits drawn to sign up (consumer indices, with repeats).
+            pid: The platform of each visit.
+        """
+        paid = float(clicks.sum())
+        week.online_visits += paid
+        week.sessions_paid += paid
+        week.sessions_mobile += paid * on_phone
+        week.sessions_desktop += paid * (1.0 - on_phone)
+        won = attention.sign_up(self.market.population.customer_of, visitors, pid)
+        self.customers.won_pairs(visitors[won], pid[won], "paid_customers", week)

@@ -312,6 +312,7 @@ class Shopping:
         picked: np.ndarray,
         searches: np.ndarray | None,
         click_rate: np.ndarray,
+        search_rate: np.ndarray,
     ) -> None:
         """Visits: platform sessions by device and source, and store visits without a purchase.
 
@@ -321,7 +322,8 @@ class Shopping:
             shoppers: This week's shoppers with a need.
             picked: The option each picked (stores ``0..k-1``, platforms ``k + index``, -1).
             searches: Search sessions per shopper from :meth:`search` (``None``: fixed mode).
-            click_rate: Paid clicks per online shopper this week by platform (agent clicks).
+            click_rate: Display clicks per online shopper this week by platform (agent clicks).
+            search_rate: Search clicks per search session this week by platform (agent clicks).
         """
         m = self.market
         c = m.config.consumers
@@ -337,7 +339,9 @@ class Shopping:
         if searches is None:
             self._fixed_sessions(flows, week, orders_desktop, orders_mobile)
         else:
-            self._behaviour_sessions(flows, week, shoppers, searches, online, picked, click_rate)
+            self._behaviour_sessions(
+                flows, week, shoppers, searches, online, picked, (click_rate, search_rate)
+            )
         showroom = m.rng.binomial(int(round(flows["online_orders"] / w)), c.showrooming) * w
         window_km = m.config.sessions.window_km
         if window_km is None:
@@ -397,9 +401,13 @@ class Shopping:
         searches: np.ndarray,
         online: np.ndarray,
         picked: np.ndarray,
-        click_rate: np.ndarray,
+        rates: tuple[np.ndarray, np.ndarray],
     ) -> None:
-        """Behaviour mode: search sessions of shoppers, browsing of customers, paid orders."""
+        """Behaviour mode: search sessions of shoppers, browsing of customers, paid orders.
+
+        A buyer on platform ``m`` got the platform's display clicks per online shopper and its
+        search clicks per search session times its own searches (``rates``).
+        """
         m = self.market
         sc = m.config.sessions
         pop = m.population
@@ -417,7 +425,9 @@ class Shopping:
         browse_mobile = m.rng.poisson(n_mobile * sc.mobile_browsing) * w
         # each online order came through one of its buyer's sessions: a search or a paid click
         pid = picked[online] - k
-        paid = sessions.paid_orders(searches[online], click_rate[pid], m.rng)
+        found = searches[online]
+        display, search = rates
+        paid = sessions.paid_orders(found, display[pid] + search[pid] * found, m.rng)
         orders_paid = float(np.count_nonzero(paid)) * w
         week.online_visits += search_pc + search_mobile + browse_pc + browse_mobile
         week.sessions_search += search_pc + search_mobile

@@ -3,9 +3,10 @@
 A platform customer with a need this week searches before buying, wherever it ends up buying:
 one session ends the search, and it runs more to compare, the more so the dearer a search is on
 its device and the less it trusts its platforms. Sessions without a need (browsing, feeds) are
-counted by device and never end in an order. A paid click is a session of a random online
-shopper; a buyer's order comes through one of its sessions of the week, each equally likely, so
-a paid click converts only when it reaches someone who buys on that platform this week, and
+counted by device and never end in an order. A display click is a session of a random online
+shopper, a search ad's click a session of a shopper searching this week (in proportion to its
+searches); a buyer's order comes through one of its sessions of the week, each equally likely,
+so a paid click converts only when it reaches someone who buys on that platform this week, and
 then only as one session among that buyer's searches. Window shopping, store visits without a
 need, falls with the distance to the nearest store.
 """
@@ -67,15 +68,16 @@ def paid_orders(
 ) -> np.ndarray:
     """Which online orders came through a paid click.
 
-    A buyer on platform ``m`` got ``K_i ~ Poisson(r_m)`` of ``m``'s paid clicks this week
-    (clicks land on random online shoppers, ``r_m`` per shopper), beside its ``S_i`` search
-    sessions; its order came through one of its ``S_i + K_i`` sessions, each equally likely,
-    so through a paid click with probability ``K_i / (S_i + K_i)``.
+    A buyer on platform ``m`` got ``K_i ~ Poisson(r_i)`` of ``m``'s paid clicks this week,
+    beside its ``S_i`` search sessions: ``r_i`` is the platform's display clicks per online
+    shopper plus its search clicks per search session times ``S_i``. Its order came through
+    one of its ``S_i + K_i`` sessions, each equally likely, so through a paid click with
+    probability ``K_i / (S_i + K_i)``.
 
     Args:
         searches: Search sessions ``S_i`` of each online buyer (at least 1).
-        click_rate: Paid clicks per online shopper this week of each buyer's platform,
-            ``r_m`` (agent clicks per agent).
+        click_rate: Expected paid clicks ``r_i`` of each buyer's platform on it this week
+            (agent clicks per agent).
         rng: The model's random stream.
 
     Returns:

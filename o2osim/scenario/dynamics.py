@@ -138,6 +138,23 @@ class AttentionConfig(Section):
         ge=0,
         le=1,
     )
+    search_ads: float = F(
+        0.0,
+        "ads/session",
+        "Sponsored results a search session shows (`sessions.mode: behaviour` only). They are "
+        "sold in the same auction as the impressions, counted by the clicks they get, and a "
+        "click lands in the session of a shopper who is searching for a need. 0: no search "
+        "ads (every paid click is a display click on a random online shopper).",
+        ge=0,
+        le=100,
+    )
+    search_click_through: float = F(
+        0.02,
+        "clicks/ad",
+        "Chance that a sponsored result in a search is clicked (`search_ads` above 0).",
+        ge=0,
+        le=1,
+    )
     paid_signup: float = F(
         0.05,
         "customers/click",
