@@ -236,12 +236,13 @@ class InvariantChecker:
                 f"{rate:.6g} on a GMV of {row['gmv_online']:.6g}",
             )
         paid = float((traffic - self._traffic).sum())
-        if not np.isclose(paid, row["marketing_spend"], rtol=RTOL, atol=1e-6):
+        bought = row["marketing_spend"] + row["sponsored_spend"]
+        if not np.isclose(paid, bought, rtol=RTOL, atol=1e-6):
             self._fail(
                 "money reaches someone",
                 "platforms",
                 f"booked {paid:.6g} yuan of traffic (ad revenue and own marketing) but the "
-                f"market recorded marketing_spend {row['marketing_spend']:.6g}",
+                f"market recorded marketing_spend and sponsored_spend {bought:.6g}",
             )
 
     def _money(self, invariant: str, agent: str, what: str, got: float, want: float) -> None:

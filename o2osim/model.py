@@ -196,6 +196,7 @@ class O2OMarket(mesa.Model):
             searches,
             self.attention.click_rate,
             self.attention.search_rate,
+            self.attention.own_rate,
         )
         clock.lap("visits")
         if self.calendar.month_ends():

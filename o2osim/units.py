@@ -79,6 +79,7 @@ UNITS: dict[str, str] = {
     "working_age_population": "people",
     "new_consumers": "people",
     "marketing_spend": "yuan",
+    "sponsored_spend": "yuan",
 }
 
 #: Words for how a run's yearly rows become one number (:data:`o2osim.metrics.OVERS`), in

@@ -8,6 +8,12 @@ import pandas as pd
 import pytest
 from golden_cases import CASES, Case
 
+#: Reported means computed as float32 dot products over all consumers (one pass, no copies,
+#: ``O2OMarket._record``): the order in which a machine's vector unit adds them moves their
+#: seventh digit from one machine or numpy build to another. They feed nothing back into the
+#: market, so they are held to 1e-6; everything else to 1e-9.
+MACHINE_SUMS = ["mean_trust_online", "mean_trust_offline"]
+
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_run_reproduces_its_golden_tables(case: Case):
@@ -17,7 +23,15 @@ def test_run_reproduces_its_golden_tables(case: Case):
         golden = pd.read_csv(path)
         fresh = pd.read_csv(pd.io.common.StringIO(frame.to_csv(index=False, float_format="%.17g")))
         assert list(fresh.columns) == list(golden.columns), f"{case.name} {table}: columns"
-        pd.testing.assert_frame_equal(fresh, golden, check_exact=False, rtol=1e-9, atol=1e-9)
+        sums = [c for c in MACHINE_SUMS if c in golden.columns]
+        pd.testing.assert_frame_equal(
+            fresh.drop(columns=sums),
+            golden.drop(columns=sums),
+            check_exact=False,
+            rtol=1e-9,
+            atol=1e-9,
+        )
+        pd.testing.assert_frame_equal(fresh[sums], golden[sums], check_exact=False, rtol=1e-6)
 
 
 def test_golden_cases_cover_every_scenario_file():

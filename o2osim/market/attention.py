@@ -39,6 +39,12 @@ class AttentionMarket:
             sold on.
         search_open: Share of last week's search sessions by shoppers not yet each
             platform's customers: what the sellers expect a search click to find.
+        own_rate: Sponsored clicks per search session on each platform's own pages,
+            ``ad_load * search_click_through`` (see :meth:`sell_own_slots`).
+        own_conversion: Orders per search session on each platform, a running estimate
+            (``cost_memory``): what its shops expect a sponsored click to bring.
+        own_revenue: What each platform's shops paid it for its own sponsored results since
+            launch, yuan (part of its ad revenue).
     """
 
     def __init__(self, market: Market, customers: PlatformCustomers) -> None:
@@ -52,6 +58,10 @@ class AttentionMarket:
         self.search_rate = np.zeros(n, dtype=np.float64)
         self.searches = 0.0
         self.search_open = np.ones(n)
+        self.own_rate = np.zeros(n)
+        self.own_conversion = np.zeros(n)
+        self.own_revenue = np.zeros(n)
+        self._orders_seen = np.zeros(n)
 
     def customer_costs(self) -> np.ndarray:
         """What a new customer lately cost each platform's sellers, yuan (inf: none won)."""
@@ -146,11 +156,18 @@ class AttentionMarket:
         """
         m = self.market
         att = m.config.attention
-        if searches is None or att.search_ads <= 0:
+        if searches is None:
             return
-        w = m.people_per_consumer
         searched = searches > 0
         searchers, sessions = shoppers[searched], searches[searched]
+        orders = np.array([p.orders for p in m.platforms], dtype=np.float64)
+        new_orders, self._orders_seen = orders - self._orders_seen, orders
+        loads = np.array([p.config.ad_load for p in m.platforms], dtype=np.float64)
+        if loads.any():
+            self.sell_own_slots(searchers, sessions, loads, new_orders, week)
+        if att.search_ads <= 0:
+            return
+        w = m.people_per_consumer
         total = float(sessions.sum())
         self.searches = total * w
         clicks = self.search_clicks
@@ -165,6 +182,69 @@ class AttentionMarket:
             )
             on_phone = float(sessions[pop.mobile[searchers]].sum()) / total
             self._book_visits(week, clicks, on_phone, visitors, pid)
+
+    def sell_own_slots(
+        self,
+        searchers: np.ndarray,
+        sessions: np.ndarray,
+        loads: np.ndarray,
+        orders: np.ndarray,
+        week: Week,
+    ) -> None:
+        """Each platform sells the sponsored results in its own search sessions to its shops.
+
+        Platform ``k`` hosts ``Q_k`` of the week's search sessions (a searcher's spread over
+        its platforms, :func:`~o2osim.mechanisms.attention.sessions_by_platform`) and sells
+        ``ad_load_k * search_click_through * Q_k`` clicks at
+        :func:`~o2osim.mechanisms.attention.click_price`: the shops' margin on its price times
+        the orders a search session on it brings (their running estimate), bid among its
+        shops. What they pay is its ad revenue (and, passed on, part of their traffic cost per
+        order); the clicks are paid sessions of its customers, which win no new customer but
+        may carry an order.
+
+        Args:
+            searchers: This week's searchers.
+            sessions: Their search sessions.
+            loads: Each platform's ``ad_load``, sponsored results per search session.
+            orders: This week's orders on each platform, people.
+            week: The week's counters.
+        """
+        m = self.market
+        att = m.config.attention
+        w = m.people_per_consumer
+        pop = m.population
+        spread = attention.sessions_by_platform(
+            pop.customer_of, searchers, sessions, len(m.platforms)
+        )
+        hosted = spread.sum(axis=0) * w
+        self.own_rate = loads * att.search_click_through
+        clicks = self.own_rate * hosted
+        kept = np.array([p.seller_margin_share(m.basket_value) for p in m.platforms])
+        prices = np.array([p.price(m.basket_value) for p in m.platforms])
+        shops = np.array([p.shops for p in m.platforms], dtype=np.float64)
+        spend = clicks * attention.click_price(kept * prices * self.own_conversion, shops)
+        for platform in m.platforms:
+            k = platform.index
+            if platform.launched and spend[k] > 0:
+                platform.sell_traffic(float(spend[k]), 0.0)
+                self.own_revenue[k] += spend[k]
+                week.sponsored_spend += float(spend[k])
+        paid = float(clicks.sum())
+        if paid > 0:
+            phone = float(spread[pop.mobile[searchers]].sum(axis=0) @ self.own_rate) * w
+            self._count_paid(week, paid, phone / paid)
+        seen = np.divide(orders, hosted, out=np.zeros_like(hosted), where=hosted > 0)
+        a = att.cost_memory  # the shops' running estimate, as of what a customer costs
+        self.own_conversion = np.where(
+            self.own_conversion > 0, (1 - a) * self.own_conversion + a * seen, seen
+        )
+
+    def _count_paid(self, week: Week, paid: float, on_phone: float) -> None:
+        """Count ``paid`` clicks (people) as paid sessions, ``on_phone`` of them on a phone."""
+        week.online_visits += paid
+        week.sessions_paid += paid
+        week.sessions_mobile += paid * on_phone
+        week.sessions_desktop += paid * (1.0 - on_phone)
 
     def _book_visits(
         self,
@@ -183,10 +263,6 @@ class AttentionMarket:
             visitors: The visits drawn to sign up (consumer indices, with repeats).
             pid: The platform of each visit.
         """
-        paid = float(clicks.sum())
-        week.online_visits += paid
-        week.sessions_paid += paid
-        week.sessions_mobile += paid * on_phone
-        week.sessions_desktop += paid * (1.0 - on_phone)
+        self._count_paid(week, float(clicks.sum()), on_phone)
         won = attention.sign_up(self.market.population.customer_of, visitors, pid)
         self.customers.won_pairs(visitors[won], pid[won], "paid_customers", week)

@@ -10,7 +10,7 @@ from o2osim.market.brands import BrandDesk
 from o2osim.market.online import OnlineSelling
 from o2osim.market.stores import StoreNetwork
 from o2osim.market.week import Week
-from o2osim.mechanisms import choice, needs, sessions
+from o2osim.mechanisms import attention, choice, needs, sessions
 from o2osim.strategies.channel import Needs
 
 
@@ -127,6 +127,7 @@ class Shopping:
             else:
                 util[:, :k] += choice.service_value(self.service_value[kind], quality)
         search = c.search_cost * np.where(pop.mobile[shoppers], s.stages.mobile_search_factor, 1)
+        shows_ads = s.sessions.mode == "behaviour"  # sponsored results need search sessions
         member = pop.customer_of[shoppers]
         for platform in m.platforms:
             col = k + platform.index
@@ -139,6 +140,8 @@ class Shopping:
             else:
                 price = c.basket_value * p.price_index * (1 - discount)
             util[:, col] = -price - c.delivery_wait_cost * p.delivery_days - search
+            if shows_ads:  # wading past its sponsored results
+                util[:, col] -= choice.ad_nuisance(c.ad_cost, p.ad_load)
             util[:, col] += c.trust_value * pop.trust_online[shoppers, platform.index]
             util[(member & np.uint8(1 << platform.index)) == 0, col] = -np.inf
         if needs is not None:
@@ -313,6 +316,7 @@ class Shopping:
         searches: np.ndarray | None,
         click_rate: np.ndarray,
         search_rate: np.ndarray,
+        own_rate: np.ndarray | None = None,
     ) -> None:
         """Visits: platform sessions by device and source, and store visits without a purchase.
 
@@ -324,6 +328,8 @@ class Shopping:
             searches: Search sessions per shopper from :meth:`search` (``None``: fixed mode).
             click_rate: Display clicks per online shopper this week by platform (agent clicks).
             search_rate: Search clicks per search session this week by platform (agent clicks).
+            own_rate: Clicks on each platform's own sponsored results per search session on
+                its pages (``None``: none shown).
         """
         m = self.market
         c = m.config.consumers
@@ -340,7 +346,7 @@ class Shopping:
             self._fixed_sessions(flows, week, orders_desktop, orders_mobile)
         else:
             self._behaviour_sessions(
-                flows, week, shoppers, searches, online, picked, (click_rate, search_rate)
+                flows, week, shoppers, searches, online, picked, (click_rate, search_rate, own_rate)
             )
         showroom = m.rng.binomial(int(round(flows["online_orders"] / w)), c.showrooming) * w
         window_km = m.config.sessions.window_km
@@ -401,12 +407,13 @@ class Shopping:
         searches: np.ndarray,
         online: np.ndarray,
         picked: np.ndarray,
-        rates: tuple[np.ndarray, np.ndarray],
+        rates: tuple[np.ndarray, np.ndarray, np.ndarray | None],
     ) -> None:
         """Behaviour mode: search sessions of shoppers, browsing of customers, paid orders.
 
         A buyer on platform ``m`` got the platform's display clicks per online shopper and its
-        search clicks per search session times its own searches (``rates``).
+        search clicks per search session times its own searches, and the clicks on ``m``'s own
+        sponsored results per session times its searches on ``m`` (``rates``).
         """
         m = self.market
         sc = m.config.sessions
@@ -426,8 +433,12 @@ class Shopping:
         # each online order came through one of its buyer's sessions: a search or a paid click
         pid = picked[online] - k
         found = searches[online]
-        display, search = rates
-        paid = sessions.paid_orders(found, display[pid] + search[pid] * found, m.rng)
+        display, search, own = rates
+        rate = display[pid] + search[pid] * found
+        if own is not None and own.any():  # its searches on m: spread over its platforms
+            on = attention.sessions_by_platform(pop.customer_of, shoppers[online], found, own.size)
+            rate = rate + own[pid] * on[np.arange(pid.size), pid]
+        paid = sessions.paid_orders(found, rate, m.rng)
         orders_paid = float(np.count_nonzero(paid)) * w
         week.online_visits += search_pc + search_mobile + browse_pc + browse_mobile
         week.sessions_search += search_pc + search_mobile

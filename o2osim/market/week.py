@@ -19,6 +19,8 @@ class Week:
         paid_customers: Of those, won by paid traffic.
         wom_customers: Of those, won by word of mouth.
         marketing_spend: Sellers' and platforms' spending on traffic, yuan.
+        sponsored_spend: Shops' spending on their platforms' own sponsored search results
+            (``platforms[].ad_load``), yuan: orders, not customers.
         online_visits: Platform sessions (paid clicks, browsing and orders).
         store_visits: Store visits (purchases, showrooming, window shopping, pick-ups).
         sessions_desktop: Platform sessions on a computer (of every source).
@@ -39,6 +41,7 @@ class Week:
     paid_customers: float = 0.0
     wom_customers: float = 0.0
     marketing_spend: float = 0.0
+    sponsored_spend: float = 0.0
     online_visits: float = 0.0
     store_visits: float = 0.0
     sessions_desktop: float = 0.0

@@ -29,6 +29,22 @@ not yet the platform's, with the same ``paid_signup``. Sponsored search's click-
 far above display's (about 2 % against 0.1-0.5 % in WordStream's 2016 Google Ads benchmarks;
 Jansen and Mullen 2008, "Sponsored search: an overview of the concept, history, and
 technology", International Journal of Electronic Business 6(2)).
+
+A platform also sells sponsored results in the searches on its own pages (Taobao's
+pay-for-performance listings, from 2007): ``ad_load_k`` of them per search session, clicked
+with ``ctr_s``, bought only by its own sellers. A searcher spreads its sessions evenly over the
+platforms it is a customer of, so platform ``k`` hosts ``Q_k`` of the week's sessions and sells
+``ad_load_k * ctr_s * Q_k`` clicks. They win no customer (the searchers are its customers
+already); they win a seller the order over its rivals, so the shops bid what a click is worth,
+``v_k = margin_k * P_k * c_k`` (margin on the price times the orders per search session),
+and in a second-price auction among ``N_k`` shops whose values spread evenly up to ``v_k``
+the click sells for the expected second-highest value (Vickrey 1961; Edelman, Ostrovsky and
+Schwarz 2007, "Internet advertising and the generalized second-price auction", American
+Economic Review 97(1)):
+
+    cpc_k = v_k * (N_k - 1) / (N_k + 1)
+
+The more shops compete for a search, the closer the price comes to the click's whole value.
 """
 
 from __future__ import annotations
@@ -130,6 +146,49 @@ def open_share(
     values = np.arange(masks.size)
     held = np.array([masks[(values >> k) & 1 == 1].sum() for k in range(n)])
     return 1.0 - held / total
+
+
+def sessions_by_platform(
+    customer_of: np.ndarray, searchers: np.ndarray, sessions: np.ndarray, n: int
+) -> np.ndarray:
+    """Each searcher's sessions spread evenly over the platforms it is a customer of.
+
+    A searcher ``i`` with ``S_i`` sessions, a customer of ``h_i`` platforms, runs
+    ``S_i / h_i`` of them on each (none where it is not a customer).
+
+    Args:
+        customer_of: Bit mask of the platforms each consumer is a customer of.
+        searchers: Indices of the consumers who searched this week.
+        sessions: Their search sessions.
+        n: Number of platforms.
+
+    Returns:
+        Sessions of each searcher on each platform, shape ``(searchers, n)``.
+    """
+    bits = (customer_of[searchers][:, None] >> np.arange(n, dtype=np.uint8)) & 1
+    held = np.maximum(bits.sum(axis=1), 1)
+    return bits * (sessions / held)[:, None]
+
+
+def click_price(value: np.ndarray, shops: np.ndarray) -> np.ndarray:
+    """Price of a sponsored click when ``N`` shops bid for it in a second-price auction.
+
+    The shops' values of the click spread evenly up to ``v``; the click goes to the highest
+    bid at the second-highest, whose expectation is
+
+        cpc = v * (N - 1) / (N + 1)                                    [yuan/click]
+
+    A single shop pays nothing; many pay nearly the whole value.
+
+    Args:
+        value: What a click is worth to the best-placed shop, yuan (per platform).
+        shops: Shops bidding for it (per platform).
+
+    Returns:
+        The price of a click, yuan.
+    """
+    n = np.maximum(np.asarray(shops, dtype=np.float64), 1.0)
+    return np.maximum(value, 0.0) * (n - 1.0) / (n + 1.0)
 
 
 def paid_visitors(

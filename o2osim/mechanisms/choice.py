@@ -59,3 +59,24 @@ def service_value(value: np.ndarray, quality: np.ndarray) -> np.ndarray:
         The service value of each option, yuan (float32, shape of ``quality``).
     """
     return (value[:, None] * quality).astype(np.float32)
+
+
+def ad_nuisance(ad_cost: float, ad_load: float) -> float:
+    """What a platform's sponsored results cost a shopper on an order there, yuan.
+
+    A shopper wades past the ``ad_load`` sponsored results of each search session before it
+    finds what it wants; each is worth ``ad_cost`` of its time and attention on the order:
+
+        U_platform -= ad_cost * ad_load                                  [yuan]
+
+    A higher ad load earns the platform more from its sellers and costs it shoppers; with
+    ``ad_cost = 0`` the shoppers do not mind (the ads still cost the sellers).
+
+    Args:
+        ad_cost: Cost to a shopper of one sponsored result per search session, yuan.
+        ad_load: Sponsored results per search session on the platform.
+
+    Returns:
+        The utility lost, yuan.
+    """
+    return ad_cost * ad_load

@@ -66,6 +66,14 @@ class PlatformConfig(Section):
         0.05, "share of GMV", "Commission the platform takes from each sale.", ge=0, le=1
     )
     delivery_days: float = F(3.0, "days", "Days from order to delivery.", ge=0, le=60)
+    ad_load: float = F(
+        0.0,
+        "ads/search session",
+        "Sponsored results the platform shows in each search session on its pages, sold to "
+        "its own sellers (in-platform search ads; `sessions.mode: behaviour`); 0 shows none.",
+        ge=0,
+        le=50,
+    )
     counterfeit_rate: float = F(
         0.05,
         "share of orders",

@@ -170,6 +170,14 @@ class ConsumerConfig(Section):
     search_cost: float = F(
         10.0, "yuan/order", "Cost of finding the goods online on a computer.", ge=0, le=1e6
     )
+    ad_cost: float = F(
+        0.0,
+        "yuan/(ad/session)",
+        "What a platform's sponsored results cost a shopper on an order there, per ad shown "
+        "in a search session (`platforms[].ad_load`): its utility falls by ad_cost * ad_load.",
+        ge=0,
+        le=1e6,
+    )
     pc_visits: float = F(
         3.0,
         "visits/week",
