@@ -42,6 +42,7 @@ from o2osim.market import (
     BrandDesk,
     Calendar,
     Cohorts,
+    FirmDecisions,
     OnlineSelling,
     PlatformCustomers,
     PriceLevels,
@@ -145,6 +146,7 @@ class O2OMarket(mesa.Model):
         self.shopping = Shopping(self, self.network, self.online, self.desk)
         self.cohorts = Cohorts(self, self.customers)
         self.year_end = YearEnd(self, self.desk, self.online)
+        self.decisions = FirmDecisions(self)
         self.recorder = TickRecorder(s.ticks)
         self.annual: list[dict[str, float]] = []
         self.phase_seconds: dict[str, float] = {}
@@ -206,6 +208,7 @@ class O2OMarket(mesa.Model):
         if self.calendar.year_ends:
             row = self.year_end.close() | self.shopping.year_service() | self.ledger.year()
             self.annual.append(row)
+            self.decisions.run(row)
         clock.lap("books")
         self._record(shoppers.size, flows, week)
         self.datacollector.collect(self)

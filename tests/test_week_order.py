@@ -33,6 +33,7 @@ PHASES = [
     ("network", "close_month"),
     ("pricing", "set_prices"),
     ("year_end", "close"),
+    ("decisions", "run"),
 ]
 
 
@@ -83,7 +84,12 @@ def test_a_new_year_week_renews_before_anyone_shops_and_the_year_closes_last(log
     model, log = logged
     weeks = [week(model, log) for _ in range(53)]
     year_end, new_year = weeks[51], weeks[52]
-    assert year_end[-3:] == ["network.close_month", "pricing.set_prices", "year_end.close"]
+    assert year_end[-4:] == [
+        "network.close_month",
+        "pricing.set_prices",
+        "year_end.close",
+        "decisions.run",
+    ]
     assert new_year[:6] == [
         "calendar.advance",
         "prices.index",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
-from o2osim.mechanisms import attention
+from o2osim.mechanisms import attention, decisions
 from o2osim.scenario import PlatformConfig
 
 
@@ -22,6 +22,14 @@ class Platform(mesa.Agent):
         ad_revenue: What its sellers paid it for traffic (impressions), yuan.
         marketing_cost: What it paid for its own marketing (traffic bought outside), yuan.
         protection_cost: What escrow, returns and enforcement cost it, yuan.
+        protection_spend: Of that, what escrow and returns cost it (per order), yuan.
+        enforcement_spend: Of that, what enforcement against counterfeit sellers cost it, yuan.
+        commission: The commission it takes this year, share of GMV (its decision, or
+            ``commission`` of its settings).
+        ad_load: Sponsored results per search session this year (decided, or set).
+        base_marketing: Its own traffic budget this year, yuan/week (decided, or set).
+        enforcement: Share of counterfeit sellers it removes a year (decided, or set).
+        adaptive: Whether it decides its levers each year (see :meth:`decide`).
         promotion_cost: What it paid its sellers for the part of its event discounts it funds
             (subsidies), yuan.
         bad_orders: Counterfeit, wrong or damaged orders (real orders).
@@ -68,7 +76,17 @@ class Platform(mesa.Agent):
         self.ad_revenue = 0.0
         self.marketing_cost = 0.0
         self.protection_cost = 0.0
+        self.protection_spend = 0.0
+        self.enforcement_spend = 0.0
         self.promotion_cost = 0.0
+        self.commission = config.commission
+        self.ad_load = config.ad_load
+        self.base_marketing = config.base_marketing
+        self.enforcement = config.enforcement
+        self._protection: bool | None = None  # decided: in force or not (None: by its year)
+        mode = config.decisions or model.config.decisions
+        self.adaptive = mode == "adaptive"
+        self._search: decisions.Search | None = None
         self.variant_sales = np.zeros(model.config.consumers.variants)
         self.c2b_active = False
         self.c2b_range = np.zeros(model.config.consumers.variants)
@@ -102,7 +120,59 @@ class Platform(mesa.Agent):
         c = self.config
         self.launched = c.launch_year <= year
         start = c.launch_year if c.protection_start_year is None else c.protection_start_year
-        self.protected = self.launched and start <= year
+        in_force = start <= year if self._protection is None else self._protection
+        self.protected = self.launched and in_force
+
+    def levers(self) -> dict[str, float]:
+        """Its levers now: commission, ad load, own marketing (x base), enforcement, protection."""
+        base = self.config.base_marketing
+        return {
+            "commission": self.commission,
+            "ad_load": self.ad_load,
+            "marketing": self.base_marketing / base if base > 0 else 0.0,
+            "enforcement": self.enforcement,
+            "protection": float(self.protected),
+        }
+
+    def decide(self, result: float) -> None:
+        """Once a year, an adaptive platform judges last year's move and moves one lever.
+
+        Its result is its profit per yuan of the online market's GMV last year
+        (:func:`o2osim.mechanisms.decisions.performance`); it moves the levers of
+        ``platform_rules.levers`` one a year by
+        :func:`o2osim.mechanisms.decisions.hill_climb`: commission and enforcement within
+        their bounds, the ad load in whole steps, its own traffic budget in multiples of its
+        ``base_marketing``, protection in force or not.
+
+        Args:
+            result: Last year's performance.
+        """
+        rules = self.model.config.platform_rules
+        names = list(rules.levers)
+        now = self.levers()
+        bounds = {
+            "commission": (rules.commission_step, 0.0, rules.commission_max),
+            "ad_load": (rules.ad_load_step, 0.0, rules.ad_load_max),
+            "marketing": (rules.marketing_step, 0.0, rules.marketing_max),
+            "enforcement": (rules.enforcement_step, 0.0, 1.0),
+            "protection": (1.0, 0.0, 1.0),
+        }
+        steps, low, high = (np.array([bounds[n][i] for n in names]) for i in range(3))
+        if self._search is None:
+            values = np.array([now[n] for n in names])
+            self._search = decisions.Search(values, np.ones(len(names)))
+        self._search = decisions.hill_climb(
+            self._search, result, steps, low, high, rules.aspiration_weight
+        )
+        chosen = dict(zip(names, self._search.values, strict=True))
+        self.commission = float(chosen.get("commission", self.commission))
+        self.ad_load = float(chosen.get("ad_load", self.ad_load))
+        if "marketing" in chosen:
+            self.base_marketing = float(chosen["marketing"]) * self.config.base_marketing
+        self.enforcement = float(chosen.get("enforcement", self.enforcement))
+        if "protection" in chosen:
+            self._protection = bool(chosen["protection"] >= 0.5)
+            self.protected = self.launched and self._protection
 
     def plan_c2b_range(self, year: int, need: np.ndarray) -> None:
         """Once a year: design the C2B range from last year's sales data.
@@ -163,7 +233,7 @@ class Platform(mesa.Agent):
 
     def own_budget(self) -> float:
         """Yuan the platform itself spends on traffic this week (0 before launch)."""
-        return self.config.base_marketing if self.launched else 0.0
+        return self.base_marketing if self.launched else 0.0
 
     def seller_budget(self) -> float:
         """Yuan its sellers spend on traffic this week.
@@ -272,7 +342,7 @@ class Platform(mesa.Agent):
         """
         c = self.config
         deposit = c.seller_deposit if self.protected else 0.0
-        enforcement = c.enforcement if self.protected else 0.0
+        enforcement = self.enforcement if self.protected else 0.0
         deterrence = 1.0 / (1.0 + deposit / c.deposit_scale)
         rate = self.counterfeit_rate
         self.counterfeit_rate = min(
@@ -295,14 +365,18 @@ class Platform(mesa.Agent):
         sellers for the part of an event's discount it funds: a promotion cost, passed on.
         """
         c = self.config
-        commission = (gmv - c2b_gmv) * c.commission + (c2b_gmv - c2b_paid)
+        commission = (gmv - c2b_gmv) * self.commission + (c2b_gmv - c2b_paid)
         self.year_orders += orders
         ledger = self.model.ledger
         ledger.book("online_sales", gmv)
         ledger.book("commission", commission)
         if self.protected:
             weeks = self.model.config.time.ticks_per_year
-            protection = orders * c.protection_cost + c.enforcement * c.enforcement_cost / weeks
+            service = orders * c.protection_cost
+            policing = self.enforcement * c.enforcement_cost / weeks
+            protection = service + policing
+            self.protection_spend += service
+            self.enforcement_spend += policing
             self.protection_cost += protection
             ledger.book("protection", protection)
         self.gmv += gmv

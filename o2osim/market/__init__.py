@@ -16,7 +16,8 @@
   and exit;
 - :class:`PriceSetting` (``pricing``): at each month's end sellers set next month's prices;
 - :class:`BrandDesk` (``brands``): needs by brand, channel strategies, the brands' books;
-- :class:`YearEnd` (``books``): churn and the firms' year.
+- :class:`YearEnd` (``books``): churn and the firms' year;
+- :class:`FirmDecisions` (``decisions``): adaptive firms judge their year and move a lever.
 
 The week's counters are one :class:`Week` record passed to the phases that count. Phases
 read the market through :class:`o2osim.agents.protocol.Market`.
@@ -29,6 +30,7 @@ from o2osim.market.brands import BrandDesk
 from o2osim.market.calendar import Calendar, PriceLevels
 from o2osim.market.cohorts import Cohorts
 from o2osim.market.customers import PlatformCustomers
+from o2osim.market.decisions import FirmDecisions
 from o2osim.market.online import OnlineSelling
 from o2osim.market.pricing import PriceSetting
 from o2osim.market.shopping import Shopping
@@ -41,6 +43,7 @@ __all__ = [
     "BrandDesk",
     "Calendar",
     "Cohorts",
+    "FirmDecisions",
     "OnlineSelling",
     "PlatformCustomers",
     "PriceLevels",

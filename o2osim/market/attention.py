@@ -162,7 +162,7 @@ class AttentionMarket:
         searchers, sessions = shoppers[searched], searches[searched]
         orders = np.array([p.orders for p in m.platforms], dtype=np.float64)
         new_orders, self._orders_seen = orders - self._orders_seen, orders
-        loads = np.array([p.config.ad_load for p in m.platforms], dtype=np.float64)
+        loads = np.array([p.ad_load for p in m.platforms], dtype=np.float64)
         if loads.any():
             self.sell_own_slots(searchers, sessions, loads, new_orders, week)
         if att.search_ads <= 0:

@@ -384,7 +384,7 @@ class BrandDesk:
             if b.config.channel_strategy == "transaction_link_split":
                 done = fulfilment.pick_up(b, buyers[mine], value[mine], self.market)
                 pick_up_units += self._book_fulfilment(b, done, week)
-            commission = np.array([p.config.commission for p in self.market.platforms])[pid[mine]]
+            commission = np.array([p.commission for p in self.market.platforms])[pid[mine]]
             # the maker of a C2B order gets the maker price; others sell at the shop price
             shop_earns = value[mine] * (1 - commission)
             if subsidy:  # the platform pays back the part of its discount it funds
@@ -457,6 +457,8 @@ class BrandDesk:
             books[f"platform_gmv_{p.name}"] = p.gmv
             books[f"platform_commission_{p.name}"] = p.commission_revenue
             books[f"platform_ad_revenue_{p.name}"] = p.ad_revenue
+            books[f"protection_spend_{p.name}"] = p.protection_spend
+            books[f"enforcement_spend_{p.name}"] = p.enforcement_spend
             if self._platforms_fund_discounts:
                 books[f"platform_promotion_cost_{p.name}"] = p.promotion_cost
         books["dealer_profit"] = sum(d.profit for d in self.market.dealers)
@@ -487,7 +489,9 @@ class BrandDesk:
                 pop = self.market.population
                 members = (pop.member_store | pop.member_online) & np.uint8(1 << b.index)
                 row[f"brand_members_{b.name}"] = float(np.count_nonzero(members)) * w
-        for p in self.market.platforms:
+        for p in self.market.platforms:  # the levers in force this year (set or decided)
+            row[f"commission_rate_{p.name}"] = p.commission
+            row[f"ad_load_{p.name}"] = p.ad_load
             if p.config.c2b_start_year is not None:
                 row[f"c2b_share_{p.name}"] = (
                     p.year_c2b_orders / p.year_orders if p.year_orders else 0.0

@@ -64,7 +64,7 @@ class PriceSetting:
             before = self.last_orders
             self.orders_seen, self.spend_seen, self.last_orders = orders_now, spend_now, orders
             launched = np.array([p.launched for p in platforms])
-            commission = np.array([p.config.commission for p in platforms])
+            commission = np.array([p.commission for p in platforms])
             index = np.array([p.config.price_index for p in platforms])
             visible = np.array([p.price(m.basket_value) for p in platforms])
             visible[~launched] = np.inf

@@ -141,7 +141,7 @@ class Shopping:
                 price = c.basket_value * p.price_index * (1 - discount)
             util[:, col] = -price - c.delivery_wait_cost * p.delivery_days - search
             if shows_ads:  # wading past its sponsored results
-                util[:, col] -= choice.ad_nuisance(c.ad_cost, p.ad_load)
+                util[:, col] -= choice.ad_nuisance(c.ad_cost, platform.ad_load)
             util[:, col] += c.trust_value * pop.trust_online[shoppers, platform.index]
             util[(member & np.uint8(1 << platform.index)) == 0, col] = -np.inf
         if needs is not None:

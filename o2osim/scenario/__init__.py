@@ -47,10 +47,12 @@ from o2osim.scenario.dynamics import (
 )
 from o2osim.scenario.fields import F, FieldProblem, Section, section_items
 from o2osim.scenario.firms import (
+    PLATFORM_LEVERS,
     BrandConfig,
     ChannelStrategy,
     DealerConfig,
     PlatformConfig,
+    PlatformRulesConfig,
     PricingConfig,
     StoreConfig,
 )
@@ -83,6 +85,7 @@ __all__ = [
     "DATED_FIELDS",
     "LEVERS",
     "MAX_VALUES",
+    "PLATFORM_LEVERS",
     "AdoptionConfig",
     "AttentionConfig",
     "BrandConfig",
@@ -96,6 +99,7 @@ __all__ = [
     "FieldProblem",
     "Lever",
     "PlatformConfig",
+    "PlatformRulesConfig",
     "PopulationConfig",
     "PricingConfig",
     "Scenario",

@@ -59,6 +59,13 @@ class PlatformConfig(Section):
 
     name: str = F(..., "-", "Platform name, unique in the scenario.", min_length=1, max_length=64)
     launch_year: int = F(..., "year", "Year the platform opens.", ge=1950, le=2200)
+    decisions: Literal["fixed", "adaptive"] | None = F(
+        None,
+        "-",
+        "Whether this platform sets its commission, ad load, own marketing, enforcement and "
+        "protection each year (`adaptive`, see `platform_rules`) or keeps the values below "
+        "(`fixed`); null follows the scenario's `decisions`.",
+    )
     price_index: float = F(
         0.85, "x list price", "Online price relative to list price.", gt=0, le=10
     )
@@ -195,6 +202,61 @@ class PlatformConfig(Section):
         "share of price",
         "What a seller here keeps of an order's price after goods and commission; with "
         "`attention.budget_rule: return` it sets what a new customer is worth to a seller.",
+        ge=0,
+        le=1,
+    )
+
+
+#: The platform levers a yearly decision can move, in the order they are tried.
+PLATFORM_LEVERS = ("commission", "ad_load", "marketing", "enforcement", "protection")
+
+
+class PlatformRulesConfig(Section):
+    """How adaptive platforms decide: one lever a year, kept when it paid (see docs/model.md)."""
+
+    levers: list[Literal["commission", "ad_load", "marketing", "enforcement", "protection"]] = F(
+        list(PLATFORM_LEVERS),
+        "-",
+        "The levers an adaptive platform moves, one a year in this order; the others stay at "
+        "the platform's settings. `marketing` scales its own traffic budget "
+        "(`base_marketing`); `protection` puts escrow, returns and deposits in force or not.",
+        max_length=5,
+    )
+    commission_step: float = F(
+        0.005, "share of GMV", "How far one yearly decision moves the commission.", gt=0, le=1
+    )
+    commission_max: float = F(
+        0.2, "share of GMV", "Highest commission a platform sets.", ge=0, le=1
+    )
+    ad_load_step: float = F(
+        1.0, "ads/search session", "How far one yearly decision moves the ad load.", gt=0, le=50
+    )
+    ad_load_max: float = F(
+        12.0, "ads/search session", "Highest ad load a platform sets.", ge=0, le=50
+    )
+    marketing_step: float = F(
+        0.25,
+        "x base_marketing",
+        "How far one yearly decision moves the platform's own traffic budget, in multiples of "
+        "its `base_marketing`.",
+        gt=0,
+        le=10,
+    )
+    marketing_max: float = F(
+        4.0,
+        "x base_marketing",
+        "Largest own traffic budget, in multiples of `base_marketing`.",
+        ge=0,
+        le=100,
+    )
+    enforcement_step: float = F(
+        0.1, "1/year", "How far one yearly decision moves enforcement.", gt=0, le=1
+    )
+    aspiration_weight: float = F(
+        0.5,
+        "-",
+        "How far a platform's aspiration (the performance below which it takes a move back) "
+        "moves toward each year's result.",
         ge=0,
         le=1,
     )

@@ -18,6 +18,7 @@ from o2osim.scenario.firms import (
     BrandConfig,
     DealerConfig,
     PlatformConfig,
+    PlatformRulesConfig,
     PricingConfig,
     StoreConfig,
 )
@@ -55,6 +56,14 @@ class Scenario(Section):
         description="Online platforms (a list).",
         json_schema_extra={"unit": "-"},
     )
+    decisions: Literal["fixed", "adaptive"] = F(
+        "fixed",
+        "-",
+        "Whether the firms keep their settings (`fixed`) or decide each year from their books "
+        "(`adaptive`: platforms move commission, ad load, own marketing, enforcement and "
+        "protection, see `platform_rules`); a platform's own `decisions` overrides it.",
+    )
+    platform_rules: PlatformRulesConfig = Field(default_factory=PlatformRulesConfig)
     dealers: DealerConfig = Field(default_factory=DealerConfig)
     brands: list[BrandConfig] = Field(
         default_factory=lambda: [BrandConfig(name="brand")],
@@ -93,6 +102,7 @@ class Scenario(Section):
                         f"{lever.off} when engine is agents (the reference engine has "
                         f"{lever.agents_lack})",
                     )
+        self._check_platform_rules()
         if self.consumers.service_needs:
             self._check_service_needs()
         if self.pricing.sellers_set_prices:
@@ -103,6 +113,21 @@ class Scenario(Section):
                 "brands.market_share", round(total, 6), "market shares summing to at most 1"
             )
         return self
+
+    def _check_platform_rules(self) -> None:
+        """An adaptive platform starts within the bounds its decisions keep to."""
+        rules = self.platform_rules
+        for i, p in enumerate(self.platforms):
+            if (p.decisions or self.decisions) != "adaptive":
+                continue
+            for lever, bound in [("commission", "commission_max"), ("ad_load", "ad_load_max")]:
+                if lever in rules.levers and getattr(p, lever) > getattr(rules, bound):
+                    raise FieldProblem(
+                        f"platforms.{i}.{lever}",
+                        getattr(p, lever),
+                        f"at most platform_rules.{bound} ({getattr(rules, bound)}) for a "
+                        "platform that decides",
+                    )
 
     def _check_service_needs(self) -> None:
         """Service needs: distinct names other than ``plain``, shares summing to at most 1."""

@@ -1,0 +1,36 @@
+"""The firms' yearly decisions: adaptive platforms judge their year and move one lever."""
+
+from __future__ import annotations
+
+from o2osim.agents.protocol import Market
+from o2osim.mechanisms import decisions
+
+
+class FirmDecisions:
+    """The decisions phase (year end, after the year's books are closed).
+
+    Reads the year's row of books (each platform's profit and GMV over the year); each
+    adaptive platform with a full year of books behind it (launched before this year) judges
+    its year by its profit per yuan of the online market's GMV and moves one lever for the
+    next year (:meth:`o2osim.agents.platforms.Platform.decide`). Platforms that keep their
+    settings (``decisions: fixed``) are not touched.
+
+    Args:
+        market: The market.
+    """
+
+    def __init__(self, market: Market) -> None:
+        self.market = market
+
+    def run(self, books: dict[str, float]) -> None:
+        """The adaptive platforms decide next year's levers from this year's books.
+
+        Args:
+            books: The year's row (``platform_profit_<name>`` and ``platform_gmv_<name>``,
+                yuan over the year).
+        """
+        m = self.market
+        market_gmv = sum(books[f"platform_gmv_{p.name}"] for p in m.platforms)
+        for p in m.platforms:
+            if p.adaptive and p.launched and p.config.launch_year < m.year:
+                p.decide(decisions.performance(books[f"platform_profit_{p.name}"], market_gmv))

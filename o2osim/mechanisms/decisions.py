@@ -1,0 +1,114 @@
+"""Firms that decide: a firm moves one lever a year and keeps the move when it paid.
+
+A firm does not know the demand it faces. It looks at its own books, tries one change a year
+and reads its effect off the next year's books: it keeps a change that raised its
+performance, and takes back one that lowered it and tries that lever the other way next time
+(problemistic search: Cyert and March 1963, *A Behavioral Theory of the Firm*, ch. 6; the
+local search of routines in Nelson and Winter 1982, *An Evolutionary Theory of Economic
+Change*, ch. 10). Changing one lever at a time is what lets the books say which change paid.
+"Raised" means above the firm's aspiration, which follows its own results (an adaptive
+aspiration level, Cyert and March 1963; Levinthal and March 1981, "A model of adaptive
+organizational search", *Journal of Economic Behavior and Organization* 2(4)):
+
+    A_t = (1 - b) * A_{t-1} + b * pi_t
+
+so that one lucky year does not block every later change.
+
+A firm's performance is its profit over the year per yuan of the whole online market's GMV
+that year, so that the market's growth, which lifts every firm's profit whatever it did, is
+divided out:
+
+    pi_t = profit_t / GMV_market_t
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+def performance(profit: float, market_gmv: float) -> float:
+    """A firm's year: its profit per yuan of the online market's GMV (0 without a market).
+
+    Args:
+        profit: The firm's profit over the year, yuan.
+        market_gmv: The online market's GMV over the year, yuan.
+
+    Returns:
+        The performance, yuan of profit per yuan of market GMV.
+    """
+    return profit / market_gmv if market_gmv > 0 else 0.0
+
+
+@dataclass
+class Search:
+    """Where a firm's one-lever-a-year search stands.
+
+    Attributes:
+        values: Each lever's current value.
+        directions: The way each lever moves next, +1 or -1.
+        moved: The lever moved at the start of the year being judged (-1: none yet).
+        before: That lever's value before its move.
+        aspiration: The performance the firm expects (``None`` before its first year).
+    """
+
+    values: np.ndarray
+    directions: np.ndarray
+    moved: int = -1
+    before: float = 0.0
+    aspiration: float | None = None
+
+
+def hill_climb(
+    search: Search,
+    result: float,
+    steps: np.ndarray,
+    low: np.ndarray,
+    high: np.ndarray,
+    weight: float = 0.5,
+) -> Search:
+    """One year's decision: judge last year's move by its result, then move the next lever.
+
+    If the lever moved a year ago left the firm's performance below its aspiration
+    (``result < A``), the firm takes the move back and turns that lever's direction around;
+    otherwise it keeps the move. Its aspiration then moves toward the result,
+    ``A <- (1 - weight) * A + weight * result`` (the first year's result is its first
+    aspiration, with no move to judge). Then it moves the next lever in turn one step in its
+    direction,
+
+        x_j <- clip(x_j + d_j * step_j, low_j, high_j)
+
+    turning the lever around first when it already stands at the bound it moves toward.
+
+    Args:
+        search: Where the search stands (not changed; a new one is returned).
+        result: The performance of the year just ended.
+        steps: Each lever's step.
+        low: Each lever's lowest value.
+        high: Each lever's highest value.
+        weight: How far the aspiration moves toward a year's result, 0-1.
+
+    Returns:
+        The search after this year's decision.
+    """
+    values = search.values.copy()
+    directions = search.directions.copy()
+    aspiration = search.aspiration
+    if aspiration is None:
+        aspiration = result
+    else:
+        if search.moved >= 0 and result < aspiration:
+            values[search.moved] = search.before
+            directions[search.moved] = -directions[search.moved]
+        aspiration = (1 - weight) * aspiration + weight * result
+    if values.size == 0:
+        return Search(values, directions, -1, 0.0, aspiration)
+    turn = (search.moved + 1) % values.size
+    before = float(values[turn])
+    ahead = float(np.clip(before + directions[turn] * steps[turn], low[turn], high[turn]))
+    if ahead == before:  # at its bound: try the other way
+        directions[turn] = -directions[turn]
+        ahead = float(np.clip(before + directions[turn] * steps[turn], low[turn], high[turn]))
+    values[turn] = ahead
+    return Search(values, directions, turn, before, aspiration)
