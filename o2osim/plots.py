@@ -142,6 +142,14 @@ COMPARISON_PANELS = {
     "mean_trust_online": ("Trust in platforms", "mean trust (0-1)", False, 1.0),
     "brand_profit_online": ("Brands' profit online", "million yuan per year", False, 1e-6),
     "brand_profit_offline": ("Brands' profit offline", "million yuan per year", False, 1e-6),
+    "commission_rate": ("Platforms' commission", "share of GMV (GMV-weighted)", False, 1.0),
+    "ad_load": ("Platforms' ad load", "ads per search session (GMV-weighted)", False, 1.0),
+    "protection_spend": (
+        "Platforms' protection",
+        "protection and enforcement, million yuan per year",
+        False,
+        1e-6,
+    ),
 }
 
 

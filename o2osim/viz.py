@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, get_args
 
 import matplotlib.pyplot as plt
+import pandas as pd
 import solara
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
@@ -43,6 +44,14 @@ MEASURES: list[tuple[str, str, str, float]] = [
 ]
 
 
+#: The platforms' decisions drawn beside the live measures, one line per platform and year
+#: closed: (years.csv column prefix, title, unit).
+DECISIONS: list[tuple[str, str, str]] = [
+    ("commission_rate_", "Platforms' commission (set or decided)", "share of GMV"),
+    ("ad_load_", "Platforms' ad load (set or decided)", "ads per search session"),
+]
+
+
 def dashboard_scenario(
     scenario_path: str | Path,
     consumers: int | None = None,
@@ -52,6 +61,7 @@ def dashboard_scenario(
     rent_growth: float | None = None,
     turning_point_year: int | None = None,
     channel_strategy: str | None = None,
+    decisions: str | None = None,
     seed: int | None = None,
 ) -> Scenario:
     """A scenario file with the dashboard's levers set on top.
@@ -70,6 +80,8 @@ def dashboard_scenario(
         rent_growth: Yearly growth of store rent, 1/year.
         turning_point_year: Year the largest cohort comes of age; later than the run: none.
         channel_strategy: The first brand's channel strategy.
+        decisions: ``fixed`` or ``adaptive``: whether the platforms decide their levers
+            (a platform's own setting in the file still overrides it).
         seed: The run's seed.
 
     Returns:
@@ -97,6 +109,7 @@ def dashboard_scenario(
     for key, value in [
         ("population__consumers", consumers),
         ("stores__rent_growth", rent_growth),
+        ("decisions", decisions),
         ("seed", seed),
     ]:
         if value is not None:
@@ -118,6 +131,8 @@ class DashboardMarket(O2OMarket):
         rent_growth: Yearly rent growth, 1/year (``None``: as in the file).
         turning_point_year: Year the largest cohort comes of age (``None``: as in the file).
         channel_strategy: The first brand's channel strategy (``None``: as in the file).
+        decisions: Whether the platforms decide, ``fixed`` or ``adaptive`` (``None``: as in
+            the file).
         seed: The seed (``None``: as in the file).
     """
 
@@ -131,6 +146,7 @@ class DashboardMarket(O2OMarket):
         rent_growth: float | None = None,
         turning_point_year: int | None = None,
         channel_strategy: str | None = None,
+        decisions: str | None = None,
         seed: int | None = None,
     ) -> None:
         super().__init__(
@@ -143,6 +159,7 @@ class DashboardMarket(O2OMarket):
                 rent_growth=rent_growth,
                 turning_point_year=turning_point_year,
                 channel_strategy=channel_strategy,
+                decisions=decisions,
                 seed=seed,
             )
         )
@@ -193,6 +210,12 @@ def model_params(scenario_path: str | Path, consumers: int = 5000) -> dict[str, 
             "min": s.time.start_year - 30,
             "max": end + 1,
             "step": 1,
+        },
+        "decisions": {
+            "type": "Select",
+            "label": "Platforms decide",
+            "value": s.decisions,
+            "values": ["fixed", "adaptive"],
         },
         "seed": {"type": "SliderInt", "label": "Seed", "value": s.seed, "min": 0, "max": 9999},
     }
@@ -270,10 +293,34 @@ def lever_values(model: DashboardMarket) -> str:
         flags = [p.escrow for p in s.platforms]
         escrow = "on" if all(flags) else "off" if not any(flags) else "on some platforms"
         parts += [f"counterfeits at {first.name} {first.counterfeit_rate:.0%}", f"escrow {escrow}"]
+        parts.append(f"platforms {s.decisions}")
     if s.brand_levers_allowed:
         parts.append(f"{s.brands[0].name}: {s.brands[0].channel_strategy}")
     parts.append(f"seed {s.seed}")
     return "levers: " + " · ".join(parts)
+
+
+@solara.component
+def PlatformDecisions(model: DashboardMarket) -> Any:
+    """A Solara component: each platform's commission and ad load in every closed year."""
+    update_counter.get()
+    years = pd.DataFrame(model.annual)
+    fig = Figure(figsize=(9, 3), layout="constrained")
+    s = model.config.time
+    for ax, (prefix, title, unit) in zip(fig.subplots(1, 2), DECISIONS, strict=True):
+        for p in model.platforms:
+            column = f"{prefix}{p.name}"
+            if column in years:
+                ax.step(years["year"], years[column], where="post", marker="o", ms=3, label=p.name)
+        ax.set_title(title, fontsize=10)
+        ax.set_ylabel(unit, fontsize=8)
+        ax.set_xlabel("year")
+        ax.set_xlim(s.start_year, s.start_year + s.years)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.grid(alpha=0.3)
+        if ax.lines:
+            ax.legend(frameon=False, fontsize=8)
+    return solara.FigureMatplotlib(fig, format="png", dependencies=[update_counter.value])
 
 
 @solara.component
@@ -309,7 +356,7 @@ def dashboard(
     start = {k: (v["value"] if isinstance(v, dict) else v) for k, v in params.items()}
     start.update(levers)
     model = DashboardMarket(**start)
-    components = [(LivePlots, 0), (StoreMap, 0)]
+    components = [(LivePlots, 0), (StoreMap, 0), (PlatformDecisions, 1)]
     return SolaraViz(
         model,
         components=components,
@@ -325,6 +372,7 @@ __all__ = [
     "headline",
     "lever_values",
     "LivePlots",
+    "PlatformDecisions",
     "StoreMap",
     "dashboard",
     "dashboard_scenario",

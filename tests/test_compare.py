@@ -18,7 +18,13 @@ from scipy import stats
 
 import o2osim
 from o2osim import Scenario, load_scenario
-from o2osim.batch.comparison import COMPARE_FILES, interval, outcomes
+from o2osim.batch.comparison import (
+    COMPARE_FILES,
+    decision_series,
+    interval,
+    outcomes,
+    trajectories,
+)
 from o2osim.cli import main
 
 SMALL = ["population.consumers=1500", "time.years=5"]
@@ -310,3 +316,41 @@ def test_local_workers_and_a_cluster_cannot_both_be_asked_for(command, tmp_path,
     assert stop.value.code == 2
     assert "argument --scheduler: not allowed with argument --workers" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
+
+
+# ----------------------------------------------------------------------------- decisions
+
+
+def test_the_platforms_decisions_are_drawn_when_they_move():
+    # the baseline's platforms held at their settings against the same platforms deciding
+    held = o2osim.load_scenario(BASELINE, [*SMALL])
+    deciding = o2osim.load_scenario(BASELINE, [*SMALL, "decisions=adaptive"])
+    result = o2osim.compare(
+        {"fixed": held, "adaptive": deciding}, replicates=2, workers=1, progress=False
+    )
+    series = set(trajectories(result.runs, result.labels)["series"])
+    assert {"commission_rate", "ad_load"} <= series
+    titles = [ax.get_title() for ax in result.figure().axes if ax.get_visible()]
+    assert "Platforms' commission" in titles
+    final = result.table.loc[("commission_rate_Taobao", "final")]
+    assert final[("fixed", "mean")] == 0.03 and final[("adaptive", "mean")] != 0.03
+
+
+def test_decision_series_weigh_each_platforms_levers_by_its_gmv():
+    frame = pd.DataFrame(
+        {
+            "platform_gmv_A": [100.0, 0.0],
+            "platform_gmv_B": [300.0, 0.0],
+            "commission_rate_A": [0.02, 0.02],
+            "commission_rate_B": [0.06, 0.06],
+            "ad_load_A": [4.0, 4.0],
+            "ad_load_B": [0.0, 0.0],
+            "protection_spend_A": [5.0, 0.0],
+            "enforcement_spend_B": [7.0, 0.0],
+        }
+    )
+    out = decision_series(frame)
+    assert out["commission_rate"].iloc[0] == pytest.approx(0.05)
+    assert out["ad_load"].iloc[0] == pytest.approx(1.0)
+    assert out["protection_spend"].tolist() == [12.0, 0.0]
+    assert np.isnan(out["commission_rate"].iloc[1])

@@ -91,7 +91,7 @@ def test_the_levers_of_the_run_are_written_out():
     )
     assert viz.lever_values(model) == (
         "levers: traffic budget x2.0 · rent growth 15%/year · turning point none · "
-        "counterfeits at Taobao 30% · escrow off · seed 7"
+        "counterfeits at Taobao 30% · escrow off · platforms fixed · seed 7"
     )
     on_baseline = viz.DashboardMarket(
         str(BASELINE), consumers=300, channel_strategy="customer_split", seed=7
@@ -223,6 +223,7 @@ def test_dashboard_in_a_real_browser(served_dashboard, tmp_path):
                 "Turning point",
                 "Counterfeits at Taobao",
                 "channel strategy",
+                "Platforms decide",
             ]:
                 assert page.get_by_text(label).count() >= 1, label
             page.wait_for_function("document.querySelectorAll('img').length >= 2")
@@ -249,5 +250,13 @@ def test_dashboard_in_a_real_browser(served_dashboard, tmp_path):
 
             page.get_by_role("button", name="Reset", exact=True).click()
             page.get_by_text("(tick 0 of").wait_for(timeout=30_000)
+
+            # the platforms' decisions, drawn on the second page
+            page.get_by_role("tab", name="Page 1").click()
+            page.wait_for_function(
+                "[...document.querySelectorAll('img')].filter(e => e.naturalWidth >= 400)"
+                ".length == 1",
+                timeout=30_000,
+            )
         finally:
             browser.close()

@@ -80,6 +80,10 @@ FIRM_PREFIXES: dict[str, tuple[str, ...]] = {
     "brand_partners_": ("final",),
     "platform_profit_": ("final", "cumulative"),
     "platform_gmv_": ("final", "cumulative"),
+    "commission_rate_": ("final", "mean"),
+    "ad_load_": ("final", "mean"),
+    "protection_spend_": ("final", "cumulative"),
+    "enforcement_spend_": ("final", "cumulative"),
     "c2b_share_": ("final", "mean"),
     "c2b_mismatch_": ("final", "mean"),
 }
@@ -107,6 +111,40 @@ TRAJECTORIES = [
     "traffic_cost",
     "mean_trust_online",
 ]
+
+
+#: The platforms' decisions drawn in compare.png when they move (in a year or between
+#: scenarios): the GMV-weighted commission and ad load, and protection plus enforcement spend.
+DECISIONS = ["commission_rate", "ad_load", "protection_spend"]
+
+
+def decision_series(frame: pd.DataFrame) -> pd.DataFrame:
+    """The platforms' decisions of each yearly row, summed over the platforms.
+
+    ``commission_rate`` and ``ad_load`` are the platforms' levers weighted by their GMV that
+    year (the market's take rate and the ad load a yuan of GMV met); ``protection_spend`` is
+    what they all spent on protection and enforcement. Rows without platform GMV get NaN.
+
+    Args:
+        frame: Yearly rows with ``platform_gmv_<name>`` and the lever columns.
+
+    Returns:
+        The three columns, on the frame's index (empty without platforms).
+    """
+    names = [c.removeprefix("platform_gmv_") for c in frame if c.startswith("platform_gmv_")]
+    names = [n for n in names if f"commission_rate_{n}" in frame]
+    out = pd.DataFrame(index=frame.index)
+    if not names:
+        return out
+    gmv = frame[[f"platform_gmv_{n}" for n in names]].to_numpy(float)
+    total = gmv.sum(axis=1)
+    for lever in ("commission_rate", "ad_load"):
+        values = frame[[f"{lever}_{n}" for n in names]].to_numpy(float)
+        weighted = (values * gmv).sum(axis=1)
+        out[lever] = np.where(total > 0, weighted / np.where(total > 0, total, 1), np.nan)
+    spend = [f"{k}_spend_{n}" for n in names for k in ("protection", "enforcement")]
+    out["protection_spend"] = frame[[c for c in spend if c in frame]].sum(axis=1)
+    return out
 
 
 def interval(values: Sequence[float] | np.ndarray) -> tuple[float, float, float]:
@@ -182,7 +220,8 @@ def trajectories(runs: pd.DataFrame, labels: list[str]) -> pd.DataFrame:
     """Yearly mean and interval over replicates of the series drawn in compare.png.
 
     Brand profit is summed over brands per channel (``brand_profit_online``,
-    ``brand_profit_offline``) from the ``brand_profit_<channel>_<brand>`` columns.
+    ``brand_profit_offline``) from the ``brand_profit_<channel>_<brand>`` columns; the
+    platforms' decisions (:func:`decision_series`) are drawn when any of them moves.
 
     Args:
         runs: All replicate yearly rows (columns scenario, replicate, year, ...).
@@ -198,6 +237,11 @@ def trajectories(runs: pd.DataFrame, labels: list[str]) -> pd.DataFrame:
         if parts:
             frame[f"brand_profit_{channel}"] = frame[parts].sum(axis=1, min_count=1)
             series.append(f"brand_profit_{channel}")
+    decided = decision_series(frame)
+    for name in DECISIONS:
+        if name in decided and decided[name].dropna().nunique() > 1:
+            frame[name] = decided[name]
+            series.append(name)
     rows = []
     for (label, year), group in frame.groupby(["scenario", "year"], sort=False):
         for name in series:
