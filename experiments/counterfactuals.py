@@ -14,7 +14,8 @@ over 2016-2020 (``late``; a single year's traffic cost per net new buyer jumps w
 hardly grow) or the mean yearly change over 2016-2020 (``growth``). ``--cause`` keeps the
 causes whose name contains the text; ``--set`` changes the scenario for both sides, e.g.
 ``--cause turning --set attention.customer_horizon=2`` measures the turning point at another
-customer horizon.
+customer horizon, and ``--cause shops --set platforms.0.ad_load=8 --set platforms.1.ad_load=8
+--set platforms.2.ad_load=8`` many rival shops where the platforms sell sponsored search.
 """
 
 from __future__ import annotations
@@ -32,6 +33,8 @@ PLATFORMS = range(3)
 
 #: (cause switched off, overrides, outcome column, how the outcome sums the years)
 TURNING_POINT = ["demography.turning_point_year=null"]
+#: Fewer rival shops on every platform: a shop needs twenty times the sales to stay in business.
+FEWER_SHOPS = [f"platforms.{i}.shop_sales=40000000" for i in PLATFORMS]
 CAUSES = [
     ("the demographic turning point", TURNING_POINT, "traffic_cost", "late"),
     ("the demographic turning point", TURNING_POINT, "cost_per_new_customer", "late"),
@@ -67,6 +70,18 @@ CAUSES = [
         "last",
     ),
     ("the mobile stage", ["stages.mobile_year=null"], "wom_customers", "total"),
+    # the shops bid among themselves only for sponsored search: measure with every platform's
+    # ad load set, e.g. --set platforms.0.ad_load=8 (and 1, 2); "without" is fewer shops
+    *(
+        ("many rival shops", FEWER_SHOPS, column, over)
+        for column, over in [
+            ("sponsored_spend", "late"),
+            ("online_orders", "late"),
+            ("price_online", "late"),
+            ("price_gap", "late"),
+            ("online_share", "last"),
+        ]
+    ),
 ]
 
 CAUSE_NAMES = ", ".join(dict.fromkeys(c[0] for c in CAUSES))
