@@ -44,7 +44,7 @@ def test_a_firm_keeps_what_reaches_its_aspiration_and_takes_back_what_does_not()
         (0.04, 3.0, 1, 1.1),  # 1.2 >= 1.0: keeps it, tries the second lever up
         (0.05, 2.0, 0, 1.05),  # 1.0 < 1.1: takes it back (turned down), tries the first up
         (0.05, 1.0, 1, 1.175),  # 1.3 >= 1.05: keeps it, tries the second lever, now down
-        (0.04, 1.0, 0, 1.2875),  # 1.4 >= 1.175: keeps it; the first is at its top: turns
+        (0.05, 0.0, 1, 1.2875),  # 1.4 >= 1.175: keeps it; the first rests at its top
     ]
 
 
@@ -118,3 +118,22 @@ def test_protection_costs_a_platform_only_in_the_years_it_keeps_it():
     spend = y["protection_spend_Taobao"]
     # in force from launch; the first decision tries it off (it cannot go higher)
     assert spend.iloc[0] > 0 and (spend.iloc[1:] == 0).any()
+
+
+def test_a_platform_that_drops_its_protection_loses_share_to_its_protected_self():
+    # JD pays 1 yuan an order for escrow and returns. Deciding on protection alone, it drops
+    # it at its first decision (2010) and keeps it off: a growing platform's profit share
+    # beats an aspiration that lags behind it, so its books say that the saving paid.
+    # Paired against JD keeping its protection, its share of online GMV over 2012-2016 falls.
+    costly = ("platforms.1.protection_cost=1",)
+    deciding = ("platforms.1.decisions=adaptive", "platform_rules.levers=[protection]")
+    diffs = []
+    for seed in (1, 2, 3, 4, 5):
+        shares = []
+        for overrides in (costly, costly + deciding):
+            y = years(ECONOMICS, *overrides, seed=seed)
+            gmv = y[[c for c in y.columns if c.startswith("platform_gmv_")]].loc[2012:2016]
+            shares.append(float((gmv["platform_gmv_JD"] / gmv.sum(axis=1)).mean()))
+        diffs.append(shares[1] - shares[0])
+        assert y.loc[2010:, "protection_spend_JD"].eq(0).all(), seed  # it dropped it
+    assert np.median(diffs) < -0.02 and sum(d < 0 for d in diffs) >= 4, diffs

@@ -160,7 +160,8 @@ class Platform(mesa.Agent):
         steps, low, high = (np.array([bounds[n][i] for n in names]) for i in range(3))
         if self._search is None:
             values = np.array([now[n] for n in names])
-            self._search = decisions.Search(values, np.ones(len(names)))
+            # a lever at its top first tries the way down
+            self._search = decisions.Search(values, np.where(values >= high, -1.0, 1.0))
         self._search = decisions.hill_climb(
             self._search, result, steps, low, high, rules.aspiration_weight
         )

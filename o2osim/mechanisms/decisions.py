@@ -51,6 +51,7 @@ class Search:
         moved: The lever moved at the start of the year being judged (-1: none yet).
         before: That lever's value before its move.
         aspiration: The performance the firm expects (``None`` before its first year).
+        last: The lever moved last (-1: none yet), from which the turn goes on.
     """
 
     values: np.ndarray
@@ -58,6 +59,7 @@ class Search:
     moved: int = -1
     before: float = 0.0
     aspiration: float | None = None
+    last: int = -1
 
 
 def hill_climb(
@@ -79,7 +81,9 @@ def hill_climb(
 
         x_j <- clip(x_j + d_j * step_j, low_j, high_j)
 
-    turning the lever around first when it already stands at the bound it moves toward.
+    A lever that stands at the bound it moves toward rests there (a move that paid up to the
+    bound is kept) and the turn passes to the next; a lever moves away from a bound only after
+    a move toward it was taken back. When every lever rests, nothing moves this year.
 
     Args:
         search: Where the search stands (not changed; a new one is returned).
@@ -102,13 +106,12 @@ def hill_climb(
             values[search.moved] = search.before
             directions[search.moved] = -directions[search.moved]
         aspiration = (1 - weight) * aspiration + weight * result
-    if values.size == 0:
-        return Search(values, directions, -1, 0.0, aspiration)
-    turn = (search.moved + 1) % values.size
-    before = float(values[turn])
-    ahead = float(np.clip(before + directions[turn] * steps[turn], low[turn], high[turn]))
-    if ahead == before:  # at its bound: try the other way
-        directions[turn] = -directions[turn]
+    start = search.moved + 1 if search.moved >= 0 else search.last + 1
+    for k in range(values.size):
+        turn = (start + k) % values.size
+        before = float(values[turn])
         ahead = float(np.clip(before + directions[turn] * steps[turn], low[turn], high[turn]))
-    values[turn] = ahead
-    return Search(values, directions, turn, before, aspiration)
+        if ahead != before:
+            values[turn] = ahead
+            return Search(values, directions, turn, before, aspiration, turn)
+    return Search(values, directions, -1, 0.0, aspiration, search.last)  # all at rest
