@@ -88,6 +88,26 @@ def test_a_platform_that_decides_is_refused_a_start_beyond_its_bounds():
 # ---- what follows
 
 
+def test_the_money_adds_up_while_the_platforms_decide():
+    # commissions, sponsored results, protection and enforcement moving year by year: every
+    # week's books still balance (the invariants raise on the first that does not)
+    result = o2osim.run(
+        ECONOMICS,
+        seed=2,
+        overrides=[
+            "population.consumers=2000",
+            "decisions=adaptive",
+            "platforms.0.ad_load=2",
+            "platforms.1.protection_cost=1",
+            "platforms.1.enforcement_cost=100000",
+        ],
+        progress=False,
+        check_invariants=True,
+    )
+    y = result.years.set_index("year")
+    assert y["commission_rate_Taobao"].nunique() > 1 and y["enforcement_spend_JD"].sum() > 0
+
+
 def test_the_commission_booked_is_the_commission_decided():
     # the baseline has no C2B goods: commission revenue is the rate times the GMV
     y = years(BASELINE, "decisions=adaptive", "platform_rules.levers=[commission]")

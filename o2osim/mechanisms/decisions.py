@@ -110,7 +110,10 @@ def hill_climb(
     for k in range(values.size):
         turn = (start + k) % values.size
         before = float(values[turn])
-        ahead = float(np.clip(before + directions[turn] * steps[turn], low[turn], high[turn]))
+        # rounded: a commission of 0.03 plus ten steps of 0.005 is 0.08, not 0.07999...
+        ahead = round(
+            float(np.clip(before + directions[turn] * steps[turn], low[turn], high[turn])), 12
+        )
         if ahead != before:
             values[turn] = ahead
             return Search(values, directions, turn, before, aspiration, turn)
