@@ -33,6 +33,13 @@ def market(*overrides: str, seed: int) -> o2osim.O2OMarket:
     return model
 
 
+@cache
+def years_of(*overrides: str, seed: int) -> pd.DataFrame:
+    """The economics scenario's year table, small."""
+    result = o2osim.run(ECONOMICS, seed=seed, overrides=[*SMALL, *overrides], progress=False)
+    return result.years.set_index("year")
+
+
 def online_share_of(model: o2osim.O2OMarket, k: int) -> float:
     """Platform ``k``'s share of online GMV over the run."""
     gmv = np.array([p.gmv for p in model.platforms])
@@ -119,3 +126,21 @@ def test_the_shops_spend_on_sponsored_results_is_the_platforms_ad_revenue():
         check_invariants=True,
     )
     assert result.years["sponsored_spend"].iloc[-1] > 0
+
+
+def test_a_platform_whose_shoppers_mind_its_ads_chooses_fewer():
+    # Taobao decides its ad load alone (one step a year from none); with shoppers who do not
+    # mind the ads it settles on several on most seeds, with shoppers who mind them on none
+    deciding = ("platforms.0.decisions=adaptive", "platform_rules.levers=[ad_load]")
+    late = {}
+    for cost in (0, 5):
+        late[cost] = [
+            float(
+                years_of(*deciding, f"consumers.ad_cost={cost}", seed=seed)
+                .loc[2016:2020, "ad_load_Taobao"]
+                .mean()
+            )
+            for seed in (1, 2, 3, 4, 5)
+        ]
+    assert all(m <= i for m, i in zip(late[5], late[0], strict=True)), late
+    assert np.mean(late[0]) > np.mean(late[5]) + 2, late
