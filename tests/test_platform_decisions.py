@@ -83,6 +83,8 @@ def test_a_platform_held_still_while_its_rivals_decide():
 def test_a_platform_that_decides_is_refused_a_start_beyond_its_bounds():
     with pytest.raises(o2osim.ScenarioError, match=r"platforms\.0\.commission.*commission_max"):
         o2osim.load_scenario(ECONOMICS, ["decisions=adaptive", "platforms.0.commission=0.5"])
+    with pytest.raises(o2osim.ScenarioError, match=r"platform_rules\.levers.*each lever once"):
+        o2osim.load_scenario(ECONOMICS, ["platform_rules.levers=[commission, commission]"])
 
 
 # ---- what follows

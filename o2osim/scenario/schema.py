@@ -115,8 +115,11 @@ class Scenario(Section):
         return self
 
     def _check_platform_rules(self) -> None:
-        """An adaptive platform starts within the bounds its decisions keep to."""
+        """Each lever named once; an adaptive platform starts within the bounds it keeps to."""
         rules = self.platform_rules
+        for i, lever in enumerate(rules.levers):
+            if lever in rules.levers[:i]:
+                raise FieldProblem("platform_rules.levers", rules.levers, "each lever once")
         for i, p in enumerate(self.platforms):
             if (p.decisions or self.decisions) != "adaptive":
                 continue
