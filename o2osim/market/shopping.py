@@ -292,7 +292,7 @@ class Shopping:
         cost = s.consumers.search_cost * np.where(
             pop.mobile[who], s.stages.mobile_search_factor, 1.0
         )
-        bits = (ties[tied][:, None] >> np.arange(len(m.platforms), dtype=np.uint8)) & 1
+        bits = attention.platform_bits(ties[tied], len(m.platforms))
         trust = np.where(bits == 1, pop.trust_online[who], 0.0).max(axis=1, initial=0.0)
         c = s.sessions
         rate = sessions.comparison_rate(

@@ -148,6 +148,19 @@ def open_share(
     return 1.0 - held / total
 
 
+def platform_bits(masks: np.ndarray, n: int) -> np.ndarray:
+    """Each consumer's platform bit mask as a 0/1 column per platform, shape ``(masks, n)``.
+
+    Args:
+        masks: Bit masks of platforms (``customer_of`` of some consumers), uint8.
+        n: Number of platforms.
+
+    Returns:
+        ``bits[i, k] = 1`` where consumer ``i``'s mask has platform ``k``'s bit set (uint8).
+    """
+    return (masks[:, None] >> np.arange(n, dtype=np.uint8)) & 1
+
+
 def sessions_by_platform(
     customer_of: np.ndarray, searchers: np.ndarray, sessions: np.ndarray, n: int
 ) -> np.ndarray:
@@ -165,7 +178,7 @@ def sessions_by_platform(
     Returns:
         Sessions of each searcher on each platform, shape ``(searchers, n)``.
     """
-    bits = (customer_of[searchers][:, None] >> np.arange(n, dtype=np.uint8)) & 1
+    bits = platform_bits(customer_of[searchers], n)
     held = np.maximum(bits.sum(axis=1), 1)
     return bits * (sessions / held)[:, None]
 

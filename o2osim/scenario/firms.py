@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, get_args
 
 from o2osim.scenario.fields import F, Section
+
+#: Whether firms keep their settings or decide from their books (see docs/model.md).
+Decisions = Literal["fixed", "adaptive"]
 
 
 class StoreConfig(Section):
@@ -59,7 +62,7 @@ class PlatformConfig(Section):
 
     name: str = F(..., "-", "Platform name, unique in the scenario.", min_length=1, max_length=64)
     launch_year: int = F(..., "year", "Year the platform opens.", ge=1950, le=2200)
-    decisions: Literal["fixed", "adaptive"] | None = F(
+    decisions: Decisions | None = F(
         None,
         "-",
         "Whether this platform sets its commission, ad load, own marketing, enforcement and "
@@ -207,14 +210,16 @@ class PlatformConfig(Section):
     )
 
 
-#: The platform levers a yearly decision can move, in the order they are tried.
-PLATFORM_LEVERS = ("commission", "ad_load", "marketing", "enforcement", "protection")
+#: A platform lever a yearly decision can move.
+PlatformLever = Literal["commission", "ad_load", "marketing", "enforcement", "protection"]
+#: The platform levers, in the order they are tried.
+PLATFORM_LEVERS: tuple[str, ...] = get_args(PlatformLever)
 
 
 class PlatformRulesConfig(Section):
     """How adaptive platforms decide: one lever a year, kept when it paid (see docs/model.md)."""
 
-    levers: list[Literal["commission", "ad_load", "marketing", "enforcement", "protection"]] = F(
+    levers: list[PlatformLever] = F(
         list(PLATFORM_LEVERS),
         "-",
         "The levers an adaptive platform moves, one a year in this order; the others stay at "

@@ -17,6 +17,7 @@ from o2osim.scenario.fields import F, FieldProblem, Section, section_items
 from o2osim.scenario.firms import (
     BrandConfig,
     DealerConfig,
+    Decisions,
     PlatformConfig,
     PlatformRulesConfig,
     PricingConfig,
@@ -56,7 +57,7 @@ class Scenario(Section):
         description="Online platforms (a list).",
         json_schema_extra={"unit": "-"},
     )
-    decisions: Literal["fixed", "adaptive"] = F(
+    decisions: Decisions = F(
         "fixed",
         "-",
         "Whether the firms keep their settings (`fixed`) or decide each year from their books "
