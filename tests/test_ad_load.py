@@ -144,3 +144,16 @@ def test_a_platform_whose_shoppers_mind_its_ads_chooses_fewer():
         ]
     assert all(m <= i for m, i in zip(late[5], late[0], strict=True)), late
     assert np.mean(late[0]) > np.mean(late[5]) + 2, late
+
+
+def test_a_platform_that_stops_showing_ads_is_no_longer_credited_with_their_clicks():
+    scenario = o2osim.load_scenario(ECONOMICS, [*SMALL, "platforms.0.ad_load=4"])
+    model = o2osim.O2OMarket(scenario=scenario, rng=np.random.default_rng(1))
+    for _ in range(60):
+        model.step()
+    assert model.attention.own_rate[TAOBAO] > 0
+    model.platforms[TAOBAO].ad_load = 0.0  # as a decision would set it
+    revenue = model.attention.own_revenue.copy()
+    model.step()
+    assert not model.attention.own_rate.any()
+    np.testing.assert_array_equal(model.attention.own_revenue, revenue)

@@ -163,6 +163,8 @@ class AttentionMarket:
         orders = np.array([p.orders for p in m.platforms], dtype=np.float64)
         new_orders, self._orders_seen = orders - self._orders_seen, orders
         loads = np.array([p.ad_load for p in m.platforms], dtype=np.float64)
+        # every week, so that a platform that stops showing ads stops being credited with them
+        self.own_rate = loads * att.search_click_through
         if loads.any():
             self.sell_own_slots(searchers, sessions, loads, new_orders, week)
         if att.search_ads <= 0:
@@ -217,7 +219,6 @@ class AttentionMarket:
             pop.customer_of, searchers, sessions, len(m.platforms)
         )
         hosted = spread.sum(axis=0) * w
-        self.own_rate = loads * att.search_click_through
         clicks = self.own_rate * hosted
         kept = np.array([p.seller_margin_share(m.basket_value) for p in m.platforms])
         prices = np.array([p.price(m.basket_value) for p in m.platforms])
