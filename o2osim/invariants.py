@@ -24,14 +24,16 @@ each weekly tick:
   dealers their month's margin (accrual); landlords, employees, services and outside media pass
   nothing on; the ledger's totals agree with the firms' books (platforms' commission, ad revenue,
   marketing, protection, subsidies and profit; brands' wholesale and online revenue; stores'
-  revenue and profit; dealers' revenue, margin and profit; rent and wages paid by stores are the
-  landlords' and employees' income);
+  revenue and profit; dealers' revenue, margin, holding cost and profit, the owners keeping the
+  profit less what the dealer paid into stock; rent and wages paid by stores are the landlords'
+  and employees' income);
 - **closed stores sell nothing**: a store closed before the tick books no sale in it;
 - **brands' and dealers' books**: every running total of a brand (revenues, production and
   channel costs, baskets, points, traffic bought, customers won) and every dealer's revenue is
   finite and never falls; a brand's awareness is in [0, 1]; a dealer's margin this month is
   between 0 and its revenue this month; a dealer that has exited trades no more; brands are paid
-  no more for the goods in stores than the stores took in.
+  no more for the goods in stores than the stores took in (besides what dealers paid into
+  stock).
 
 The first broken invariant stops the run with :class:`InvariantError`, naming the invariant, the
 tick and the agent.
@@ -106,6 +108,7 @@ class InvariantChecker:
         self._brands = np.array([[getattr(b, name) for name in BRAND_TOTALS] for b in m.brands])
         self._dealers = [(d.revenue + d.month_revenue, d.active) for d in m.dealers]
         self._consumers_paid = m.ledger.outflow["consumers"]
+        self._into_stock = m.ledger.items["stock_purchases"]
 
     def _fail(self, invariant: str, agent: str, detail: str) -> None:
         m = self.model
@@ -298,7 +301,7 @@ class InvariantChecker:
             ("kept_stores", float(books.profit.sum())),
         ]:
             self._money(AGREES, item, item, items[item], value)
-        wholesale = items["wholesale"] + items["goods_to_brands"]
+        wholesale = items["wholesale"] + items["goods_to_brands"] + items["stock_purchases"]
         brands = sum(b.revenue_offline for b in m.brands)
         self._money(AGREES, "brands", "wholesale revenue", wholesale, brands)
         revenue = float(books.revenue.sum()) + unpaid
@@ -306,11 +309,20 @@ class InvariantChecker:
         self._money(AGREES, "stores", "revenue", took_in, revenue)
         dealers = sum(d.revenue + d.month_revenue for d in m.dealers)
         self._money(AGREES, "dealers", "revenue", ledger.inflow["dealers"], dealers)
-        margin = items["kept_dealers"] + items["dealer_costs"] + ledger.balance["dealers"]
+        margin = (
+            items["kept_dealers"]
+            + items["dealer_costs"]
+            + items["stock_holding"]
+            + items["stock_purchases"]
+            + ledger.balance["dealers"]
+        )
         total_margin = sum(d.margin + d.month_margin for d in m.dealers)
         self._money(AGREES, "dealers", "margin", margin, total_margin)
-        profit = sum(d.profit for d in m.dealers)
+        # owners keep the profit less what went into stock; a write-off is a loss, not a payment
+        profit = sum(d.profit + d.written_off - d.stock_paid for d in m.dealers)
         self._money(AGREES, "dealers", "profit", items["kept_dealers"], profit)
+        holding = sum(d.holding for d in m.dealers)
+        self._money(AGREES, "dealers", "holding stock", items["stock_holding"], holding)
         for item, account in [("rent", "landlords"), ("wages", "employees")]:
             self._money(
                 AGREES,
@@ -356,11 +368,11 @@ class InvariantChecker:
                     f"took {total - old:.6g} yuan after exiting",
                 )
         # Wholesale happens when stores book a month: brands get at most the cost of the goods,
-        # which is less than what the stores took in.
+        # which is less than what the stores took in, besides what dealers paid into stock.
         wholesale = sum(
             b.revenue_offline - before[WHOLESALE]
             for b, before in zip(m.brands, self._brands, strict=True)
-        )
+        ) - (m.ledger.items["stock_purchases"] - self._into_stock)
         total = float(m.store_books.revenue.sum())
         took_in = total - self._store_revenue
         # the difference of two large running sums carries their rounding

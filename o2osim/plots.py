@@ -150,6 +150,7 @@ COMPARISON_PANELS = {
         False,
         1e-6,
     ),
+    "unsold_stock": ("Unsold stock at dealers", "million yuan at year end", False, 1e-6),
 }
 
 

@@ -32,7 +32,7 @@ from mesa.visualization.utils import update_counter
 
 from o2osim import plots
 from o2osim.model import O2OMarket
-from o2osim.scenario import ChannelStrategy, Scenario, load_scenario
+from o2osim.scenario import ChannelStrategy, Production, Scenario, load_scenario
 
 #: The live plots: DataCollector column (see :data:`o2osim.metrics.MODEL_REPORTERS`), panel
 #: title, unit, and the factor from the column's unit to the panel's.
@@ -62,6 +62,8 @@ def dashboard_scenario(
     turning_point_year: int | None = None,
     channel_strategy: str | None = None,
     decisions: str | None = None,
+    production: str | None = None,
+    stock_cover: float | None = None,
     seed: int | None = None,
 ) -> Scenario:
     """A scenario file with the dashboard's levers set on top.
@@ -82,6 +84,8 @@ def dashboard_scenario(
         channel_strategy: The first brand's channel strategy.
         decisions: ``fixed`` or ``adaptive``: whether the platforms decide their levers
             (a platform's own setting in the file still overrides it).
+        production: ``pull`` or ``push``: how the first brand fills its dealers' stock.
+        stock_cover: Months of sales dealers keep in stock.
         seed: The run's seed.
 
     Returns:
@@ -99,9 +103,12 @@ def dashboard_scenario(
     if counterfeit_rate is not None and platforms:
         platforms[0]["counterfeit_rate"] = counterfeit_rate
     fields["platforms"] = platforms
-    if channel_strategy is not None and base.brands:
-        brands = base.model_dump(mode="json")["brands"]
-        brands[0]["channel_strategy"] = channel_strategy
+    brands = base.model_dump(mode="json")["brands"]
+    if brands and (channel_strategy is not None or production is not None):
+        if channel_strategy is not None:
+            brands[0]["channel_strategy"] = channel_strategy
+        if production is not None:
+            brands[0]["production"] = production
         fields["brands"] = brands
     if turning_point_year is not None:
         after_run = turning_point_year > base.time.start_year + base.time.years
@@ -110,6 +117,7 @@ def dashboard_scenario(
         ("population__consumers", consumers),
         ("stores__rent_growth", rent_growth),
         ("decisions", decisions),
+        ("dealers__stock_cover", stock_cover),
         ("seed", seed),
     ]:
         if value is not None:
@@ -133,6 +141,9 @@ class DashboardMarket(O2OMarket):
         channel_strategy: The first brand's channel strategy (``None``: as in the file).
         decisions: Whether the platforms decide, ``fixed`` or ``adaptive`` (``None``: as in
             the file).
+        production: The first brand's production, ``pull`` or ``push`` (``None``: as in the
+            file).
+        stock_cover: Months of sales dealers keep in stock (``None``: as in the file).
         seed: The seed (``None``: as in the file).
     """
 
@@ -147,6 +158,8 @@ class DashboardMarket(O2OMarket):
         turning_point_year: int | None = None,
         channel_strategy: str | None = None,
         decisions: str | None = None,
+        production: str | None = None,
+        stock_cover: float | None = None,
         seed: int | None = None,
     ) -> None:
         super().__init__(
@@ -160,6 +173,8 @@ class DashboardMarket(O2OMarket):
                 turning_point_year=turning_point_year,
                 channel_strategy=channel_strategy,
                 decisions=decisions,
+                production=production,
+                stock_cover=stock_cover,
                 seed=seed,
             )
         )
@@ -217,6 +232,14 @@ def model_params(scenario_path: str | Path, consumers: int = 5000) -> dict[str, 
             "value": s.decisions,
             "values": ["fixed", "adaptive"],
         },
+        "stock_cover": {
+            "type": "SliderFloat",
+            "label": "Dealers' stock (months of sales)",
+            "value": s.dealers.stock_cover,
+            "min": 0.0,
+            "max": 3.0,
+            "step": 0.5,
+        },
         "seed": {"type": "SliderInt", "label": "Seed", "value": s.seed, "min": 0, "max": 9999},
     }
     if first is not None:
@@ -234,6 +257,13 @@ def model_params(scenario_path: str | Path, consumers: int = 5000) -> dict[str, 
             "label": f"{s.brands[0].name} channel strategy",
             "value": s.brands[0].channel_strategy,
             "values": list(get_args(ChannelStrategy)),
+        }
+    if s.brands:
+        params["production"] = {
+            "type": "Select",
+            "label": f"{s.brands[0].name} production",
+            "value": s.brands[0].production,
+            "values": list(get_args(Production)),
         }
     return params
 
@@ -296,6 +326,11 @@ def lever_values(model: DashboardMarket) -> str:
         parts.append(f"platforms {s.decisions}")
     if s.brand_levers_allowed:
         parts.append(f"{s.brands[0].name}: {s.brands[0].channel_strategy}")
+    if s.brands and (s.dealers.stock_cover > 0 or s.brands[0].production == "push"):
+        parts.append(
+            f"{s.brands[0].name} production {s.brands[0].production}, "
+            f"dealers' stock {_months(s.dealers.stock_cover)} of sales"
+        )
     parts.append(f"seed {s.seed}")
     return "levers: " + " · ".join(parts)
 
@@ -320,6 +355,31 @@ def PlatformDecisions(model: DashboardMarket) -> Any:
         ax.grid(alpha=0.3)
         if ax.lines:
             ax.legend(frameon=False, fontsize=8)
+    return solara.FigureMatplotlib(fig, format="png", dependencies=[update_counter.value])
+
+
+def _months(count: float) -> str:
+    """``1 month``, ``0.5 months``."""
+    return f"{count:g} month" + ("" if count == 1 else "s")
+
+
+@solara.component
+def DealerStock(model: DashboardMarket) -> Any:
+    """A Solara component: the brands' unsold stock at dealers at the end of every closed year."""
+    update_counter.get()
+    years = pd.DataFrame(model.annual)
+    fig = Figure(figsize=(4.5, 3), layout="constrained")
+    ax = fig.subplots()
+    if "unsold_stock" in years:
+        ax.step(years["year"], years["unsold_stock"] / 1e6, where="post", marker="o", ms=3)
+    s = model.config
+    mode = s.brands[0].production if s.brands else "-"
+    ax.set_title(f"Unsold stock at dealers ({mode}, {_months(s.dealers.stock_cover)})", fontsize=10)
+    ax.set_ylabel("million yuan at year end", fontsize=8)
+    ax.set_xlabel("year")
+    ax.set_xlim(s.time.start_year, s.time.start_year + s.time.years)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.grid(alpha=0.3)
     return solara.FigureMatplotlib(fig, format="png", dependencies=[update_counter.value])
 
 
@@ -356,7 +416,7 @@ def dashboard(
     start = {k: (v["value"] if isinstance(v, dict) else v) for k, v in params.items()}
     start.update(levers)
     model = DashboardMarket(**start)
-    components = [(LivePlots, 0), (StoreMap, 0), (PlatformDecisions, 1)]
+    components = [(LivePlots, 0), (StoreMap, 0), (PlatformDecisions, 1), (DealerStock, 1)]
     return SolaraViz(
         model,
         components=components,
@@ -373,6 +433,7 @@ __all__ = [
     "lever_values",
     "LivePlots",
     "PlatformDecisions",
+    "DealerStock",
     "StoreMap",
     "dashboard",
     "dashboard_scenario",

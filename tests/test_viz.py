@@ -101,6 +101,12 @@ def test_the_levers_of_the_run_are_written_out():
         config=viz.load_scenario(CHINA, ["platforms.1.escrow=false"]), traffic_budget=1.0
     )
     assert "· escrow on some platforms ·" in viz.lever_values(mixed)
+    pushed = viz.DashboardMarket(str(CHINA), consumers=300, production="push", stock_cover=1.0)
+    assert pushed.config.brands[0].production == "push"
+    assert pushed.config.dealers.stock_cover == 1.0
+    assert "· Acme production push, dealers' stock 1 month of sales · seed" in viz.lever_values(
+        pushed
+    )
 
 
 def test_market_collects_measures_and_stops_at_the_end():
@@ -224,6 +230,8 @@ def test_dashboard_in_a_real_browser(served_dashboard, tmp_path):
                 "Counterfeits at Taobao",
                 "channel strategy",
                 "Platforms decide",
+                "Acme production",
+                "Dealers' stock",
             ]:
                 assert page.get_by_text(label).count() >= 1, label
             page.wait_for_function("document.querySelectorAll('img').length >= 2")
@@ -251,11 +259,11 @@ def test_dashboard_in_a_real_browser(served_dashboard, tmp_path):
             page.get_by_role("button", name="Reset", exact=True).click()
             page.get_by_text("(tick 0 of").wait_for(timeout=30_000)
 
-            # the platforms' decisions, drawn on the second page
+            # the platforms' decisions and the dealers' stock, drawn on the second page
             page.get_by_role("tab", name="Page 1").click()
             page.wait_for_function(
                 "[...document.querySelectorAll('img')].filter(e => e.naturalWidth >= 400)"
-                ".length == 1",
+                ".length == 2",
                 timeout=30_000,
             )
         finally:

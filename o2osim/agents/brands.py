@@ -18,6 +18,8 @@ class Brand(mesa.Agent):
         revenue_online: Online sales after platform commission, yuan.
         cost_offline: Production cost of the goods sold in stores, yuan.
         cost_online: Production cost of the goods sold online, yuan.
+        cost_stock: Production cost of the goods in its dealers' stock (what it shipped beyond
+            their sales, net of what they drew from stock), yuan.
         channel_costs: What the online channel costs besides production: pick-up fees paid to
             stores, margins paid to dealers on routed orders, awareness building, yuan.
         units_offline: Baskets of its goods sold in stores (real baskets).
@@ -42,6 +44,7 @@ class Brand(mesa.Agent):
         self.revenue_online = 0.0
         self.cost_offline = 0.0
         self.cost_online = 0.0
+        self.cost_stock = 0.0
         self.channel_costs = 0.0
         self.units_offline = 0.0
         self.units_online = 0.0
@@ -54,6 +57,16 @@ class Brand(mesa.Agent):
         """Receive ``amount`` yuan from a dealer (a store: ``payer="stores"``) for store goods."""
         self.revenue_offline += amount
         self.model.ledger.book("wholesale" if payer == "dealers" else "goods_to_brands", amount)
+
+    def ship_stock(self, units: float, value: float) -> None:
+        """Ship ``units`` baskets into a dealer's stock (negative: drawn from it), paid ``value``.
+
+        The dealer's payment is wholesale revenue (sell-in); the brand pays the baskets'
+        production cost.
+        """
+        self.revenue_offline += value
+        self.cost_stock += units * self.list_price * self.config.unit_cost
+        self.model.ledger.book("stock_purchases", value)
 
     def sell_online(self, amount: float, units: float) -> None:
         """Receive ``amount`` yuan (after commission) for ``units`` baskets sold on a platform."""
@@ -98,13 +111,13 @@ class Brand(mesa.Agent):
 
     @property
     def profit_offline(self) -> float:
-        """Wholesale revenue minus production cost of store goods and store points, yuan."""
-        return self.revenue_offline - self.cost_offline - self.points_offline
+        """Wholesale revenue less the production cost of store goods and stock, and points, yuan."""
+        return self.revenue_offline - self.cost_offline - self.cost_stock - self.points_offline
 
     @property
     def production_cost(self) -> float:
-        """Production cost of everything it sold, yuan."""
-        return self.cost_offline + self.cost_online
+        """Production cost of everything it sold or shipped into stock, yuan."""
+        return self.cost_offline + self.cost_online + self.cost_stock
 
     @property
     def profit(self) -> float:

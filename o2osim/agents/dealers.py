@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import mesa
+import numpy as np
 
+from o2osim.mechanisms import stock
 from o2osim.scenario import DealerConfig
 
 if TYPE_CHECKING:
@@ -14,6 +16,10 @@ if TYPE_CHECKING:
 
 class Dealer(mesa.Agent):
     """A regional distributor: earns its margin on the goods its stores buy, pays a fixed cost.
+
+    It sells the brands' goods from its stock, filled by each brand's production mode
+    (:mod:`o2osim.mechanisms.stock`), and pays to hold it; a dealer that exits writes its
+    stock off.
 
     Attributes:
         index: Position of the dealer in the model's dealer list.
@@ -24,6 +30,19 @@ class Dealer(mesa.Agent):
         profit: Margin minus fixed costs since the start, yuan.
         active: Whether the dealer still trades.
         losing_months: Losing months in a row.
+        stock: Baskets of each brand's goods in its warehouse.
+        lot: Baskets of each push brand's goods it must take every month this year (NaN:
+            no plan, it orders like a pull brand's dealer).
+        year_sold: Baskets of each brand its stores bought this year.
+        last_year_sold: Baskets of each brand its stores bought last year.
+        first_year_sold: Baskets of each brand its stores bought in its first year.
+        years: Years of sales it has closed.
+        year_stock: Baskets in stock at each month's end this year, summed over the months.
+        unit_price: What it last paid a brand for a basket, yuan (NaN before any purchase).
+        stock_paid: What it paid for goods beyond those its stores bought since the start (net
+            of what it drew from stock), yuan.
+        holding: What holding stock has cost it since the start, yuan.
+        written_off: Value of the stock it wrote off when it exited, yuan.
     """
 
     def __init__(
@@ -47,8 +66,21 @@ class Dealer(mesa.Agent):
         self.month_margin = 0.0
         self.active = True
         self.losing_months = 0
+        n = len(brands)
+        self.stock = np.zeros(n)
+        self.lot = np.full(n, np.nan)
+        self.year_sold = np.zeros(n)
+        self.last_year_sold = np.zeros(n)
+        self.first_year_sold = np.zeros(n)
+        self.years = 0
+        self.year_stock = 0.0
+        self.unit_price = float("nan")
+        self.stock_paid = self.holding = self.written_off = 0.0
+        self.month_stock_paid = self.month_holding = 0.0
+        self._push = np.array([b.config.production == "push" for b in brands], dtype=bool)
+        self.holds_stock = config.stock_cover > 0 or bool(self._push.any())
 
-    def supply(self, goods: float, mix: list[float], margin: float | None = None) -> None:
+    def supply(self, goods: float, mix: list[float], margin: float | None = None) -> float:
         """Sell goods worth ``goods`` yuan to stores and buy them from the brands.
 
         The stores pay ``goods``; the brands (and the rival makers, for the rest of the mix)
@@ -59,6 +91,9 @@ class Dealer(mesa.Agent):
             mix: Each brand's share of the goods (the rest are rivals' goods).
             margin: What the dealer keeps, yuan, when sellers set prices (the wholesale minus
                 the ex-factory price per basket, times baskets); ``None``: its ``margin`` share.
+
+        Returns:
+            What it paid the makers, yuan.
         """
         kept = goods * self.config.margin if margin is None else margin
         self.month_revenue += goods
@@ -69,6 +104,72 @@ class Dealer(mesa.Agent):
         for brand, share in zip(self.brands, mix, strict=True):
             brand.sell_wholesale(bought * share)
         ledger.book("wholesale_rivals", bought * (1.0 - sum(mix)))  # rivals' goods
+        return bought
+
+    def restock(self, sold_units: float, bought: float, mix: list[float]) -> None:
+        """Month end: the month's sales leave the stock and each brand's deliveries refill it.
+
+        The brands' goods its stores bought (``sold_units`` times each brand's share ``mix``)
+        leave the stock; a pull brand delivers what tops it up to ``stock_cover`` months of the
+        month's sales, a push brand its planned lot (or what the sales took beyond the stock).
+        The dealer pays each brand, at this month's price per basket ``bought / sold_units``,
+        for what it delivered beyond the month's sales (it already paid for those in
+        :meth:`supply`), and pays ``holding_cost`` a year on the value of the stock it holds.
+
+        Args:
+            sold_units: Baskets its stores bought this month (real; rivals' goods included).
+            bought: What it paid the makers for them, yuan (from :meth:`supply`).
+            mix: Each brand's share of the goods.
+        """
+        if not self.holds_stock:
+            return
+        if sold_units > 0 and bought > 0:
+            self.unit_price = bought / sold_units
+        if np.isnan(self.unit_price):
+            return  # it never sold a basket: no sales, no plan, no stock
+        sold = sold_units * np.asarray(mix, dtype=float)
+        planned = self._push & ~np.isnan(self.lot)
+        delivered = np.where(
+            planned,
+            stock.push_delivery(np.nan_to_num(self.lot), sold, self.stock),
+            stock.pull_order(sold, self.stock, self.config.stock_cover),
+        )
+        extra = delivered - sold
+        self.stock = np.maximum(self.stock + extra, 0.0)
+        self.year_sold += sold
+        self.year_stock += float(self.stock.sum())
+        price = self.unit_price
+        for brand, units in zip(self.brands, extra, strict=True):
+            brand.ship_stock(float(units), float(units) * price)
+        self.month_stock_paid = float(extra.sum()) * price
+        self.month_holding = stock.holding_cost(self.stock_value, self.config.holding_cost)
+        self.model.ledger.book("stock_holding", self.month_holding)
+
+    @property
+    def stock_value(self) -> float:
+        """The brands' goods in its warehouse at its last price per basket, yuan."""
+        if np.isnan(self.unit_price):
+            return 0.0
+        return float(self.stock.sum()) * self.unit_price
+
+    def close_year(self) -> None:
+        """Year end: each push brand plans next year's monthly lot here; the year rolls over.
+
+        The lot is :func:`o2osim.mechanisms.stock.push_lot` of the forecast
+        :func:`o2osim.mechanisms.stock.push_forecast` from this year's and the first year's
+        sales.
+        """
+        if not self.holds_stock:
+            return
+        self.years += 1
+        if self.years == 1:
+            self.first_year_sold = self.year_sold
+        forecast = stock.push_forecast(self.year_sold, self.first_year_sold, self.years)
+        lot = stock.push_lot(forecast, self.stock, self.config.stock_cover)
+        self.lot = np.where(self._push, lot, np.nan)
+        self.last_year_sold = self.year_sold
+        self.year_sold = np.zeros_like(self.year_sold)
+        self.year_stock = 0.0
 
     def take_routed(self, value: float, margin: float) -> None:
         """Deliver orders worth ``value`` yuan that a brand routed here, keeping ``margin``."""
@@ -79,21 +180,31 @@ class Dealer(mesa.Agent):
         ledger.book("routed_goods", value - value * margin)
 
     def close_month(self) -> bool:
-        """Book one month: margin on this month's supplies minus the fixed cost.
+        """Book one month: margin on this month's supplies minus the fixed and holding costs.
+
+        Its owners keep the profit less what it paid into stock this month (the stock is
+        theirs). A dealer that exits writes its stock off: a loss to its owners.
 
         Returns:
-            True if the dealer exits: its margin has not covered its fixed cost for
+            True if the dealer exits: its margin has not covered its costs for
             ``exit_after_loss_months`` months in a row.
         """
-        profit = self.month_margin - self.config.fixed_cost
+        profit = self.month_margin - self.config.fixed_cost - self.month_holding
         ledger = self.model.ledger
         ledger.book("dealer_costs", self.config.fixed_cost)
-        ledger.keep("dealers", profit)
+        ledger.keep("dealers", profit - self.month_stock_paid)
         self.revenue += self.month_revenue
         self.margin += self.month_margin
         self.profit += profit
+        self.holding += self.month_holding
+        self.stock_paid += self.month_stock_paid
         self.month_revenue = self.month_margin = 0.0
+        self.month_holding = self.month_stock_paid = 0.0
         self.losing_months = self.losing_months + 1 if profit < 0 else 0
         if self.losing_months >= self.config.exit_after_loss_months:
             self.active = False
+            lost = self.stock_value
+            self.written_off += lost
+            self.profit -= lost
+            self.stock[:] = 0.0
         return not self.active

@@ -44,6 +44,8 @@ TRANSFERS: dict[str, tuple[str, str]] = {
     "goods_to_rivals": ("stores", "brands"),
     "wholesale": ("dealers", "brands"),
     "wholesale_rivals": ("dealers", "brands"),
+    "stock_purchases": ("dealers", "brands"),
+    "stock_holding": ("dealers", "services"),
     "rent": ("stores", "landlords"),
     "wages": ("stores", "employees"),
     "dealer_costs": ("dealers", "services"),

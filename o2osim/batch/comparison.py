@@ -63,6 +63,21 @@ OUTCOMES: list[tuple[str, str]] = [
     ("store_profit", "cumulative"),
 ]
 
+#: Outcomes of the dealers' stock, listed when a compared scenario holds stock
+#: (:func:`holds_stock`).
+STOCK_OUTCOMES: list[tuple[str, str]] = [
+    ("unsold_stock", "final"),
+    ("stock_months", "mean"),
+    ("stock_holding_cost", "cumulative"),
+]
+
+
+def holds_stock(scenario: Scenario) -> bool:
+    """Whether dealers hold stock: a stock cover, or a brand that pushes its production."""
+    pushed = any(b.production == "push" for b in scenario.brands)
+    return scenario.dealers.stock_cover > 0 or pushed
+
+
 #: Firm-level outcome columns by prefix (brands, platforms, C2B) and how each is summarized:
 #: flows as final and cumulative, rates and shares as final and mean, levels as final.
 FIRM_PREFIXES: dict[str, tuple[str, ...]] = {
@@ -155,19 +170,24 @@ def interval(values: Sequence[float] | np.ndarray) -> tuple[float, float, float]
     return metrics.interval(values, LEVEL)
 
 
-def outcomes(years: pd.DataFrame, scenario: Scenario) -> dict[tuple[str, str], float]:
+def outcomes(
+    years: pd.DataFrame, scenario: Scenario, stock: bool | None = None
+) -> dict[tuple[str, str], float]:
     """The key outcomes of one run.
 
     Args:
         years: The run's yearly table.
         scenario: The run's scenario (for the initial number of dealers).
+        stock: Whether to give the stock outcomes (:data:`STOCK_OUTCOMES`); ``None``: when
+            the scenario holds stock.
 
     Returns:
         ``(outcome, over) -> value`` for every outcome whose column the run has.
     """
     out: dict[tuple[str, str], float] = {}
     brands = _firm_outcomes(list(years.columns))
-    for column, over in [*OUTCOMES, *brands]:
+    stocked = STOCK_OUTCOMES if (holds_stock(scenario) if stock is None else stock) else []
+    for column, over in [*OUTCOMES, *stocked, *brands]:
         if column == "dealer_exits":
             if "dealers_active" in years:
                 out[column, over] = scenario.dealers.count - float(years["dealers_active"].iloc[-1])
@@ -221,7 +241,8 @@ def trajectories(runs: pd.DataFrame, labels: list[str]) -> pd.DataFrame:
 
     Brand profit is summed over brands per channel (``brand_profit_online``,
     ``brand_profit_offline``) from the ``brand_profit_<channel>_<brand>`` columns; the
-    platforms' decisions (:func:`decision_series`) are drawn when any of them moves.
+    platforms' decisions (:func:`decision_series`) are drawn when any of them moves, and the
+    dealers' ``unsold_stock`` when any run holds stock.
 
     Args:
         runs: All replicate yearly rows (columns scenario, replicate, year, ...).
@@ -242,6 +263,8 @@ def trajectories(runs: pd.DataFrame, labels: list[str]) -> pd.DataFrame:
         if name in decided and decided[name].dropna().nunique() > 1:
             frame[name] = decided[name]
             series.append(name)
+    if "unsold_stock" in frame and frame["unsold_stock"].any():
+        series.append("unsold_stock")
     rows = []
     for (label, year), group in frame.groupby(["scenario", "year"], sort=False):
         for name in series:
@@ -470,9 +493,10 @@ def compare(
     runs = pd.concat(frames, ignore_index=True)
     front = ["scenario", "replicate", "seed"]
     runs = runs[front + [c for c in runs.columns if c not in front]]
+    stock = any(holds_stock(resolved[label]) for label in labels)
     per_run = pd.DataFrame.from_dict(
         {
-            (label, r): outcomes(done[label, r], resolved[label])
+            (label, r): outcomes(done[label, r], resolved[label], stock)
             for label in labels
             for r in range(len(seeds))
         },

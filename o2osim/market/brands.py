@@ -463,8 +463,26 @@ class BrandDesk:
                 books[f"platform_promotion_cost_{p.name}"] = p.promotion_cost
         books["dealer_profit"] = sum(d.profit for d in self.market.dealers)
         books["dealer_margin"] = sum(d.margin for d in self.market.dealers)
+        books["stock_holding_cost"] = sum(d.holding for d in self.market.dealers)
+        books["stock_written_off"] = sum(d.written_off for d in self.market.dealers)
         books["store_profit"] = float(self.market.store_books.profit.sum())
         return books
+
+    def _stock(self) -> dict[str, float]:
+        """The brands' goods the active dealers hold.
+
+        ``unsold_stock`` is their value at the year's end at each dealer's last price per
+        basket, yuan; ``stock_months`` the baskets held at the months' ends over the baskets
+        sold, both summed over the year's months: the months of sales held on average (0
+        without sales).
+        """
+        active = [d for d in self.market.dealers if d.active]
+        held = sum(d.year_stock for d in active)
+        sold = sum(float(d.year_sold.sum()) for d in active)
+        return {
+            "unsold_stock": sum(d.stock_value for d in active),
+            "stock_months": held / sold if sold > 0 else 0.0,
+        }
 
     def year_books(self) -> dict[str, float]:
         """This year's firm books: brands by channel, platforms, dealers, stores."""
@@ -489,6 +507,7 @@ class BrandDesk:
                 pop = self.market.population
                 members = (pop.member_store | pop.member_online) & np.uint8(1 << b.index)
                 row[f"brand_members_{b.name}"] = float(np.count_nonzero(members)) * w
+        row |= self._stock()
         for p in self.market.platforms:  # the levers in force this year (set or decided)
             row[f"commission_rate_{p.name}"] = p.commission
             row[f"ad_load_{p.name}"] = p.ad_load

@@ -1,4 +1,4 @@
-"""The firms' yearly decisions: adaptive platforms judge their year and move one lever."""
+"""The firms' yearly decisions: adaptive platforms move one lever; push brands plan production."""
 
 from __future__ import annotations
 
@@ -13,7 +13,9 @@ class FirmDecisions:
     adaptive platform with a full year of books behind it (launched before this year) judges
     its year by its profit per yuan of the online market's GMV and moves one lever for the
     next year (:meth:`o2osim.agents.platforms.Platform.decide`). Platforms that keep their
-    settings (``decisions: fixed``) are not touched.
+    settings (``decisions: fixed``) are not touched. Brands that push their production plan
+    next year's monthly lot at each active dealer from its sales
+    (:meth:`o2osim.agents.dealers.Dealer.close_year`).
 
     Args:
         market: The market.
@@ -30,6 +32,9 @@ class FirmDecisions:
                 yuan over the year).
         """
         m = self.market
+        for d in m.dealers:
+            if d.active:
+                d.close_year()
         market_gmv = sum(books[f"platform_gmv_{p.name}"] for p in m.platforms)
         for p in m.platforms:
             if p.adaptive and p.launched and p.config.launch_year < m.year:

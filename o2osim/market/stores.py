@@ -279,7 +279,8 @@ class StoreNetwork:
         they pay rent to landlords and wages to employees, and their owners keep the rest
         (all booked in the market's ledger).
         When sellers set prices, a store pays its wholesale price per basket and its dealer
-        keeps the wholesale minus the ex-factory price per basket.
+        keeps the wholesale minus the ex-factory price per basket. Each active dealer then
+        restocks (:meth:`o2osim.agents.dealers.Dealer.restock`).
         """
         m = self.market
         st = m.config.stores
@@ -308,9 +309,19 @@ class StoreNetwork:
                     books.dealer[supplied], weights=kept[supplied], minlength=len(m.dealers)
                 )
             )
-        for dealer, amount, margin in zip(m.dealers, per_dealer, margins, strict=True):
+        units = np.bincount(
+            books.dealer[supplied],
+            weights=books.last_month_units[supplied],
+            minlength=len(m.dealers),
+        )
+        for dealer, amount, margin, sold in zip(m.dealers, per_dealer, margins, units, strict=True):
+            bought = 0.0
             if amount > 0:
-                dealer.supply(float(amount), mix, None if margin is None else float(margin))
+                bought = dealer.supply(
+                    float(amount), mix, None if margin is None else float(margin)
+                )
+            if dealer.active:
+                dealer.restock(float(sold), bought, mix)
         direct = float(goods[~supplied].sum())  # no dealer left: stores buy from the brands
         for brand, share in zip(m.brands, mix, strict=True):
             brand.sell_wholesale(direct * share, payer="stores")

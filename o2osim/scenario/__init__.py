@@ -56,6 +56,7 @@ from o2osim.scenario.firms import (
     PlatformLever,
     PlatformRulesConfig,
     PricingConfig,
+    Production,
     StoreConfig,
 )
 from o2osim.scenario.levers import LEVERS, Lever, switched_on
@@ -106,6 +107,7 @@ __all__ = [
     "PlatformRulesConfig",
     "PopulationConfig",
     "PricingConfig",
+    "Production",
     "Scenario",
     "Section",
     "SessionsConfig",

@@ -280,7 +280,23 @@ class DealerConfig(Section):
     exit_after_loss_months: int = F(
         12, "months", "A dealer exits after this many losing months in a row.", ge=1, le=600
     )
+    stock_cover: float = F(
+        0.0,
+        "months of sales",
+        "Stock a dealer keeps of each brand's goods (0: it holds none under pull production).",
+        ge=0,
+        le=24,
+    )
+    holding_cost: float = F(
+        0.25,
+        "1/year",
+        "What holding stock costs a dealer a year per yuan of stock (capital, storage, markdowns).",
+        ge=0,
+        le=5,
+    )
 
+
+Production = Literal["pull", "push"]
 
 ChannelStrategy = Literal[
     "none",
@@ -456,6 +472,12 @@ class BrandConfig(Section):
         "farther than this.",
         ge=0,
         le=1e4,
+    )
+    production: Production = F(
+        "pull",
+        "-",
+        "How the brand fills its dealers' stock: `pull` (made to their orders) or `push` (made "
+        "to its yearly forecast and shipped in monthly lots the dealers must take).",
     )
 
 
