@@ -305,7 +305,12 @@ class InvariantChecker:
         brands = sum(b.revenue_offline for b in m.brands)
         self._money(AGREES, "brands", "wholesale revenue", wholesale, brands)
         revenue = float(books.revenue.sum()) + unpaid
-        took_in = items["store_sales"] + items["pick_up_fees"]
+        took_in = (
+            items["store_sales"]
+            + items["pick_up_fees"]
+            + items["parcel_fees"]
+            + items["service_fees"]
+        )
         self._money(AGREES, "stores", "revenue", took_in, revenue)
         dealers = sum(d.revenue + d.month_revenue for d in m.dealers)
         self._money(AGREES, "dealers", "revenue", ledger.inflow["dealers"], dealers)

@@ -48,6 +48,7 @@ from o2osim.market import (
     PriceLevels,
     PriceSetting,
     Shopping,
+    StoreFormats,
     StoreNetwork,
     Week,
     YearEnd,
@@ -143,10 +144,11 @@ class O2OMarket(mesa.Model):
         self.adoption = Adoption(self, self.customers)
         self.attention = AttentionMarket(self, self.customers)
         self.online = OnlineSelling(self, self.customers, self.desk)
-        self.shopping = Shopping(self, self.network, self.online, self.desk)
+        self.formats = StoreFormats(self, self.network)
+        self.shopping = Shopping(self, self.network, self.online, self.desk, self.formats)
         self.cohorts = Cohorts(self, self.customers)
         self.year_end = YearEnd(self, self.desk, self.online)
-        self.decisions = FirmDecisions(self)
+        self.decisions = FirmDecisions(self, self.formats)
         self.recorder = TickRecorder(s.ticks)
         self.annual: list[dict[str, float]] = []
         self.phase_seconds: dict[str, float] = {}
@@ -203,10 +205,16 @@ class O2OMarket(mesa.Model):
         clock.lap("visits")
         if self.calendar.month_ends():
             self.network.close_month(self.desk.store_mix(), week)
+            self.formats.refresh_points()
             self.pricing.set_prices()
         self.ledger.close_week()
         if self.calendar.year_ends:
-            row = self.year_end.close() | self.shopping.year_service() | self.ledger.year()
+            row = (
+                self.year_end.close()
+                | self.shopping.year_service()
+                | self.ledger.year()
+                | self.formats.year_counts()
+            )
             self.annual.append(row)
             self.decisions.run(row)
         clock.lap("books")
@@ -238,6 +246,7 @@ class O2OMarket(mesa.Model):
                 self.views.add(self.cohorts.come_of_age(week))
             self.network.open_new_stores(week)
         self.network.books.year_sales[:] = 0.0
+        self.network.books.year_profit[:] = 0.0
 
     def _adopt(self, week: Week) -> None:
         """Adoption, vectorized or (``engine: agents``) by every consumer agent."""

@@ -151,6 +151,12 @@ COMPARISON_PANELS = {
         1e-6,
     ),
     "unsold_stock": ("Unsold stock at dealers", "million yuan at year end", False, 1e-6),
+    "stores_reformed": (
+        "Stores changed format",
+        "showrooms, pick-up and service points open",
+        False,
+        1.0,
+    ),
 }
 
 
@@ -525,7 +531,7 @@ def cohorts(model: Any) -> Figure:
 
 
 def store_map(model: Any, sample: int = 5000, seed: int = 0) -> Figure:
-    """Stores on the map, open and closed, over consumers coloured by the channel they use.
+    """Stores on the map, open (by format) and closed, over consumers coloured by their channel.
 
     Args:
         model: A market.
@@ -557,14 +563,24 @@ def store_map(model: Any, sample: int = 5000, seed: int = 0) -> Figure:
         )
     xy = model.store_xy
     is_open = model.store_open
-    ax.scatter(
-        xy[is_open, 0],
-        xy[is_open, 1],
-        marker="s",
-        s=30,
-        color="black",
-        label=f"store open ({int(is_open.sum())})",
-    )
+    kind = model.store_books.format
+    for code, marker, color, label in [
+        (0, "s", "black", "store open"),
+        (1, "D", "tab:purple", "showroom"),
+        (2, "^", "tab:green", "pick-up point"),
+        (3, "P", "tab:brown", "service point"),
+    ]:
+        mask = is_open & (kind == code)
+        if code and not mask.any():
+            continue
+        ax.scatter(
+            xy[mask, 0],
+            xy[mask, 1],
+            marker=marker,
+            s=30,
+            color=color,
+            label=f"{label} ({int(mask.sum())})",
+        )
     ax.scatter(
         xy[~is_open, 0],
         xy[~is_open, 1],

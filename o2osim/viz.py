@@ -52,6 +52,15 @@ DECISIONS: list[tuple[str, str, str]] = [
 ]
 
 
+#: The store formats drawn on the second page: (years.csv suffix, label).
+FORMATS: list[tuple[str, str]] = [
+    ("full", "full stores"),
+    ("showroom", "showrooms"),
+    ("pick_up", "pick-up points"),
+    ("service", "service points"),
+]
+
+
 def dashboard_scenario(
     scenario_path: str | Path,
     consumers: int | None = None,
@@ -64,6 +73,7 @@ def dashboard_scenario(
     decisions: str | None = None,
     production: str | None = None,
     stock_cover: float | None = None,
+    stores_decide: str | None = None,
     seed: int | None = None,
 ) -> Scenario:
     """A scenario file with the dashboard's levers set on top.
@@ -86,6 +96,8 @@ def dashboard_scenario(
             (a platform's own setting in the file still overrides it).
         production: ``pull`` or ``push``: how the first brand fills its dealers' stock.
         stock_cover: Months of sales dealers keep in stock.
+        stores_decide: ``fixed`` or ``adaptive``: whether full stores may change format
+            (``stores.decisions``).
         seed: The run's seed.
 
     Returns:
@@ -113,6 +125,8 @@ def dashboard_scenario(
     if turning_point_year is not None:
         after_run = turning_point_year > base.time.start_year + base.time.years
         fields["demography__turning_point_year"] = None if after_run else turning_point_year
+    if stores_decide is not None and (stores_decide == "adaptive") != base.stores_decide:
+        fields["stores__decisions"] = stores_decide
     for key, value in [
         ("population__consumers", consumers),
         ("stores__rent_growth", rent_growth),
@@ -144,6 +158,8 @@ class DashboardMarket(O2OMarket):
         production: The first brand's production, ``pull`` or ``push`` (``None``: as in the
             file).
         stock_cover: Months of sales dealers keep in stock (``None``: as in the file).
+        stores_decide: Whether full stores may change format, ``fixed`` or ``adaptive``
+            (``None``: as in the file).
         seed: The seed (``None``: as in the file).
     """
 
@@ -160,6 +176,7 @@ class DashboardMarket(O2OMarket):
         decisions: str | None = None,
         production: str | None = None,
         stock_cover: float | None = None,
+        stores_decide: str | None = None,
         seed: int | None = None,
     ) -> None:
         super().__init__(
@@ -175,6 +192,7 @@ class DashboardMarket(O2OMarket):
                 decisions=decisions,
                 production=production,
                 stock_cover=stock_cover,
+                stores_decide=stores_decide,
                 seed=seed,
             )
         )
@@ -230,6 +248,12 @@ def model_params(scenario_path: str | Path, consumers: int = 5000) -> dict[str, 
             "type": "Select",
             "label": "Platforms decide",
             "value": s.decisions,
+            "values": ["fixed", "adaptive"],
+        },
+        "stores_decide": {
+            "type": "Select",
+            "label": "Stores change format",
+            "value": "adaptive" if s.stores_decide else "fixed",
             "values": ["fixed", "adaptive"],
         },
         "stock_cover": {
@@ -324,6 +348,8 @@ def lever_values(model: DashboardMarket) -> str:
         escrow = "on" if all(flags) else "off" if not any(flags) else "on some platforms"
         parts += [f"counterfeits at {first.name} {first.counterfeit_rate:.0%}", f"escrow {escrow}"]
         parts.append(f"platforms {s.decisions}")
+    if s.stores_decide:
+        parts.append("stores change format")
     if s.brand_levers_allowed:
         parts.append(f"{s.brands[0].name}: {s.brands[0].channel_strategy}")
     if s.brands and (s.dealers.stock_cover > 0 or s.brands[0].production == "push"):
@@ -335,26 +361,37 @@ def lever_values(model: DashboardMarket) -> str:
     return "levers: " + " · ".join(parts)
 
 
+def _yearly_panel(
+    ax: Any,
+    model: DashboardMarket,
+    lines: list[tuple[str, str]],
+    title: str,
+    unit: str,
+) -> None:
+    """Draw yearly ``(years.csv column, label)`` steps on ``ax``, with the panel's frame."""
+    years = pd.DataFrame(model.annual)
+    for column, label in lines:
+        if column in years:
+            ax.step(years["year"], years[column], where="post", marker="o", ms=3, label=label)
+    s = model.config.time
+    ax.set_title(title, fontsize=10)
+    ax.set_ylabel(unit, fontsize=8)
+    ax.set_xlabel("year")
+    ax.set_xlim(s.start_year, s.start_year + s.years)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.grid(alpha=0.3)
+    if len(ax.lines) > 1:
+        ax.legend(frameon=False, fontsize=8)
+
+
 @solara.component
 def PlatformDecisions(model: DashboardMarket) -> Any:
     """A Solara component: each platform's commission and ad load in every closed year."""
     update_counter.get()
-    years = pd.DataFrame(model.annual)
     fig = Figure(figsize=(9, 3), layout="constrained")
-    s = model.config.time
     for ax, (prefix, title, unit) in zip(fig.subplots(1, 2), DECISIONS, strict=True):
-        for p in model.platforms:
-            column = f"{prefix}{p.name}"
-            if column in years:
-                ax.step(years["year"], years[column], where="post", marker="o", ms=3, label=p.name)
-        ax.set_title(title, fontsize=10)
-        ax.set_ylabel(unit, fontsize=8)
-        ax.set_xlabel("year")
-        ax.set_xlim(s.start_year, s.start_year + s.years)
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-        ax.grid(alpha=0.3)
-        if ax.lines:
-            ax.legend(frameon=False, fontsize=8)
+        lines = [(f"{prefix}{p.name}", p.name) for p in model.platforms]
+        _yearly_panel(ax, model, lines, title, unit)
     return solara.FigureMatplotlib(fig, format="png", dependencies=[update_counter.value])
 
 
@@ -367,19 +404,22 @@ def _months(count: float) -> str:
 def DealerStock(model: DashboardMarket) -> Any:
     """A Solara component: the brands' unsold stock at dealers at the end of every closed year."""
     update_counter.get()
-    years = pd.DataFrame(model.annual)
     fig = Figure(figsize=(4.5, 3), layout="constrained")
-    ax = fig.subplots()
-    if "unsold_stock" in years:
-        ax.step(years["year"], years["unsold_stock"] / 1e6, where="post", marker="o", ms=3)
     s = model.config
     mode = s.brands[0].production if s.brands else "-"
-    ax.set_title(f"Unsold stock at dealers ({mode}, {_months(s.dealers.stock_cover)})", fontsize=10)
-    ax.set_ylabel("million yuan at year end", fontsize=8)
-    ax.set_xlabel("year")
-    ax.set_xlim(s.time.start_year, s.time.start_year + s.time.years)
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.grid(alpha=0.3)
+    title = f"Unsold stock at dealers ({mode}, {_months(s.dealers.stock_cover)})"
+    lines = [("unsold_stock", "unsold stock")]
+    _yearly_panel(fig.subplots(), model, lines, title, "yuan at year end")
+    return solara.FigureMatplotlib(fig, format="png", dependencies=[update_counter.value])
+
+
+@solara.component
+def StoreFormats(model: DashboardMarket) -> Any:
+    """A Solara component: stores open at the end of every closed year, by format."""
+    update_counter.get()
+    fig = Figure(figsize=(4.5, 3), layout="constrained")
+    lines = [(f"stores_{name}", label) for name, label in FORMATS]
+    _yearly_panel(fig.subplots(), model, lines, "Stores by format", "stores open at year end")
     return solara.FigureMatplotlib(fig, format="png", dependencies=[update_counter.value])
 
 
@@ -416,7 +456,13 @@ def dashboard(
     start = {k: (v["value"] if isinstance(v, dict) else v) for k, v in params.items()}
     start.update(levers)
     model = DashboardMarket(**start)
-    components = [(LivePlots, 0), (StoreMap, 0), (PlatformDecisions, 1), (DealerStock, 1)]
+    components = [
+        (LivePlots, 0),
+        (StoreMap, 0),
+        (PlatformDecisions, 1),
+        (DealerStock, 1),
+        (StoreFormats, 1),
+    ]
     return SolaraViz(
         model,
         components=components,
@@ -434,6 +480,7 @@ __all__ = [
     "LivePlots",
     "PlatformDecisions",
     "DealerStock",
+    "StoreFormats",
     "StoreMap",
     "dashboard",
     "dashboard_scenario",

@@ -15,7 +15,7 @@ from conftest import BASELINE, ROOT, SMALL
 
 import o2osim
 from o2osim.agents import Dealer
-from o2osim.batch.comparison import holds_stock, outcomes, trajectories
+from o2osim.batch.comparison import extra_outcomes, holds_stock, outcomes, trajectories
 from o2osim.mechanisms import stock
 
 CHINA = ROOT / "scenarios" / "china_2004_2020.yaml"
@@ -193,7 +193,8 @@ def test_compare_lists_and_draws_the_stock_when_a_scenario_holds_it():
     years = pd.DataFrame({"year": [2004, 2005], "unsold_stock": [3.0, 5.0]})
     assert ("unsold_stock", "final") not in outcomes(years, plain)
     assert outcomes(years, pushed)[("unsold_stock", "final")] == 5.0
-    assert outcomes(years, plain, stock=True)[("unsold_stock", "final")] == 5.0
+    both = extra_outcomes([plain, pushed])
+    assert outcomes(years, plain, both)[("unsold_stock", "final")] == 5.0
     runs = years.assign(scenario="push", replicate=0)
     assert "unsold_stock" in set(trajectories(runs, ["push"])["series"])
     assert "unsold_stock" not in set(

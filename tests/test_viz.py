@@ -107,6 +107,9 @@ def test_the_levers_of_the_run_are_written_out():
     assert "· Acme production push, dealers' stock 1 month of sales · seed" in viz.lever_values(
         pushed
     )
+    deciding = viz.DashboardMarket(str(CHINA), consumers=300, stores_decide="adaptive")
+    assert deciding.config.stores_decide
+    assert "· platforms fixed · stores change format · seed" in viz.lever_values(deciding)
 
 
 def test_market_collects_measures_and_stops_at_the_end():
@@ -232,6 +235,7 @@ def test_dashboard_in_a_real_browser(served_dashboard, tmp_path):
                 "Platforms decide",
                 "Acme production",
                 "Dealers' stock",
+                "Stores change format",
             ]:
                 assert page.get_by_text(label).count() >= 1, label
             page.wait_for_function("document.querySelectorAll('img').length >= 2")
@@ -259,11 +263,11 @@ def test_dashboard_in_a_real_browser(served_dashboard, tmp_path):
             page.get_by_role("button", name="Reset", exact=True).click()
             page.get_by_text("(tick 0 of").wait_for(timeout=30_000)
 
-            # the platforms' decisions and the dealers' stock, drawn on the second page
+            # the platforms' decisions, the dealers' stock and the stores' formats, page 2
             page.get_by_role("tab", name="Page 1").click()
             page.wait_for_function(
                 "[...document.querySelectorAll('img')].filter(e => e.naturalWidth >= 400)"
-                ".length == 2",
+                ".length == 3",
                 timeout=30_000,
             )
         finally:

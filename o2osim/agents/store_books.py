@@ -32,6 +32,10 @@ class StoreBooks:
         month_sales: Sales of the month so far, yuan.
         month_units: Orders of the month so far (real orders).
         year_sales: Sales of the year so far, yuan (what entrepreneurs judge entry by).
+        year_profit: Profit of the year so far, yuan (what a store judges its format by).
+        format: The store's format, an index into
+            :data:`o2osim.scenario.STORE_FORMATS` (0: a full store).
+        format_tick: Tick the store last changed format, -1 if it never did.
         month_fees: Fees earned this month for serving online orders (pick-up), yuan.
         quality: Chance that a purchase at the store satisfies its buyer, 0-1.
         price: The store's own price of a basket this month, yuan (NaN: sellers do not set
@@ -60,6 +64,9 @@ class StoreBooks:
     month_sales: np.ndarray = field(default_factory=lambda: np.empty(0))
     month_units: np.ndarray = field(default_factory=lambda: np.empty(0))
     year_sales: np.ndarray = field(default_factory=lambda: np.empty(0))
+    year_profit: np.ndarray = field(default_factory=lambda: np.empty(0))
+    format: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int8))
+    format_tick: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
     month_fees: np.ndarray = field(default_factory=lambda: np.empty(0))
     quality: np.ndarray = field(default_factory=lambda: np.empty(0))
     price: np.ndarray = field(default_factory=lambda: np.empty(0))
@@ -84,6 +91,7 @@ class StoreBooks:
             "month_sales",
             "month_units",
             "year_sales",
+            "year_profit",
             "month_fees",
             "last_month_units",
             "prev_month_units",
@@ -94,6 +102,8 @@ class StoreBooks:
         self.closed_tick = _grow(self.closed_tick, -1)
         self.dealer = _grow(self.dealer, dealer)
         self.quality = _grow(self.quality, quality)
+        self.format = _grow(self.format, 0)
+        self.format_tick = _grow(self.format_tick, -1)
         return self.is_open.size - 1
 
     def set_terms(
@@ -117,8 +127,8 @@ class StoreBooks:
 
     def close_month(
         self,
-        rent: float,
-        wages: float,
+        rent: float | np.ndarray,
+        wages: float | np.ndarray,
         gross_margin: float,
         closure_after: int,
         tick: int,
@@ -130,8 +140,8 @@ class StoreBooks:
         out. Closed stores book nothing. The month's sales start again from zero.
 
         Args:
-            rent: Rent due per store this month, yuan.
-            wages: Wages due per store this month, yuan.
+            rent: Rent due per store this month, yuan (one figure, or one per store).
+            wages: Wages due per store this month, yuan (one figure, or one per store).
             gross_margin: Share of sales kept after the cost of goods.
             closure_after: Losing months in a row that close a store.
             tick: The current tick (recorded as the closing tick).
@@ -153,6 +163,7 @@ class StoreBooks:
         self.revenue += np.where(trading, sales + fees, 0.0)
         self.units_sold += np.where(trading, units, 0.0)
         self.profit += profit
+        self.year_profit += profit
         self.cash += profit
         self.last_month_profit = np.where(trading, profit, self.last_month_profit)
         losing = trading & (profit < 0)

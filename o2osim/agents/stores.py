@@ -13,6 +13,7 @@ import mesa
 import numpy as np
 
 from o2osim.agents.store_books import StoreBooks
+from o2osim.scenario import STORE_FORMATS
 
 if TYPE_CHECKING:
     from o2osim.agents.dealers import Dealer
@@ -72,6 +73,11 @@ class Store(mesa.Agent):
         if np.isnan(own):
             return self.model.basket_value * self.model.config.stores.price_index
         return own
+
+    @property
+    def format(self) -> str:
+        """What the store is: ``full``, ``showroom``, ``pick_up`` or ``service``."""
+        return STORE_FORMATS[int(self._books.format[self.index])]
 
     @property
     def is_open(self) -> bool:

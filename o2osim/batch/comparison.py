@@ -71,11 +71,29 @@ STOCK_OUTCOMES: list[tuple[str, str]] = [
     ("stock_holding_cost", "cumulative"),
 ]
 
+#: Outcomes of the stores' formats, listed when a compared scenario lets stores decide.
+FORMAT_OUTCOMES: list[tuple[str, str]] = [
+    ("stores_showroom", "final"),
+    ("stores_pick_up", "final"),
+    ("stores_service", "final"),
+    ("format_switches", "cumulative"),
+]
+
 
 def holds_stock(scenario: Scenario) -> bool:
     """Whether dealers hold stock: a stock cover, or a brand that pushes its production."""
     pushed = any(b.production == "push" for b in scenario.brands)
     return scenario.dealers.stock_cover > 0 or pushed
+
+
+def extra_outcomes(scenarios: Sequence[Scenario]) -> list[tuple[str, str]]:
+    """The outcomes listed only when some scenario has them: stock, stores' formats."""
+    extra = []
+    if any(holds_stock(s) for s in scenarios):
+        extra += STOCK_OUTCOMES
+    if any(s.stores_decide for s in scenarios):
+        extra += FORMAT_OUTCOMES
+    return extra
 
 
 #: Firm-level outcome columns by prefix (brands, platforms, C2B) and how each is summarized:
@@ -171,23 +189,25 @@ def interval(values: Sequence[float] | np.ndarray) -> tuple[float, float, float]
 
 
 def outcomes(
-    years: pd.DataFrame, scenario: Scenario, stock: bool | None = None
+    years: pd.DataFrame,
+    scenario: Scenario,
+    extra: Sequence[tuple[str, str]] | None = None,
 ) -> dict[tuple[str, str], float]:
     """The key outcomes of one run.
 
     Args:
         years: The run's yearly table.
         scenario: The run's scenario (for the initial number of dealers).
-        stock: Whether to give the stock outcomes (:data:`STOCK_OUTCOMES`); ``None``: when
-            the scenario holds stock.
+        extra: The outcomes given besides :data:`OUTCOMES` (stock, formats); ``None``: the
+            scenario's own (:func:`extra_outcomes`).
 
     Returns:
         ``(outcome, over) -> value`` for every outcome whose column the run has.
     """
     out: dict[tuple[str, str], float] = {}
     brands = _firm_outcomes(list(years.columns))
-    stocked = STOCK_OUTCOMES if (holds_stock(scenario) if stock is None else stock) else []
-    for column, over in [*OUTCOMES, *stocked, *brands]:
+    extra = extra_outcomes([scenario]) if extra is None else extra
+    for column, over in [*OUTCOMES, *extra, *brands]:
         if column == "dealer_exits":
             if "dealers_active" in years:
                 out[column, over] = scenario.dealers.count - float(years["dealers_active"].iloc[-1])
@@ -241,8 +261,9 @@ def trajectories(runs: pd.DataFrame, labels: list[str]) -> pd.DataFrame:
 
     Brand profit is summed over brands per channel (``brand_profit_online``,
     ``brand_profit_offline``) from the ``brand_profit_<channel>_<brand>`` columns; the
-    platforms' decisions (:func:`decision_series`) are drawn when any of them moves, and the
-    dealers' ``unsold_stock`` when any run holds stock.
+    platforms' decisions (:func:`decision_series`) are drawn when any of them moves, the
+    dealers' ``unsold_stock`` when any run holds stock, and ``stores_reformed`` (showrooms,
+    pick-up and service points) when any store changed format.
 
     Args:
         runs: All replicate yearly rows (columns scenario, replicate, year, ...).
@@ -265,6 +286,10 @@ def trajectories(runs: pd.DataFrame, labels: list[str]) -> pd.DataFrame:
             series.append(name)
     if "unsold_stock" in frame and frame["unsold_stock"].any():
         series.append("unsold_stock")
+    reformed = [c for c in ("stores_showroom", "stores_pick_up", "stores_service") if c in frame]
+    if reformed and frame[reformed].to_numpy().any():
+        frame["stores_reformed"] = frame[reformed].sum(axis=1)
+        series.append("stores_reformed")
     rows = []
     for (label, year), group in frame.groupby(["scenario", "year"], sort=False):
         for name in series:
@@ -493,10 +518,10 @@ def compare(
     runs = pd.concat(frames, ignore_index=True)
     front = ["scenario", "replicate", "seed"]
     runs = runs[front + [c for c in runs.columns if c not in front]]
-    stock = any(holds_stock(resolved[label]) for label in labels)
+    extra = extra_outcomes([resolved[label] for label in labels])
     per_run = pd.DataFrame.from_dict(
         {
-            (label, r): outcomes(done[label, r], resolved[label], stock)
+            (label, r): outcomes(done[label, r], resolved[label], extra)
             for label in labels
             for r in range(len(seeds))
         },

@@ -14,10 +14,13 @@
   of mouth;
 - :class:`StoreNetwork` (``stores``): where stores are, choice sets, books, dealers, entry
   and exit;
+- :class:`StoreFormats` (``formats``): showrooms, pick-up and service points, their fees,
+  and full stores that change format;
 - :class:`PriceSetting` (``pricing``): at each month's end sellers set next month's prices;
 - :class:`BrandDesk` (``brands``): needs by brand, channel strategies, the brands' books;
 - :class:`YearEnd` (``books``): churn and the firms' year;
-- :class:`FirmDecisions` (``decisions``): adaptive firms judge their year and move a lever.
+- :class:`FirmDecisions` (``decisions``): adaptive firms judge their year and move a lever,
+  push brands plan production, stores that decide choose their format.
 
 The week's counters are one :class:`Week` record passed to the phases that count. Phases
 read the market through :class:`o2osim.agents.protocol.Market`.
@@ -31,6 +34,7 @@ from o2osim.market.calendar import Calendar, PriceLevels
 from o2osim.market.cohorts import Cohorts
 from o2osim.market.customers import PlatformCustomers
 from o2osim.market.decisions import FirmDecisions
+from o2osim.market.formats import StoreFormats
 from o2osim.market.online import OnlineSelling
 from o2osim.market.pricing import PriceSetting
 from o2osim.market.shopping import Shopping
@@ -49,6 +53,7 @@ __all__ = [
     "PriceLevels",
     "PriceSetting",
     "Shopping",
+    "StoreFormats",
     "StoreNetwork",
     "Week",
     "YearEnd",

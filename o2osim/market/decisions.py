@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from o2osim.agents.protocol import Market
+from o2osim.market.formats import StoreFormats
 from o2osim.mechanisms import decisions
 
 
@@ -15,26 +16,33 @@ class FirmDecisions:
     next year (:meth:`o2osim.agents.platforms.Platform.decide`). Platforms that keep their
     settings (``decisions: fixed``) are not touched. Brands that push their production plan
     next year's monthly lot at each active dealer from its sales
-    (:meth:`o2osim.agents.dealers.Dealer.close_year`).
+    (:meth:`o2osim.agents.dealers.Dealer.close_year`). When stores decide, full stores that
+    would earn more as a showroom, pick-up or service point turn into one
+    (:meth:`o2osim.market.formats.StoreFormats.decide_formats`); the row gains
+    ``format_switches``.
 
     Args:
         market: The market.
+        formats: The stores' formats.
     """
 
-    def __init__(self, market: Market) -> None:
+    def __init__(self, market: Market, formats: StoreFormats) -> None:
         self.market = market
+        self.formats = formats
 
     def run(self, books: dict[str, float]) -> None:
         """The adaptive platforms decide next year's levers from this year's books.
 
         Args:
             books: The year's row (``platform_profit_<name>`` and ``platform_gmv_<name>``,
-                yuan over the year).
+                yuan over the year); ``format_switches`` is added to it when stores decide.
         """
         m = self.market
         for d in m.dealers:
             if d.active:
                 d.close_year()
+        if m.config.stores_decide:
+            books["format_switches"] = float(self.formats.decide_formats())
         market_gmv = sum(books[f"platform_gmv_{p.name}"] for p in m.platforms)
         for p in m.platforms:
             if p.adaptive and p.launched and p.config.launch_year < m.year:

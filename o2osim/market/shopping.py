@@ -7,6 +7,7 @@ import numpy as np
 
 from o2osim.agents.protocol import Market
 from o2osim.market.brands import BrandDesk
+from o2osim.market.formats import StoreFormats
 from o2osim.market.online import OnlineSelling
 from o2osim.market.stores import StoreNetwork
 from o2osim.market.week import Week
@@ -26,15 +27,22 @@ class Shopping:
         network: The store network.
         online: Online selling.
         desk: The brands' desk.
+        formats: The stores' formats (showrooms, pick-up and service points).
     """
 
     def __init__(
-        self, market: Market, network: StoreNetwork, online: OnlineSelling, desk: BrandDesk
+        self,
+        market: Market,
+        network: StoreNetwork,
+        online: OnlineSelling,
+        desk: BrandDesk,
+        formats: StoreFormats,
     ) -> None:
         self.market = market
         self.network = network
         self.online = online
         self.desk = desk
+        self.formats = formats
         self._cell_year: int | None = None
         self._people_by_cell = np.zeros(0)
         kinds = market.config.consumers.service_needs
@@ -92,8 +100,10 @@ class Shopping:
         Prices enter in base-year yuan: the list price times ``price_index``, or, when sellers
         set prices, each store's and each platform's sellers' own price deflated by the growth
         of the basket's list value. With service needs (``kind``, see Service value), store
-        ``j`` adds ``q_j * value[kind]`` and an online order that a brand routes to pick-up at
-        the nearest store adds ``q * value[kind]`` for the kinds served at pick-up.
+        ``j`` adds ``q_j * value[kind]`` (a showroom only for the kinds it serves, and its
+        buyers wait for the goods) and an online order that a brand routes to pick-up at the
+        nearest store adds ``q * value[kind]`` for the kinds served at pick-up, or else what a
+        pick-up or service point near the shopper's home gives (see Store formats).
         """
         m = self.market
         s = m.config
@@ -116,15 +126,27 @@ class Shopping:
         else:
             store_price = c.basket_value * s.stores.price_index
         near = (-store_price - c.travel_cost * net.choice_dist[rows]).astype(np.float32)
+        showroom, wait = self.formats.store_terms(ids)
+        if showroom is not None:  # its buyers wait for the goods
+            near -= np.float32(wait) * showroom
         util[:, :k] = near[cell] if per_cell else near
         util[:, :k] += (c.trust_value * pop.trust_offline[shoppers])[:, None]
         if kind is not None:  # what the store adds for this need, as often as it delivers
             quality = net.books.quality[ids]
+            shown = self.formats.at_showroom
             if per_cell:
                 values = self.service_value
-                by_kind = [choice.service_value(np.full(len(quality), v), quality) for v in values]
+                by_kind = [
+                    choice.service_value(
+                        np.full(len(quality), v),
+                        quality if showroom is None or at else np.where(showroom, 0.0, quality),
+                    )
+                    for v, at in zip(values, shown, strict=True)
+                ]
                 util[:, :k] += np.stack(by_kind)[kind, cell]
             else:
+                if showroom is not None:
+                    quality = np.where(showroom & ~shown[kind][:, None], 0.0, quality)
                 util[:, :k] += choice.service_value(self.service_value[kind], quality)
         search = c.search_cost * np.where(pop.mobile[shoppers], s.stages.mobile_search_factor, 1)
         shows_ads = s.sessions.mode == "behaviour"  # sponsored results need search sessions
@@ -144,6 +166,9 @@ class Shopping:
                 util[:, col] -= choice.ad_nuisance(c.ad_cost, platform.ad_load)
             util[:, col] += c.trust_value * pop.trust_online[shoppers, platform.index]
             util[(member & np.uint8(1 << platform.index)) == 0, col] = -np.inf
+        near_point = None
+        if kind is not None and m.platforms:
+            near_point = self.formats.online_service(shoppers, kind)
         if needs is not None:
             self.desk.price_terms(util, shoppers, needs, discount)
             if kind is not None and self.pick_up_value.any() and m.platforms:
@@ -151,6 +176,10 @@ class Shopping:
                 rows = np.flatnonzero(store >= 0)
                 quality = self.network.books.quality[store[rows]][:, None]
                 util[rows, k:] += choice.service_value(self.pick_up_value[kind[rows]], quality)
+                if near_point is not None:  # the brand's pick-up counts, not a point's too
+                    near_point[rows] = 0.0
+        if near_point is not None:
+            util[:, k:] += near_point.astype(np.float32)[:, None]
         return util
 
     def choose(
@@ -208,8 +237,11 @@ class Shopping:
         store_ids = self.network.choice_ids[pop.cell[store_buyers], picked[in_store]]
         online_buyers = buyers[~in_store]
         platform_ids = (picked[~in_store] - k).astype(np.int64)
+        online_kind = None
         if self.service_kind is not None:
             self._tally_service(self.service_kind[bought], in_store, store_ids)
+            online_kind = self.service_kind[bought][~in_store]
+        self.formats.serve_online(online_buyers, online_kind)
         if needs is None:
             flows, units = self.network.sell(store_buyers, store_ids, None, week)
             self.desk.store_sales(None, None, units)
@@ -250,6 +282,7 @@ class Shopping:
         self._year_kinds[:, 1] += np.bincount(kind[in_store], minlength=n)
         value = self.service_value[kind[in_store]] * self.network.books.quality[store_ids]
         self.network.note_service(value)
+        self.formats.note_store_kinds(store_ids, kind[in_store])
 
     def year_service(self) -> dict[str, float]:
         """This year's store share of each need kind's purchases (empty when off); resets.

@@ -11,6 +11,9 @@ from o2osim.market.week import Week
 from o2osim.mechanisms import geography, pricing, trust
 from o2osim.units import STORE_CHANNEL
 
+#: Format codes in the store books (see :data:`o2osim.scenario.STORE_FORMATS`).
+FULL, SHOWROOM, PICK_UP, SERVICE = range(4)
+
 
 class StoreNetwork:
     """The physical stores and the dealers who supply them.
@@ -79,20 +82,36 @@ class StoreNetwork:
 
     @property
     def is_open(self) -> np.ndarray:
-        """Which stores trade (a column of the store books)."""
+        """Which stores trade (a column of the store books), in any format."""
         return self.books.is_open
 
+    @property
+    def sells(self) -> np.ndarray:
+        """Which stores sell goods: open full stores and showrooms."""
+        return self.books.is_open & (self.books.format <= SHOWROOM)
+
+    def cost_shares(self) -> tuple[np.ndarray, np.ndarray]:
+        """Each store's rent and wages as shares of a full store's, by its format."""
+        f = self.market.config.store_formats
+        rent = np.array([1.0, f.showroom_rent_share, f.pick_up_rent_share, f.service_rent_share])
+        wages = np.array([1.0, f.showroom_wage_share, f.pick_up_wage_share, f.service_wage_share])
+        return rent[self.books.format], wages[self.books.format]
+
     def refresh_choice_sets(self, closed: np.ndarray | None = None) -> None:
-        """Recompute each travel cell's nearest open stores (only cells that lost one)."""
+        """Recompute each travel cell's nearest selling stores (only cells that lost one).
+
+        Args:
+            closed: Stores that closed or stopped selling (``None``: recompute every cell).
+        """
         k = self.market.config.consumers.store_choice_set
         if closed is None:
             self.choice_ids, self.choice_dist = geography.nearest_open_stores(
-                self.cells, self.xy, self.is_open, k
+                self.cells, self.xy, self.sells, k
             )
             return
         stale = np.flatnonzero(np.isin(self.choice_ids, closed).any(axis=1))
         if stale.size:
-            ids, dist = geography.nearest_open_stores(self.cells[stale], self.xy, self.is_open, k)
+            ids, dist = geography.nearest_open_stores(self.cells[stale], self.xy, self.sells, k)
             self.choice_ids[stale] = ids
             self.choice_dist[stale] = dist
 
@@ -167,12 +186,15 @@ class StoreNetwork:
         books = self.books
         cap = pricing.price_cap(online_prices, pr.store_premium, self.service_per_basket())
         self.price_cap = cap
-        i = np.flatnonzero(books.is_open)
+        i = np.flatnonzero(self.sells)
         list_wholesale, list_factory = self.list_terms()
         volume = pricing.smoothed_volume(
             books.volume[i], books.last_month_units[i], pr.volume_smoothing
         )
-        overhead = pricing.overhead_per_basket(m.rent, m.wages, volume)
+        rent_share, wage_share = self.cost_shares()
+        overhead = pricing.overhead_per_basket(
+            m.rent * rent_share[i], m.wages * wage_share[i], volume
+        )
         wholesale = pricing.store_wholesale(list_wholesale, cap, overhead, pr.markup_min)
         unit_cost = wholesale + overhead
         if pr.markup_rule == "logit":
@@ -287,14 +309,21 @@ class StoreNetwork:
         books = self.books
         trading = books.is_open
         took = float(books.month_sales[trading].sum() + books.month_fees[trading].sum())
-        n_trading = int(np.count_nonzero(trading))
+        rent_share, wage_share = self.cost_shares()
+        rent_due = m.rent * float(rent_share[trading].sum())  # one full store's rent per unit
+        wages_due = m.wages * float(wage_share[trading].sum())
         goods, closed = books.close_month(
-            m.rent, m.wages, st.gross_margin, st.closure_after_loss_months, m.steps, self.priced
+            m.rent * rent_share,
+            m.wages * wage_share,
+            st.gross_margin,
+            st.closure_after_loss_months,
+            m.steps,
+            self.priced,
         )
         ledger = m.ledger
-        ledger.book("rent", m.rent * n_trading)
-        ledger.book("wages", m.wages * n_trading)
-        ledger.keep("stores", took - float(goods.sum()) - (m.rent + m.wages) * n_trading)
+        ledger.book("rent", rent_due)
+        ledger.book("wages", wages_due)
+        ledger.keep("stores", took - float(goods.sum()) - (rent_due + wages_due))
         week.store_closures += closed.size
         supplied = books.dealer >= 0
         per_dealer = np.bincount(
@@ -343,10 +372,10 @@ class StoreNetwork:
         st = self.market.config.stores
         if not self.priced:
             return st.gross_margin
-        is_open = self.is_open
-        if not is_open.any():
+        sells = self.sells
+        if not sells.any():
             return st.gross_margin
-        ratio = self.books.wholesale[is_open] / np.maximum(self.books.price[is_open], 1e-12)
+        ratio = self.books.wholesale[sells] / np.maximum(self.books.price[sells], 1e-12)
         return float(1.0 - ratio.mean())
 
     def open_new_stores(self, week: Week) -> None:
@@ -361,7 +390,7 @@ class StoreNetwork:
         """
         m = self.market
         st = m.config.stores
-        if st.max_openings_per_year == 0 or not self.is_open.any():
+        if st.max_openings_per_year == 0 or not self.sells.any():
             return
         pop = m.population
         district_of_store = geography.district_of(
@@ -371,7 +400,7 @@ class StoreNetwork:
             m.config.population.districts,
         )
         n_districts = len(self.districts)
-        is_open = self.is_open
+        is_open = self.sells  # full stores and showrooms: the ones a newcomer competes with
         stores_in = np.bincount(district_of_store[is_open], minlength=n_districts)
         weakest = np.full(n_districts, np.inf)
         np.minimum.at(weakest, district_of_store[is_open], self.books.year_sales[is_open])

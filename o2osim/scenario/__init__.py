@@ -48,6 +48,7 @@ from o2osim.scenario.dynamics import (
 from o2osim.scenario.fields import F, FieldProblem, Section, section_items
 from o2osim.scenario.firms import (
     PLATFORM_LEVERS,
+    STORE_FORMATS,
     BrandConfig,
     ChannelStrategy,
     DealerConfig,
@@ -58,6 +59,8 @@ from o2osim.scenario.firms import (
     PricingConfig,
     Production,
     StoreConfig,
+    StoreFormat,
+    StoreFormatsConfig,
 )
 from o2osim.scenario.levers import LEVERS, Lever, switched_on
 from o2osim.scenario.loading import (
@@ -89,6 +92,7 @@ __all__ = [
     "LEVERS",
     "MAX_VALUES",
     "PLATFORM_LEVERS",
+    "STORE_FORMATS",
     "AdoptionConfig",
     "AttentionConfig",
     "BrandConfig",
@@ -114,6 +118,8 @@ __all__ = [
     "ServiceNeed",
     "StagesConfig",
     "StoreConfig",
+    "StoreFormat",
+    "StoreFormatsConfig",
     "TimeConfig",
     "affects_horizon",
     "apply_override",

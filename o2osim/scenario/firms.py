@@ -9,6 +9,12 @@ from o2osim.scenario.fields import F, Section
 #: Whether firms keep their settings or decide from their books (see docs/model.md).
 Decisions = Literal["fixed", "adaptive"]
 
+#: What a physical store is: a full store, a showroom, a pick-up point or a service point.
+StoreFormat = Literal["full", "showroom", "pick_up", "service"]
+
+#: The formats in order (their codes in the store books).
+STORE_FORMATS: tuple[StoreFormat, ...] = get_args(StoreFormat)
+
 
 class StoreConfig(Section):
     """Physical stores: prices, costs, cash and closure rule."""
@@ -54,6 +60,92 @@ class StoreConfig(Section):
         "Standard deviation of quality across stores, drawn when a store opens (within [0, 1]).",
         ge=0,
         le=0.5,
+    )
+    decisions: Decisions | None = F(
+        None,
+        "-",
+        "Whether full stores may turn into a showroom, pick-up point or service point at a "
+        "year's end when that would pay more (`adaptive`) or keep their format (`fixed`); "
+        "null: the scenario's `decisions`.",
+    )
+
+
+class StoreFormatsConfig(Section):
+    """What a showroom, a pick-up point and a service point cost and earn (see docs/model.md)."""
+
+    allowed: list[Literal["showroom", "pick_up", "service"]] = F(
+        ["showroom", "pick_up", "service"],
+        "-",
+        "Formats a full store may turn into when stores decide ([]: none).",
+        max_length=3,
+    )
+    showroom_rent_share: float = F(
+        0.7, "x a full store's rent", "Rent of a showroom (no stockroom).", ge=0, le=1
+    )
+    showroom_wage_share: float = F(
+        0.8, "x a full store's wages", "Wage bill of a showroom.", ge=0, le=1
+    )
+    showroom_delivery_days: float = F(
+        2.0, "days", "Days a showroom's buyer waits for the goods.", ge=0, le=60
+    )
+    pick_up_rent_share: float = F(
+        0.07,
+        "x a full store's rent",
+        "Rent of a pick-up point (a counter and shelves).",
+        ge=0,
+        le=1,
+    )
+    pick_up_wage_share: float = F(
+        0.1, "x a full store's wages", "Wage bill of a pick-up point.", ge=0, le=1
+    )
+    pick_up_reach_km: float = F(
+        2.0,
+        "km",
+        "A pick-up point holds the online orders of the homes whose nearest pick-up point it "
+        "is, when it is at most this far.",
+        ge=0,
+        le=1e4,
+    )
+    parcel_fee: float = F(
+        0.5,
+        "yuan/order",
+        "What online sellers pay a pick-up point per order it holds for collection, in "
+        "base-year yuan (the last mile it saves them).",
+        ge=0,
+        le=1e4,
+    )
+    service_rent_share: float = F(
+        0.15, "x a full store's rent", "Rent of a service point (a workshop).", ge=0, le=1
+    )
+    service_wage_share: float = F(
+        0.4,
+        "x a full store's wages",
+        "Wage bill of a service point (fitters, repairers).",
+        ge=0,
+        le=1,
+    )
+    service_reach_km: float = F(
+        10.0,
+        "km",
+        "A service point installs and services the online purchases of the homes whose nearest "
+        "service point it is, when it is at most this far.",
+        ge=0,
+        le=1e4,
+    )
+    service_fee: float = F(
+        20.0,
+        "yuan/service",
+        "What brands pay a service point per online purchase it installs or services, in "
+        "base-year yuan.",
+        ge=0,
+        le=1e6,
+    )
+    refit_cost: float = F(
+        200_000.0,
+        "yuan",
+        "What turning a full store into another format costs its owners once, in base-year yuan.",
+        ge=0,
+        le=1e12,
     )
 
 

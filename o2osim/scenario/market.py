@@ -98,6 +98,18 @@ class ServiceNeed(Section):
         "gets this value too: true for what the counter gives (touch and check the goods, "
         "after-sales), false for what it does not (the goods still wait for delivery).",
     )
+    at_showroom: bool = F(
+        True,
+        "-",
+        "Whether a showroom delivers this value (it shows the goods and takes the order, but "
+        "the goods come later): false for taking the goods home at once.",
+    )
+    at_service_point: bool = F(
+        False,
+        "-",
+        "Whether a service point near the buyer's home delivers this value to an online "
+        "purchase (installation, after-sales), paid by the brands.",
+    )
 
 
 class ConsumerConfig(Section):

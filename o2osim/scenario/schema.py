@@ -22,6 +22,7 @@ from o2osim.scenario.firms import (
     PlatformRulesConfig,
     PricingConfig,
     StoreConfig,
+    StoreFormatsConfig,
 )
 from o2osim.scenario.levers import switched_on
 from o2osim.scenario.market import (
@@ -51,6 +52,7 @@ class Scenario(Section):
     population: PopulationConfig = Field(default_factory=PopulationConfig)
     consumers: ConsumerConfig = Field(default_factory=ConsumerConfig)
     stores: StoreConfig = Field(default_factory=StoreConfig)
+    store_formats: StoreFormatsConfig = Field(default_factory=StoreFormatsConfig)
     platforms: list[PlatformConfig] = Field(
         default_factory=list,
         max_length=8,
@@ -62,7 +64,8 @@ class Scenario(Section):
         "-",
         "Whether the firms keep their settings (`fixed`) or decide each year from their books "
         "(`adaptive`: platforms move commission, ad load, own marketing, enforcement and "
-        "protection, see `platform_rules`); a platform's own `decisions` overrides it.",
+        "protection, see `platform_rules`; full stores may change format, see "
+        "`store_formats`); a platform's own `decisions`, and `stores.decisions`, override it.",
     )
     platform_rules: PlatformRulesConfig = Field(default_factory=PlatformRulesConfig)
     dealers: DealerConfig = Field(default_factory=DealerConfig)
@@ -104,6 +107,12 @@ class Scenario(Section):
                         f"{lever.agents_lack})",
                     )
         self._check_platform_rules()
+        if self.stores_decide and self.engine == "agents":
+            raise FieldProblem(
+                "stores.decisions",
+                "adaptive",
+                "fixed when engine is agents (the reference engine has full stores only)",
+            )
         if self.consumers.service_needs:
             self._check_service_needs()
         if self.pricing.sellers_set_prices:
@@ -114,6 +123,11 @@ class Scenario(Section):
                 "brands.market_share", round(total, 6), "market shares summing to at most 1"
             )
         return self
+
+    @property
+    def stores_decide(self) -> bool:
+        """Whether full stores may change format (``stores.decisions``, else ``decisions``)."""
+        return (self.stores.decisions or self.decisions) == "adaptive"
 
     def _check_platform_rules(self) -> None:
         """Each lever named once; an adaptive platform starts within the bounds it keeps to."""
