@@ -313,12 +313,16 @@ class InvariantChecker:
         )
         self._money(AGREES, "stores", "revenue", took_in, revenue)
         dealers = sum(d.revenue + d.month_revenue for d in m.dealers)
-        self._money(AGREES, "dealers", "revenue", ledger.inflow["dealers"], dealers)
+        sales = ledger.inflow["dealers"] - items["stock_taken_back"]  # refunds are no sales
+        self._money(AGREES, "dealers", "revenue", sales, dealers)
+        taken = sum(d.shared for d in m.dealers)
+        self._money(AGREES, "dealers", "stock taken back", items["stock_taken_back"], taken)
         margin = (
             items["kept_dealers"]
             + items["dealer_costs"]
             + items["stock_holding"]
             + items["stock_purchases"]
+            - items["stock_taken_back"]
             + ledger.balance["dealers"]
         )
         total_margin = sum(d.margin + d.month_margin for d in m.dealers)

@@ -55,6 +55,7 @@ UNITS: dict[str, str] = {
     "stock_months": "months of sales",
     "stock_holding_cost": "yuan",
     "stock_written_off": "yuan",
+    "stock_shared_online": "yuan",
     "store_profit": "yuan",
     "c2b_share_": "share of orders",
     "c2b_mismatch_": "share of the range",

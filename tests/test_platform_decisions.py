@@ -70,7 +70,13 @@ def test_fixed_platforms_keep_their_settings_every_year():
 
 def test_adaptive_with_no_levers_is_fixed():
     fixed = years(ECONOMICS, "time.years=8")
-    still = years(ECONOMICS, "time.years=8", "decisions=adaptive", "platform_rules.levers=[]")
+    still = years(
+        ECONOMICS,
+        "time.years=8",
+        "decisions=adaptive",
+        "platform_rules.levers=[]",
+        "stores.decisions=fixed",  # the stores held still: only the platforms decide
+    )
     pd.testing.assert_frame_equal(fixed, still)
 
 

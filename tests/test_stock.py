@@ -46,14 +46,27 @@ def test_push_ships_a_twelfth_of_the_plan_net_of_stock_and_never_runs_short():
     assert stock.holding_cost(1200.0, 0.25) == 25.0
 
 
+def test_shared_inventory_serves_online_orders_from_the_stock_beyond_the_cover():
+    online = np.array([30.0, 30.0, 30.0])
+    held = np.array([150.0, 110.0, 90.0])
+    sold = np.array([100.0, 100.0, 100.0])
+    assert stock.shared_take(online, held, sold, cover=1.0).tolist() == [30.0, 10.0, 0.0]
+
+
 # ----------------------------------------------------------------------------- a dealer's log
 
 
-def _dealer(production: str) -> tuple[o2osim.O2OMarket, Dealer]:
+def _dealer(production: str, *overrides: str) -> tuple[o2osim.O2OMarket, Dealer]:
     """A new dealer in a small market whose one brand produces by ``production``."""
     scenario = o2osim.load_scenario(
         BASELINE,
-        [*SMALL, f"brands.0.production={production}", "dealers.stock_cover=1"],
+        [
+            *SMALL,
+            f"brands.0.production={production}",
+            "brands.0.market_share=1",
+            "dealers.stock_cover=1",
+            *overrides,
+        ],
     )
     market = o2osim.O2OMarket(scenario)
     return market, Dealer(market, 99, 0.0, 0.0, scenario.dealers, market.brands)
@@ -115,6 +128,26 @@ def test_the_dealer_pays_for_stock_and_its_owners_finance_it():
     )
 
 
+def test_a_brand_that_shares_its_inventory_takes_the_surplus_back_for_online_orders():
+    market, dealer = _dealer("push", "brands.0.shared_inventory=true")
+    _month_ends(dealer, SALES[:12])  # a year of 120 a month: next year's lot is 120
+    brand = market.brands[0]
+    cost = brand.cost_stock
+    # sales drop to 100: the lot leaves 140 in stock, 40 beyond a month of them; 50 online
+    # orders take those 40 at 10 yuan
+    dealer.restock(100.0, 1000.0, [1.0], online_units=50.0)
+    assert dealer.stock[0] == pytest.approx(100.0)
+    assert dealer.shared == pytest.approx(400.0) and brand.stock_taken_back == pytest.approx(400.0)
+    assert dealer.month_stock_paid == pytest.approx(200.0 - 400.0)  # 20 bought, 40 refunded
+    unit_cost = brand.list_price * brand.config.unit_cost
+    assert brand.cost_stock - cost == pytest.approx((20 - 40) * unit_cost)
+    assert market.ledger.items["stock_taken_back"] == pytest.approx(400.0)
+    _, alone = _dealer("push")  # the same month without sharing keeps the 140
+    _month_ends(alone, SALES[:12])
+    alone.restock(100.0, 1000.0, [1.0], online_units=50.0)
+    assert alone.stock[0] == pytest.approx(140.0) and alone.shared == 0.0
+
+
 def test_a_dealer_that_exits_writes_its_stock_off():
     _, dealer = _dealer("pull")
     dealer.restock(120.0, 1200.0, [1.0])
@@ -154,12 +187,13 @@ def test_no_stock_without_a_cover_or_push_and_the_books_balance_with_it():
 
 
 @cache
-def _china(production: str, seed: int) -> pd.DataFrame:
+def _china(production: str, seed: int, shared: bool = False) -> pd.DataFrame:
     return o2osim.run(
         CHINA,
         seed=seed,
         overrides=[
             f"brands.0.production={production}",
+            f"brands.0.shared_inventory={str(shared).lower()}",
             "dealers.stock_cover=1",
             "population.consumers=3000",
         ],
@@ -184,6 +218,16 @@ def test_push_piles_up_stock_after_offline_demand_turns_down_and_pull_does_not()
         )
     assert min(ratios) > 1.05, ratios
     assert np.mean(ratios) > 1.12, ratios
+
+
+def test_sharing_the_inventory_drains_the_stock_push_piles_up():
+    for seed in SEEDS:
+        push, shared = _china("push", seed), _china("push", seed, shared=True)
+        turn = int(push["offline_baskets"].idxmax())
+        after = slice(turn + 1, turn + 3)
+        assert shared["stock_months"].loc[after].mean() < push["stock_months"].loc[after].mean()
+        assert shared["stock_holding_cost"].sum() < 0.9 * push["stock_holding_cost"].sum()
+        assert shared["stock_shared_online"].sum() > 0 and push["stock_shared_online"].sum() == 0
 
 
 def test_compare_lists_and_draws_the_stock_when_a_scenario_holds_it():

@@ -19,7 +19,9 @@ class Brand(mesa.Agent):
         cost_offline: Production cost of the goods sold in stores, yuan.
         cost_online: Production cost of the goods sold online, yuan.
         cost_stock: Production cost of the goods in its dealers' stock (what it shipped beyond
-            their sales, net of what they drew from stock), yuan.
+            their sales, net of what they drew from stock or it took back), yuan.
+        stock_taken_back: What it paid its dealers for stock taken back for online orders
+            (shared inventory), yuan.
         channel_costs: What the online channel costs besides production: pick-up fees paid to
             stores, margins paid to dealers on routed orders, awareness building, yuan.
         units_offline: Baskets of its goods sold in stores (real baskets).
@@ -45,6 +47,7 @@ class Brand(mesa.Agent):
         self.cost_offline = 0.0
         self.cost_online = 0.0
         self.cost_stock = 0.0
+        self.stock_taken_back = 0.0
         self.channel_costs = 0.0
         self.units_offline = 0.0
         self.units_online = 0.0
@@ -67,6 +70,16 @@ class Brand(mesa.Agent):
         self.revenue_offline += value
         self.cost_stock += units * self.list_price * self.config.unit_cost
         self.model.ledger.book("stock_purchases", value)
+
+    def take_back(self, units: float, value: float) -> None:
+        """Buy back ``units`` baskets of a dealer's stock for ``value`` yuan, for online orders.
+
+        Shared inventory: the baskets leave the dealers' stock (their production cost moves
+        from the stock to the online sales that booked it) and the brand refunds the dealer.
+        """
+        self.stock_taken_back += value
+        self.cost_stock -= units * self.list_price * self.config.unit_cost
+        self.model.ledger.book("stock_taken_back", value)
 
     def sell_online(self, amount: float, units: float) -> None:
         """Receive ``amount`` yuan (after commission) for ``units`` baskets sold on a platform."""
@@ -112,7 +125,13 @@ class Brand(mesa.Agent):
     @property
     def profit_offline(self) -> float:
         """Wholesale revenue less the production cost of store goods and stock, and points, yuan."""
-        return self.revenue_offline - self.cost_offline - self.cost_stock - self.points_offline
+        return (
+            self.revenue_offline
+            - self.stock_taken_back
+            - self.cost_offline
+            - self.cost_stock
+            - self.points_offline
+        )
 
     @property
     def production_cost(self) -> float:

@@ -43,6 +43,7 @@ class Dealer(mesa.Agent):
             of what it drew from stock), yuan.
         holding: What holding stock has cost it since the start, yuan.
         written_off: Value of the stock it wrote off when it exited, yuan.
+        shared: Value of the stock brands took back for their online orders, yuan.
     """
 
     def __init__(
@@ -78,6 +79,9 @@ class Dealer(mesa.Agent):
         self.stock_paid = self.holding = self.written_off = 0.0
         self.month_stock_paid = self.month_holding = 0.0
         self._push = np.array([b.config.production == "push" for b in brands], dtype=bool)
+        self._shared = np.array([b.config.shared_inventory for b in brands], dtype=bool)
+        self._share = np.array([b.config.market_share for b in brands])
+        self.shared = 0.0
         self.holds_stock = config.stock_cover > 0 or bool(self._push.any())
 
     def supply(self, goods: float, mix: list[float], margin: float | None = None) -> float:
@@ -106,7 +110,9 @@ class Dealer(mesa.Agent):
         ledger.book("wholesale_rivals", bought * (1.0 - sum(mix)))  # rivals' goods
         return bought
 
-    def restock(self, sold_units: float, bought: float, mix: list[float]) -> None:
+    def restock(
+        self, sold_units: float, bought: float, mix: list[float], online_units: float = 0.0
+    ) -> None:
         """Month end: the month's sales leave the stock and each brand's deliveries refill it.
 
         The brands' goods its stores bought (``sold_units`` times each brand's share ``mix``)
@@ -114,12 +120,16 @@ class Dealer(mesa.Agent):
         month's sales, a push brand its planned lot (or what the sales took beyond the stock).
         The dealer pays each brand, at this month's price per basket ``bought / sold_units``,
         for what it delivered beyond the month's sales (it already paid for those in
-        :meth:`supply`), and pays ``holding_cost`` a year on the value of the stock it holds.
+        :meth:`supply`). A brand that shares its inventory then takes the online orders of
+        the dealer's region (``online_units`` times its market share) out of the stock beyond
+        the cover and refunds the dealer at the same price. The dealer pays ``holding_cost`` a
+        year on the value of the stock it holds.
 
         Args:
             sold_units: Baskets its stores bought this month (real; rivals' goods included).
             bought: What it paid the makers for them, yuan (from :meth:`supply`).
             mix: Each brand's share of the goods.
+            online_units: Online orders from the homes its stores serve this month (real).
         """
         if not self.holds_stock:
             return
@@ -136,12 +146,21 @@ class Dealer(mesa.Agent):
         )
         extra = delivered - sold
         self.stock = np.maximum(self.stock + extra, 0.0)
-        self.year_sold += sold
-        self.year_stock += float(self.stock.sum())
         price = self.unit_price
         for brand, units in zip(self.brands, extra, strict=True):
             brand.ship_stock(float(units), float(units) * price)
         self.month_stock_paid = float(extra.sum()) * price
+        if self._shared.any() and online_units > 0:
+            online = online_units * self._share * self._shared
+            taken = stock.shared_take(online, self.stock, sold, self.config.stock_cover)
+            self.stock = self.stock - taken
+            for brand, units in zip(self.brands, taken, strict=True):
+                if units > 0:
+                    brand.take_back(float(units), float(units) * price)
+            self.month_stock_paid -= float(taken.sum()) * price
+            self.shared += float(taken.sum()) * price
+        self.year_sold += sold
+        self.year_stock += float(self.stock.sum())
         self.month_holding = stock.holding_cost(self.stock_value, self.config.holding_cost)
         self.model.ledger.book("stock_holding", self.month_holding)
 

@@ -49,6 +49,7 @@ TRANSFERS: dict[str, tuple[str, str]] = {
     "wholesale_rivals": ("dealers", "brands"),
     "stock_purchases": ("dealers", "brands"),
     "stock_holding": ("dealers", "services"),
+    "stock_taken_back": ("brands", "dealers"),
     "rent": ("stores", "landlords"),
     "wages": ("stores", "employees"),
     "dealer_costs": ("dealers", "services"),

@@ -69,6 +69,7 @@ STOCK_OUTCOMES: list[tuple[str, str]] = [
     ("unsold_stock", "final"),
     ("stock_months", "mean"),
     ("stock_holding_cost", "cumulative"),
+    ("stock_shared_online", "cumulative"),
 ]
 
 #: Outcomes of the stores' formats, listed when a compared scenario lets stores decide.

@@ -465,6 +465,7 @@ class BrandDesk:
         books["dealer_margin"] = sum(d.margin for d in self.market.dealers)
         books["stock_holding_cost"] = sum(d.holding for d in self.market.dealers)
         books["stock_written_off"] = sum(d.written_off for d in self.market.dealers)
+        books["stock_shared_online"] = sum(d.shared for d in self.market.dealers)
         books["store_profit"] = float(self.market.store_books.profit.sum())
         return books
 

@@ -242,6 +242,7 @@ class Shopping:
             self._tally_service(self.service_kind[bought], in_store, store_ids)
             online_kind = self.service_kind[bought][~in_store]
         self.formats.serve_online(online_buyers, online_kind)
+        self.network.note_online(online_buyers)
         if needs is None:
             flows, units = self.network.sell(store_buyers, store_ids, None, week)
             self.desk.store_sales(None, None, units)

@@ -48,6 +48,8 @@ class StoreNetwork:
         self.priced = s.pricing.sellers_set_prices
         self.price_cap = float("inf")
         self._served = np.zeros(2)  # service value delivered in store purchases, purchases
+        self.shares_inventory = any(b.shared_inventory for b in s.brands)
+        self._month_online = np.zeros(s.dealers.count)  # online orders by dealer's region
 
     # ---- where the stores are
 
@@ -129,6 +131,17 @@ class StoreNetwork:
         dealer = np.where(store >= 0, self.books.dealer[np.maximum(store, 0)], -1)
         active = np.array([d.active for d in self.market.dealers] + [False])
         return np.where(active[dealer], dealer, -1)
+
+    def note_online(self, buyers: np.ndarray) -> None:
+        """This week's online orders by the dealer of each buyer's nearest store.
+
+        Counted only when a brand shares its inventory across channels.
+        """
+        if not self.shares_inventory or buyers.size == 0:
+            return
+        dealer = self.dealer_of_nearest_store(buyers)
+        counts = np.bincount(dealer[dealer >= 0], minlength=len(self.market.dealers))
+        self._month_online += counts * self.market.people_per_consumer
 
     # ---- prices
 
@@ -350,7 +363,8 @@ class StoreNetwork:
                     float(amount), mix, None if margin is None else float(margin)
                 )
             if dealer.active:
-                dealer.restock(float(sold), bought, mix)
+                dealer.restock(float(sold), bought, mix, float(self._month_online[dealer.index]))
+        self._month_online[:] = 0.0
         direct = float(goods[~supplied].sum())  # no dealer left: stores buy from the brands
         for brand, share in zip(m.brands, mix, strict=True):
             brand.sell_wholesale(direct * share, payer="stores")

@@ -19,6 +19,10 @@ made upstream of the sales: Lee, Padmanabhan and Whang 1997, "Information distor
 supply chain: the bullwhip effect", *Management Science* 43(4); the drift forecast: Hyndman and
 Athanasopoulos, *Forecasting: Principles and Practice*, 3rd ed., section 5.2).
 
+A brand that shares its inventory across channels serves its online orders from the stock its
+dealers hold beyond their cover, buying it back at what the dealer paid: push's surplus then
+drains into online sales instead of piling up.
+
 Holding stock costs ``holding_cost`` per yuan of stock a year (capital, storage, markdowns;
 inventory carrying costs are commonly put at 20-30 % of the stock's value a year).
 """
@@ -96,6 +100,27 @@ def push_delivery(lot: np.ndarray, sold: np.ndarray, stock: np.ndarray) -> np.nd
         Baskets of each brand delivered this month.
     """
     return np.maximum(lot, sold - stock)
+
+
+def shared_take(
+    online: np.ndarray, stock: np.ndarray, sold: np.ndarray, cover: float
+) -> np.ndarray:
+    """Shared inventory: the online orders a dealer's stock serves beyond its cover, baskets.
+
+    ``take = min(online, max(0, stock - cover * sold))``: the brand's online orders from the
+    dealer's region come out of what the dealer holds beyond ``cover`` months of its stores'
+    sales (under pull there is nothing beyond it).
+
+    Args:
+        online: The brand's online orders from the dealer's region this month, baskets.
+        stock: Baskets the dealer holds after this month's sales and deliveries.
+        sold: Baskets its stores bought this month.
+        cover: Months of sales the dealer keeps in stock.
+
+    Returns:
+        Baskets taken from the stock for online orders, per brand.
+    """
+    return np.minimum(online, np.maximum(0.0, stock - cover * sold))
 
 
 def holding_cost(value: float, rate: float) -> float:

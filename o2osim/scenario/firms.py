@@ -571,6 +571,12 @@ class BrandConfig(Section):
         "How the brand fills its dealers' stock: `pull` (made to their orders) or `push` (made "
         "to its yearly forecast and shipped in monthly lots the dealers must take).",
     )
+    shared_inventory: bool = F(
+        False,
+        "-",
+        "Whether the brand serves its online orders from its dealers' stock beyond their cover "
+        "(bought back at what the dealer paid): one stock for both channels.",
+    )
 
 
 class PricingConfig(Section):
