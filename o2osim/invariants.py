@@ -298,6 +298,10 @@ class InvariantChecker:
             ("subsidy", sum(p.promotion_cost for p in ps)),
             ("kept_platforms", sum(p.profit for p in ps)),
             ("online_revenue", sum(b.revenue_online for b in m.brands)),
+            ("brand_ads", sum(p.brand_ad_revenue for p in ps)),
+            ("brand_ads", sum(b.marketing_online for b in m.brands)),
+            ("brand_media", sum(b.marketing_offline for b in m.brands)),
+            ("brand_overheads", sum(b.overheads for b in m.brands)),
             ("kept_stores", float(books.profit.sum())),
         ]:
             self._money(AGREES, item, item, items[item], value)

@@ -291,7 +291,7 @@ def yearly(
     if "traffic_cost" not in years:  # no year closed yet
         years["traffic_cost"] = 0.0
     first = ["year", *first]
-    return years[first + [c for c in years.columns if c not in first]]
+    return years[first + [c for c in years.columns if c not in first]].copy()  # one block
 
 
 def _funnel(grouped: Any, sessions: str) -> dict[str, np.ndarray]:

@@ -40,6 +40,7 @@ from o2osim.market import (
     Adoption,
     AttentionMarket,
     BrandDesk,
+    BrandRivalry,
     Calendar,
     Cohorts,
     FirmDecisions,
@@ -148,7 +149,8 @@ class O2OMarket(mesa.Model):
         self.shopping = Shopping(self, self.network, self.online, self.desk, self.formats)
         self.cohorts = Cohorts(self, self.customers)
         self.year_end = YearEnd(self, self.desk, self.online)
-        self.decisions = FirmDecisions(self, self.formats)
+        self.rivalry = BrandRivalry(self)
+        self.decisions = FirmDecisions(self, self.formats, self.rivalry)
         self.recorder = TickRecorder(s.ticks)
         self.annual: list[dict[str, float]] = []
         self.phase_seconds: dict[str, float] = {}
@@ -189,6 +191,7 @@ class O2OMarket(mesa.Model):
             shoppers, picked, discount, needs, week, terms.subsidy
         )
         self.desk.week_done()
+        self.rivalry.spend_week()
         self.shopping.pull_forward(buyers, discount)
         clock.lap("purchases")
         self.attention.land_search(shoppers, searches, week)

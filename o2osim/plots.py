@@ -157,6 +157,18 @@ COMPARISON_PANELS = {
         False,
         1.0,
     ),
+    "online_budget_share": (
+        "Traditional brands' budget online",
+        "share of marketing budget (mean over brands)",
+        False,
+        1.0,
+    ),
+    "festival_native_share": (
+        "Online natives at the festivals",
+        "share of the brands' festival sales",
+        False,
+        1.0,
+    ),
 }
 
 

@@ -132,7 +132,7 @@ def firm_table(model: O2OMarket) -> pd.DataFrame:
                 kind="brand",
                 id=b.index,
                 name=b.name,
-                open=True,
+                open=b.active,
                 revenue=b.revenue_offline + b.revenue_online,
                 profit=b.profit,
                 revenue_offline=b.revenue_offline,

@@ -424,6 +424,23 @@ def StoreFormats(model: DashboardMarket) -> Any:
 
 
 @solara.component
+def BrandBudgets(model: DashboardMarket) -> Any:
+    """A Solara component: each brand's budget online and the natives' festival share by year.
+
+    Empty while no brand decides (``brands[].decisions``; try ``scenarios/china_brands.yaml``).
+    """
+    update_counter.get()
+    fig = Figure(figsize=(4.5, 3), layout="constrained")
+    s = model.config
+    deciding = [b.name for i, b in enumerate(s.brands) if s.brand_decides(i)]
+    lines = [(f"online_budget_share_{n}", n) for n in deciding]
+    lines.append(("festival_native_share", "natives' festival share"))
+    title = "Brands' budget online" if deciding else "Brands' budget online (brands fixed)"
+    _yearly_panel(fig.subplots(), model, lines, title, "share")
+    return solara.FigureMatplotlib(fig, format="png", dependencies=[update_counter.value])
+
+
+@solara.component
 def StoreMap(model: DashboardMarket) -> Any:
     """A Solara component: stores open and closed, consumers coloured by the channel they use."""
     update_counter.get()
@@ -462,6 +479,7 @@ def dashboard(
         (PlatformDecisions, 1),
         (DealerStock, 1),
         (StoreFormats, 1),
+        (BrandBudgets, 1),
     ]
     return SolaraViz(
         model,
@@ -481,6 +499,7 @@ __all__ = [
     "PlatformDecisions",
     "DealerStock",
     "StoreFormats",
+    "BrandBudgets",
     "StoreMap",
     "dashboard",
     "dashboard_scenario",

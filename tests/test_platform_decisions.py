@@ -75,7 +75,8 @@ def test_adaptive_with_no_levers_is_fixed():
         "time.years=8",
         "decisions=adaptive",
         "platform_rules.levers=[]",
-        "stores.decisions=fixed",  # the stores held still: only the platforms decide
+        "stores.decisions=fixed",  # the stores and the brand held still: only the
+        "brands.0.decisions=fixed",  # platforms decide
     )
     pd.testing.assert_frame_equal(fixed, still)
 

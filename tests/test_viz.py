@@ -263,11 +263,12 @@ def test_dashboard_in_a_real_browser(served_dashboard, tmp_path):
             page.get_by_role("button", name="Reset", exact=True).click()
             page.get_by_text("(tick 0 of").wait_for(timeout=30_000)
 
-            # the platforms' decisions, the dealers' stock and the stores' formats, page 2
+            # the platforms' decisions, the dealers' stock, the stores' formats and the
+            # brands' budgets, page 2
             page.get_by_role("tab", name="Page 1").click()
             page.wait_for_function(
                 "[...document.querySelectorAll('img')].filter(e => e.naturalWidth >= 400)"
-                ".length == 3",
+                ".length == 4",
                 timeout=30_000,
             )
         finally:

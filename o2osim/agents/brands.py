@@ -32,6 +32,15 @@ class Brand(mesa.Agent):
         ad_spend: What its online shops spent on traffic, yuan (part of its channel costs).
         new_customers: Customers won: people who bought its goods after buying another's (or
             nothing) last time (real people).
+        active: Whether it sells: an online-native brand is inactive until it enters, a brand
+            that decides is inactive once it has left.
+        share_online: Its share of the goods sold online (its ``market_share`` unless it
+            decides, see :class:`o2osim.market.rivalry.BrandRivalry`).
+        share_offline: Its share of the goods sold in stores (0 for an online-native brand).
+        marketing_online: What it paid platforms for its brand's marketing there, yuan.
+        marketing_offline: What it paid outside media for its marketing, yuan.
+        overheads: Its overheads (``fixed_cost``) since it began to decide, yuan.
+        festival_sales: Its goods sold online in promotion-event weeks, yuan.
     """
 
     def __init__(
@@ -55,6 +64,14 @@ class Brand(mesa.Agent):
         self.points_offline = 0.0
         self.ad_spend = 0.0
         self.new_customers = 0.0
+        native = config.kind == "online_native"
+        self.active = not native
+        self.share_online = config.market_share
+        self.share_offline = 0.0 if native else config.market_share
+        self.marketing_online = 0.0
+        self.marketing_offline = 0.0
+        self.overheads = 0.0
+        self.festival_sales = 0.0
 
     def sell_wholesale(self, amount: float, payer: str = "dealers") -> None:
         """Receive ``amount`` yuan from a dealer (a store: ``payer="stores"``) for store goods."""
@@ -107,10 +124,28 @@ class Brand(mesa.Agent):
         self.awareness += (1.0 - self.awareness) * -math.expm1(-c.awareness_growth / weeks_per_year)
         self.pay_for_channel(c.awareness_cost / weeks_per_year)
 
+    def pay_marketing(self, platforms: float, media: float, overheads: float) -> None:
+        """Pay a week's brand marketing and overheads, yuan.
+
+        ``platforms`` goes to the platforms as brand advertising (booked by
+        :meth:`o2osim.agents.platforms.Platform.sell_brand_ads`), ``media`` to outside media
+        (television, outdoor, print) and ``overheads`` to the services that run the brand.
+        """
+        self.marketing_online += platforms
+        self.marketing_offline += media
+        self.overheads += overheads
+        self.model.ledger.book("brand_media", media)
+        self.model.ledger.book("brand_overheads", overheads)
+
+    @property
+    def contribution_online(self) -> float:
+        """Online revenue less the production and channel costs of online sales, yuan."""
+        return self.revenue_online - self.cost_online - self.channel_costs
+
     @property
     def profit_online(self) -> float:
-        """Online revenue minus the production and channel costs of online sales, yuan."""
-        return self.revenue_online - self.cost_online - self.channel_costs
+        """Online contribution less the brand's marketing on the platforms, yuan."""
+        return self.contribution_online - self.marketing_online
 
     def buy_traffic(self, amount: float) -> None:
         """Its online shops pay ``amount`` yuan for traffic (an online channel cost)."""
@@ -123,7 +158,7 @@ class Brand(mesa.Agent):
         self.channel_costs += online
 
     @property
-    def profit_offline(self) -> float:
+    def contribution_offline(self) -> float:
         """Wholesale revenue less the production cost of store goods and stock, and points, yuan."""
         return (
             self.revenue_offline
@@ -134,11 +169,16 @@ class Brand(mesa.Agent):
         )
 
     @property
+    def profit_offline(self) -> float:
+        """Offline contribution less the brand's marketing in outside media, yuan."""
+        return self.contribution_offline - self.marketing_offline
+
+    @property
     def production_cost(self) -> float:
         """Production cost of everything it sold or shipped into stock, yuan."""
         return self.cost_offline + self.cost_online + self.cost_stock
 
     @property
     def profit(self) -> float:
-        """Profit from both channels, yuan."""
-        return self.profit_online + self.profit_offline
+        """Profit from both channels less overheads, yuan."""
+        return self.profit_online + self.profit_offline - self.overheads

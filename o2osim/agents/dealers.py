@@ -80,7 +80,6 @@ class Dealer(mesa.Agent):
         self.month_stock_paid = self.month_holding = 0.0
         self._push = np.array([b.config.production == "push" for b in brands], dtype=bool)
         self._shared = np.array([b.config.shared_inventory for b in brands], dtype=bool)
-        self._share = np.array([b.config.market_share for b in brands])
         self.shared = 0.0
         self.holds_stock = config.stock_cover > 0 or bool(self._push.any())
 
@@ -151,7 +150,8 @@ class Dealer(mesa.Agent):
             brand.ship_stock(float(units), float(units) * price)
         self.month_stock_paid = float(extra.sum()) * price
         if self._shared.any() and online_units > 0:
-            online = online_units * self._share * self._shared
+            share = np.array([b.share_online for b in self.brands])
+            online = online_units * share * self._shared
             taken = stock.shared_take(online, self.stock, sold, self.config.stock_cover)
             self.stock = self.stock - taken
             for brand, units in zip(self.brands, taken, strict=True):

@@ -20,6 +20,7 @@ class Platform(mesa.Agent):
         orders: Orders since launch (real orders).
         commission_revenue: Commission earned (with the margin on its own C2B goods), yuan.
         ad_revenue: What its sellers paid it for traffic (impressions), yuan.
+        brand_ad_revenue: What brands paid it for their brands' marketing, yuan.
         marketing_cost: What it paid for its own marketing (traffic bought outside), yuan.
         protection_cost: What escrow, returns and enforcement cost it, yuan.
         protection_spend: Of that, what escrow and returns cost it (per order), yuan.
@@ -74,6 +75,7 @@ class Platform(mesa.Agent):
         self.shops = 1
         self.protected = False
         self.ad_revenue = 0.0
+        self.brand_ad_revenue = 0.0
         self.marketing_cost = 0.0
         self.protection_cost = 0.0
         self.protection_spend = 0.0
@@ -209,8 +211,8 @@ class Platform(mesa.Agent):
 
     @property
     def revenue(self) -> float:
-        """Commission and ad revenue since launch, yuan."""
-        return self.commission_revenue + self.ad_revenue
+        """Commission and ad revenue (sellers' and brands') since launch, yuan."""
+        return self.commission_revenue + self.ad_revenue + self.brand_ad_revenue
 
     @property
     def profit(self) -> float:
@@ -321,6 +323,11 @@ class Platform(mesa.Agent):
         ledger = self.model.ledger
         ledger.book("ad_revenue", seller_spend)
         ledger.book("own_marketing", own_spend)
+
+    def sell_brand_ads(self, amount: float) -> None:
+        """Book ``amount`` yuan a brand paid for its marketing on the platform (brand ads)."""
+        self.brand_ad_revenue += amount
+        self.model.ledger.book("brand_ads", amount)
 
     def ad_rate(self) -> float:
         """Share of its sales a seller here spends on traffic.

@@ -81,6 +81,20 @@ FORMAT_OUTCOMES: list[tuple[str, str]] = [
 ]
 
 
+#: Outcomes of the brands' rivalry, listed when a compared scenario has a brand that decides.
+BRAND_OUTCOMES: list[tuple[str, str]] = [
+    ("festival_native_share", "final"),
+    ("festival_native_share", "mean"),
+    ("brands_online_native", "final"),
+    ("brands_traditional", "final"),
+]
+
+
+def brands_decide(scenario: Scenario) -> bool:
+    """Whether some brand of the scenario decides its marketing."""
+    return any(scenario.brand_decides(i) for i in range(len(scenario.brands)))
+
+
 def holds_stock(scenario: Scenario) -> bool:
     """Whether dealers hold stock: a stock cover, or a brand that pushes its production."""
     pushed = any(b.production == "push" for b in scenario.brands)
@@ -88,12 +102,14 @@ def holds_stock(scenario: Scenario) -> bool:
 
 
 def extra_outcomes(scenarios: Sequence[Scenario]) -> list[tuple[str, str]]:
-    """The outcomes listed only when some scenario has them: stock, stores' formats."""
+    """The outcomes listed only when some scenario has them: stock, formats, brands' rivalry."""
     extra = []
     if any(holds_stock(s) for s in scenarios):
         extra += STOCK_OUTCOMES
     if any(s.stores_decide for s in scenarios):
         extra += FORMAT_OUTCOMES
+    if any(brands_decide(s) for s in scenarios):
+        extra += BRAND_OUTCOMES
     return extra
 
 
@@ -112,6 +128,9 @@ FIRM_PREFIXES: dict[str, tuple[str, ...]] = {
     "brand_users_": ("final",),
     "brand_fans_": ("final",),
     "brand_partners_": ("final",),
+    "brand_marketing_": ("final", "cumulative"),
+    "online_budget_share_": ("final", "mean"),
+    "festival_sales_": ("final", "cumulative"),
     "platform_profit_": ("final", "cumulative"),
     "platform_gmv_": ("final", "cumulative"),
     "commission_rate_": ("final", "mean"),
@@ -264,7 +283,9 @@ def trajectories(runs: pd.DataFrame, labels: list[str]) -> pd.DataFrame:
     ``brand_profit_offline``) from the ``brand_profit_<channel>_<brand>`` columns; the
     platforms' decisions (:func:`decision_series`) are drawn when any of them moves, the
     dealers' ``unsold_stock`` when any run holds stock, and ``stores_reformed`` (showrooms,
-    pick-up and service points) when any store changed format.
+    pick-up and service points) when any store changed format, and, when brands decide,
+    ``online_budget_share`` (the mean over the brands that sell in stores of the online
+    share of their budgets) and ``festival_native_share``.
 
     Args:
         runs: All replicate yearly rows (columns scenario, replicate, year, ...).
@@ -291,6 +312,16 @@ def trajectories(runs: pd.DataFrame, labels: list[str]) -> pd.DataFrame:
     if reformed and frame[reformed].to_numpy().any():
         frame["stores_reformed"] = frame[reformed].sum(axis=1)
         series.append("stores_reformed")
+    in_stores = [
+        c.removeprefix("offline_share_")
+        for c in frame
+        if c.startswith("offline_share_") and frame[c].any()
+    ]
+    if in_stores:
+        frame["online_budget_share"] = frame[[f"online_budget_share_{n}" for n in in_stores]].mean(
+            axis=1
+        )
+        series += ["online_budget_share", "festival_native_share"]
     rows = []
     for (label, year), group in frame.groupby(["scenario", "year"], sort=False):
         for name in series:

@@ -18,6 +18,8 @@
   and full stores that change format;
 - :class:`PriceSetting` (``pricing``): at each month's end sellers set next month's prices;
 - :class:`BrandDesk` (``brands``): needs by brand, channel strategies, the brands' books;
+- :class:`BrandRivalry` (``rivalry``): brands that decide spend on marketing by channel,
+  their shares follow their goodwill, online-native brands enter;
 - :class:`YearEnd` (``books``): churn and the firms' year;
 - :class:`FirmDecisions` (``decisions``): adaptive firms judge their year and move a lever,
   push brands plan production, stores that decide choose their format.
@@ -37,6 +39,7 @@ from o2osim.market.decisions import FirmDecisions
 from o2osim.market.formats import StoreFormats
 from o2osim.market.online import OnlineSelling
 from o2osim.market.pricing import PriceSetting
+from o2osim.market.rivalry import BrandRivalry
 from o2osim.market.shopping import Shopping
 from o2osim.market.stores import StoreNetwork
 from o2osim.market.week import Week
@@ -45,6 +48,7 @@ __all__ = [
     "Adoption",
     "AttentionMarket",
     "BrandDesk",
+    "BrandRivalry",
     "Calendar",
     "Cohorts",
     "FirmDecisions",

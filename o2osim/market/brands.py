@@ -269,14 +269,17 @@ class BrandDesk:
         """
         if brand is None:
             for b in self.market.brands:
-                b.make_for_stores(offline_units * b.config.market_share)
+                b.make_for_stores(offline_units * b.share_offline)
         else:
             self._brand_store_sales(brand, size)
 
     def online_market_shares(
         self, platform: Platform, net: float, orders: float, gmv: float
     ) -> None:
-        """Brands book their market share of a platform's week (when brands make no difference).
+        """Brands book their share of a platform's week (when brands make no difference).
+
+        In a promotion event's week each brand also counts its part of the GMV as festival
+        sales.
 
         Args:
             platform: The platform.
@@ -284,10 +287,14 @@ class BrandDesk:
             orders: Orders (real).
             gmv: The platform's GMV, yuan.
         """
-        for b in self.market.brands:
-            share = b.config.market_share
+        m = self.market
+        festival = any(e.week == m.week and m.year >= e.start_year for e in m.config.events)
+        for b in m.brands:
+            share = b.share_online
             b.sell_online(net * share, orders * share)
             b.buy_traffic(gmv * share * platform.ad_rate())
+            if festival:
+                b.festival_sales += gmv * share
 
     def _book_fulfilment(self, brand: Brand, done: fulfilment.Fulfilment, week: Week) -> float:
         """Book what fulfilling a brand's orders owes stores and dealers; the brand pays.
@@ -329,7 +336,7 @@ class BrandDesk:
         no difference).
         """
         if not self.active:
-            return [b.config.market_share for b in self.market.brands]
+            return [b.share_offline for b in self.market.brands]
         total = self._month_store_units
         mix = self._month_brand_units / total if total > 0 else self._month_brand_units * 0.0
         self._month_brand_units = np.zeros(len(self.market.brands))

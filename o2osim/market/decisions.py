@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from o2osim.agents.protocol import Market
 from o2osim.market.formats import StoreFormats
+from o2osim.market.rivalry import BrandRivalry
 from o2osim.mechanisms import decisions
 
 
@@ -24,11 +25,14 @@ class FirmDecisions:
     Args:
         market: The market.
         formats: The stores' formats.
+        rivalry: The brands' marketing (brands that decide set next year's spend, natives
+            enter, :meth:`o2osim.market.rivalry.BrandRivalry.decide`).
     """
 
-    def __init__(self, market: Market, formats: StoreFormats) -> None:
+    def __init__(self, market: Market, formats: StoreFormats, rivalry: BrandRivalry) -> None:
         self.market = market
         self.formats = formats
+        self.rivalry = rivalry
 
     def run(self, books: dict[str, float]) -> None:
         """The adaptive platforms decide next year's levers from this year's books.
@@ -43,6 +47,7 @@ class FirmDecisions:
                 d.close_year()
         if m.config.stores_decide:
             books["format_switches"] = float(self.formats.decide_formats())
+        self.rivalry.decide(books)
         market_gmv = sum(books[f"platform_gmv_{p.name}"] for p in m.platforms)
         for p in m.platforms:
             if p.adaptive and p.launched and p.config.launch_year < m.year:

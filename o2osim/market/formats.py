@@ -166,7 +166,7 @@ class StoreFormats:
             got = np.bincount(point[point >= 0], minlength=n_stores) * fee
             total = float(got.sum())
             for b in m.brands:
-                b.pay_for_channel(total * b.config.market_share)
+                b.pay_for_channel(total * b.share_online)
             m.ledger.book("service_fees", total)
             fees += got
         self.network.books.earn_fees(fees)

@@ -390,6 +390,72 @@ class DealerConfig(Section):
 
 Production = Literal["pull", "push"]
 
+#: What a brand is: one with dealers and stores, or one born online with neither.
+BrandKind = Literal["traditional", "online_native"]
+
+
+class BrandRulesConfig(Section):
+    """How brands that decide spend on marketing and enter (see docs/model.md, Brands decide)."""
+
+    spend_elasticity: float = F(
+        0.24,
+        "-",
+        "Elasticity of a brand's attraction in stores to its goodwill there (the long-run "
+        "advertising elasticity; mean 0.24 in Sethuraman, Tellis and Briesch 2011).",
+        gt=0,
+        lt=1,
+    )
+    online_spend_elasticity: float = F(
+        0.7,
+        "-",
+        "The same elasticity online, where visibility is sold by the click: a brand's share "
+        "of a platform's attention grows nearly in proportion to what it spends there (set by "
+        "hand below 1, where one brand would take everything).",
+        gt=0,
+        lt=1,
+    )
+    goodwill_decay: float = F(
+        1.0,
+        "1/year",
+        "Rate at which a brand's goodwill from past marketing fades (1: a half-life of about "
+        "eight months; Leone 1995 finds six to nine months).",
+        gt=0,
+        le=52,
+    )
+    equity_spillover: float = F(
+        0.02,
+        "-",
+        "Share of a brand's goodwill in stores and outside media that works online too (a "
+        "brand shoppers know from television is one they search for): online attraction "
+        "grows with G_online + equity_spillover * G_offline.",
+        ge=0,
+        le=1,
+    )
+    marketing_budget: float = F(
+        0.08,
+        "share of revenue",
+        "A deciding brand's yearly marketing budget: this share of last year's revenue (the "
+        "percentage-of-sales rule; an online-native brand spends at least its entry_budget).",
+        ge=0,
+        le=1,
+    )
+    budget_adjustment: float = F(
+        0.25,
+        "share per year",
+        "Share of the way a brand moves its budget's online share each year toward the split "
+        "its last year's books make optimal (1: all the way).",
+        gt=0,
+        le=1,
+    )
+    exit_after: int = F(
+        2,
+        "years",
+        "A brand that decides leaves the market after this many losing years in a row.",
+        ge=1,
+        le=100,
+    )
+
+
 ChannelStrategy = Literal[
     "none",
     "product_split",
@@ -576,6 +642,43 @@ class BrandConfig(Section):
         "-",
         "Whether the brand serves its online orders from its dealers' stock beyond their cover "
         "(bought back at what the dealer paid): one stock for both channels.",
+    )
+    kind: BrandKind = F(
+        "traditional",
+        "-",
+        "`traditional` (sold by dealers and stores, and online) or `online_native` (sold only "
+        "on platforms; it enters when entry would pay, needs decisions: adaptive and a "
+        "market_share of 0).",
+    )
+    decisions: Decisions | None = F(
+        None,
+        "-",
+        "Whether the brand keeps its market shares (`fixed`) or spends on marketing in each "
+        "channel by its books, its shares following its goodwill (`adaptive`, see "
+        "`brand_rules`); null: the scenario's `decisions`.",
+    )
+    entry_budget: float = F(
+        0.0,
+        "yuan/year",
+        "online_native: the marketing it spends in its first year online.",
+        ge=0,
+        le=1e13,
+    )
+    fixed_cost: float = F(
+        0.0,
+        "yuan/year",
+        "Its overheads when it decides (team, warehouse): counted in its profit and, for an "
+        "online_native brand, in its entry decision.",
+        ge=0,
+        le=1e13,
+    )
+    appeal: float = F(
+        1.0,
+        "-",
+        "online_native: how attractive it is online with its entry_budget spent for good, "
+        "relative to the average traditional brand online at the start.",
+        gt=0,
+        le=100,
     )
 
 

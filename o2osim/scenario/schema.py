@@ -16,6 +16,7 @@ from o2osim.scenario.dynamics import (
 from o2osim.scenario.fields import F, FieldProblem, Section, section_items
 from o2osim.scenario.firms import (
     BrandConfig,
+    BrandRulesConfig,
     DealerConfig,
     Decisions,
     PlatformConfig,
@@ -65,9 +66,12 @@ class Scenario(Section):
         "Whether the firms keep their settings (`fixed`) or decide each year from their books "
         "(`adaptive`: platforms move commission, ad load, own marketing, enforcement and "
         "protection, see `platform_rules`; full stores may change format, see "
-        "`store_formats`); a platform's own `decisions`, and `stores.decisions`, override it.",
+        "`store_formats`; brands spend on marketing by channel and online-native brands "
+        "enter, see `brand_rules`); a platform's or brand's own `decisions`, and "
+        "`stores.decisions`, override it.",
     )
     platform_rules: PlatformRulesConfig = Field(default_factory=PlatformRulesConfig)
+    brand_rules: BrandRulesConfig = Field(default_factory=BrandRulesConfig)
     dealers: DealerConfig = Field(default_factory=DealerConfig)
     brands: list[BrandConfig] = Field(
         default_factory=lambda: [BrandConfig(name="brand")],
@@ -122,7 +126,46 @@ class Scenario(Section):
             raise FieldProblem(
                 "brands.market_share", round(total, 6), "market shares summing to at most 1"
             )
+        self._check_brand_decisions()
         return self
+
+    def brand_decides(self, index: int) -> bool:
+        """Whether brand ``index`` decides: its ``decisions`` (else the scenario's) is adaptive.
+
+        Brands decide only while no brand lever is in use (the levers draw each need's brand
+        from the fixed market shares); a brand's own ``decisions: adaptive`` with a lever on is
+        refused by the checks.
+        """
+        b = self.brands[index]
+        return (b.decisions or self.decisions) == "adaptive" and not self.levers_in_use()
+
+    def _check_brand_decisions(self) -> None:
+        """Brands that decide: no brand lever, the vectorized engine; natives enter from zero."""
+        levers = self.levers_in_use()
+        for i, b in enumerate(self.brands):
+            if b.decisions == "adaptive" and (levers or self.engine == "agents"):
+                why = f"{levers[0]} is on" if levers else "engine is agents"
+                raise FieldProblem(
+                    f"brands.{i}.decisions", "adaptive", f"fixed when {why} (brands keep shares)"
+                )
+            if b.kind != "online_native":
+                continue
+            if b.market_share != 0:
+                raise FieldProblem(
+                    f"brands.{i}.market_share", b.market_share, "0 for an online_native brand"
+                )
+            if not self.brand_decides(i):
+                raise FieldProblem(
+                    f"brands.{i}.decisions",
+                    b.decisions or self.decisions,
+                    "adaptive for an online_native brand (it enters when entry pays)",
+                )
+            if not any(t.kind == "traditional" and t.market_share > 0 for t in self.brands):
+                raise FieldProblem(
+                    f"brands.{i}.kind",
+                    b.kind,
+                    "traditional, or a traditional brand with a market_share above 0 beside it",
+                )
 
     @property
     def stores_decide(self) -> bool:
