@@ -154,3 +154,60 @@ def test_with_no_brand_deciding_the_brand_columns_and_the_results_do_not_move():
     assert (alone["brand_marketing_Acme"] == 0).all()
     same = [c for c in plain.columns if c in alone.columns]
     pd.testing.assert_frame_equal(plain[same], alone[same])
+
+
+def test_a_brand_that_loses_two_full_years_running_leaves_and_its_rival_takes_its_sales():
+    years = o2osim.run(
+        BRANDS,
+        seed=2,
+        overrides=[*SMALL, "time.years=5", "brands.1.fixed_cost=1e10"],
+        progress=False,
+    ).years.set_index("year")
+    # Bolt's overheads exceed anything it earns: it loses 2005 and 2006 (2004 is the year
+    # its books are first read) and leaves at the end of 2006
+    assert years["brands_traditional"].tolist() == [2, 2, 1, 1, 1]
+    assert years.loc[2007, "offline_share_Bolt"] == 0 and years.loc[2007, "online_share_Bolt"] == 0
+    assert years.loc[2007, "offline_share_Acme"] == pytest.approx(1.0)
+    assert years.loc[2008, "brand_marketing_Bolt"] == 0
+    assert years.loc[2008, "brand_sales_offline_Bolt"] == 0
+
+
+# ----------------------------------------------------------------------------- dealers choose
+
+
+def test_a_dealer_carries_a_brand_while_its_margin_pays_the_brand_cost():
+    model = o2osim.O2OMarket(o2osim.load_scenario(BRANDS, [*SMALL, "dealers.brand_cost=100000"]))
+    dealer = model.dealers[0]
+    dealer.year_margin, dealer.year_months = 12 * 300_000.0, 12
+    # in the first year wages are at their start: the cost is 100,000 yuan a month
+    assert dealer.brand_cost() == pytest.approx(100_000.0)
+    # 300,000 a month: Acme's 60% pays, Bolt's 30% does not, a brand that left is dropped
+    dropped = dealer.choose_brands([0.6, 0.3, 0.0, 0.0], [True, True, True, False])
+    assert dealer.carries.tolist() == [True, False, False, False]
+    assert dropped == 2  # Bolt and Cloud; Dart was not selling
+    assert dealer.carried([0.6, 0.3, 0.1, 0.0]) == [0.6, 0.0, 0.0, 0.0]
+
+
+@cache
+def _dealers(seed: int, decisions: str) -> pd.DataFrame:
+    return _brands(seed, f"dealers.decisions={decisions}", "dealers.brand_cost=150000")
+
+
+def test_dealers_that_choose_their_brands_drop_the_small_one_when_wages_outrun_margins():
+    dropped_on = 0
+    for seed in SEEDS:
+        choose, carry = _dealers(seed, "adaptive"), _dealers(seed, "fixed")
+        assert "brands_carried" not in carry.columns
+        # dealers that carry every brand pay for the natives' too, whose goods no store buys
+        # from them: fewer survive, and those that choose earn more once margins are thin
+        assert choose.loc[2020, "dealers_active"] >= carry.loc[2020, "dealers_active"]
+        late = slice(2016, 2020)
+        assert choose.loc[late, "dealer_profit"].sum() > carry.loc[late, "dealer_profit"].sum()
+        # a traditional brand is dropped only once wages have outrun the margins
+        years_dropped = choose.index[choose["dealer_brand_drops"] > 0]
+        assert all(year >= 2010 for year in years_dropped)
+        if len(years_dropped):
+            dropped_on += 1
+            bolt = "brand_sales_offline_Bolt"
+            assert choose.loc[2020, bolt] < carry.loc[2020, bolt]
+    assert dropped_on >= 4

@@ -75,8 +75,9 @@ def test_adaptive_with_no_levers_is_fixed():
         "time.years=8",
         "decisions=adaptive",
         "platform_rules.levers=[]",
-        "stores.decisions=fixed",  # the stores and the brand held still: only the
-        "brands.0.decisions=fixed",  # platforms decide
+        "stores.decisions=fixed",  # the stores, the brand and the dealers held still:
+        "brands.0.decisions=fixed",  # only the platforms decide
+        "dealers.decisions=fixed",
     )
     pd.testing.assert_frame_equal(fixed, still)
 

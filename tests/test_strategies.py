@@ -13,6 +13,7 @@ from conftest import ROOT
 
 import o2osim
 from o2osim.errors import ScenarioError
+from o2osim.mechanisms import needs
 
 SMALL = ["population.consumers=4000"]
 SEEDS = (1, 2, 3)
@@ -202,22 +203,31 @@ def test_fan_programme_reports_every_link_level_and_people_climb_them():
     assert sum(last_year.values()) <= float(years["consumers"].iloc[-1]) + 1e-6
 
 
-def c2b_years(weight, seed=1):
+def c2b_years(shown, seed=1):
     scenario = o2osim.load_scenario(
         ROOT / "scenarios" / "c2b_customization.yaml",
-        [*SMALL, f"platforms.1.bestseller_weight={weight}"],
+        [*SMALL, f"platforms.1.results_shown={shown}"],
     )
     return o2osim.run(scenario, seed=seed, progress=False).years
 
 
-def test_c2b_range_drifts_from_real_needs_when_it_over_weights_bestsellers():
-    # a range drawn in proportion to sales matches needs; squaring sales favours bestsellers
-    faithful = c2b_years(1.0)["c2b_mismatch_JD"].iloc[-1]
-    skewed = c2b_years(2.0)["c2b_mismatch_JD"].iloc[-1]
-    assert faithful < 0.05 < 0.2 < skewed
-    years = c2b_years(2.0)
+def test_c2b_range_drifts_from_real_needs_as_far_as_the_platforms_results_hide_variants():
+    # results that show every variant record what people need, and the range follows; results
+    # that show the three bestsellers record bestsellers, and the range drawn from them drifts
+    for seed in (1, 2):
+        faithful = c2b_years("null", seed)["c2b_mismatch_JD"].iloc[-1]
+        skewed = c2b_years(3, seed)["c2b_mismatch_JD"].iloc[-1]
+        assert faithful < 0.08 < 0.25 < skewed
+    years = c2b_years(3)
     assert (years.loc[years["year"] < 2014, "c2b_share_JD"] == 0).all()
-    assert years.loc[years["year"] >= 2014, "c2b_share_JD"].between(0.1, 0.5).all()
+    assert years.loc[years["year"] >= 2014, "c2b_share_JD"].between(0.1, 0.7).all()
+
+
+def test_a_buyer_finds_its_variant_only_among_the_results_shown():
+    sales = np.array([5.0, 50.0, 20.0, 1.0, 20.0])
+    # the three bestsellers (a tie goes to the lower index) are found, the rest buy variant 1
+    assert needs.results_ranking(sales, 3).tolist() == [1, 1, 2, 1, 4]
+    assert needs.results_ranking(sales, 5) is None and needs.results_ranking(sales, None) is None
 
 
 def online_margin(years):

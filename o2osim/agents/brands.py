@@ -41,6 +41,8 @@ class Brand(mesa.Agent):
         marketing_offline: What it paid outside media for its marketing, yuan.
         overheads: Its overheads (``fixed_cost``) since it began to decide, yuan.
         festival_sales: Its goods sold online in promotion-event weeks, yuan.
+        carried: Share of the stores' goods bought through dealers that carry it (or from
+            the brands directly): of its share of store sales, the part it makes.
     """
 
     def __init__(
@@ -72,6 +74,7 @@ class Brand(mesa.Agent):
         self.marketing_offline = 0.0
         self.overheads = 0.0
         self.festival_sales = 0.0
+        self.carried = 1.0
 
     def sell_wholesale(self, amount: float, payer: str = "dealers") -> None:
         """Receive ``amount`` yuan from a dealer (a store: ``payer="stores"``) for store goods."""

@@ -44,6 +44,11 @@ class Dealer(mesa.Agent):
         holding: What holding stock has cost it since the start, yuan.
         written_off: Value of the stock it wrote off when it exited, yuan.
         shared: Value of the stock brands took back for their online orders, yuan.
+        carries: Whether it carries each brand (its stores buy another maker's goods in place
+            of a brand it dropped).
+        year_margin: Its gross margin this year, yuan.
+        year_goods: Goods its stores bought this year, yuan.
+        year_months: Months it closed this year.
     """
 
     def __init__(
@@ -82,6 +87,9 @@ class Dealer(mesa.Agent):
         self._shared = np.array([b.config.shared_inventory for b in brands], dtype=bool)
         self.shared = 0.0
         self.holds_stock = config.stock_cover > 0 or bool(self._push.any())
+        self.carries = np.ones(n, dtype=bool)
+        self.year_margin = self.year_goods = 0.0
+        self.year_months = 0
 
     def supply(self, goods: float, mix: list[float], margin: float | None = None) -> float:
         """Sell goods worth ``goods`` yuan to stores and buy them from the brands.
@@ -91,7 +99,8 @@ class Dealer(mesa.Agent):
 
         Args:
             goods: What the stores pay, yuan.
-            mix: Each brand's share of the goods (the rest are rivals' goods).
+            mix: Each brand's share of the goods (the rest are rivals' goods); the share of a
+                brand it does not carry goes to rival makers.
             margin: What the dealer keeps, yuan, when sellers set prices (the wholesale minus
                 the ex-factory price per basket, times baskets); ``None``: its ``margin`` share.
 
@@ -101,13 +110,64 @@ class Dealer(mesa.Agent):
         kept = goods * self.config.margin if margin is None else margin
         self.month_revenue += goods
         self.month_margin += kept
+        self.year_goods += goods
         bought = goods - kept if margin is not None else goods * (1.0 - self.config.margin)
         ledger = self.model.ledger
         ledger.book("goods_to_dealers", goods)
+        mix = self.carried(mix)
         for brand, share in zip(self.brands, mix, strict=True):
             brand.sell_wholesale(bought * share)
         ledger.book("wholesale_rivals", bought * (1.0 - sum(mix)))  # rivals' goods
         return bought
+
+    def carried(self, mix: list[float]) -> list[float]:
+        """Each brand's share of its goods: the stores' ``mix``, 0 for a brand it dropped."""
+        if self.carries.all():
+            return mix
+        return [share if kept else 0.0 for share, kept in zip(mix, self.carries, strict=True)]
+
+    def choose_brands(self, shares: list[float], active: list[bool]) -> int:
+        """Year end: carry next year each brand whose margin here pays what carrying it costs.
+
+        It estimates a brand's margin as its monthly margin this year times the brand's share
+        of the stores' goods, ``share_b``, and carries the brand when ``margin / month *
+        share_b >= brand_cost_y`` (:meth:`brand_cost`; a brand that has left is dropped).
+        With no month closed it keeps what it carries.
+
+        Args:
+            shares: Each brand's share of the stores' goods now.
+            active: Whether each brand still sells.
+
+        Returns:
+            Brands it dropped.
+        """
+        if self.year_months == 0:
+            return 0
+        monthly = self.year_margin / self.year_months
+        cost = self.brand_cost()
+        keep = np.array(
+            [on and monthly * share >= cost for share, on in zip(shares, active, strict=True)]
+        )
+        dropped = int(np.count_nonzero(self.carries & ~keep & np.asarray(active)))
+        self.carries = keep
+        return dropped
+
+    def brand_cost(self) -> float:
+        """What carrying a brand costs it a month this year: ``brand_cost`` grown with wages, yuan.
+
+        ``brand_cost * W_y / W_0`` (a sales team's cost), with ``W`` a store's wage bill; 0
+        when ``brand_cost`` is 0.
+        """
+        base = self.config.brand_cost
+        if base == 0:
+            return 0.0
+        start = self.model.config.stores.wages
+        return base * self.model.wages / start if start > 0 else base
+
+    def new_year(self) -> None:
+        """The year's margin, goods and months start again."""
+        self.year_margin = self.year_goods = 0.0
+        self.year_months = 0
 
     def restock(
         self, sold_units: float, bought: float, mix: list[float], online_units: float = 0.0
@@ -136,7 +196,7 @@ class Dealer(mesa.Agent):
             self.unit_price = bought / sold_units
         if np.isnan(self.unit_price):
             return  # it never sold a basket: no sales, no plan, no stock
-        sold = sold_units * np.asarray(mix, dtype=float)
+        sold = sold_units * np.asarray(self.carried(mix), dtype=float)
         planned = self._push & ~np.isnan(self.lot)
         delivered = np.where(
             planned,
@@ -151,7 +211,7 @@ class Dealer(mesa.Agent):
         self.month_stock_paid = float(extra.sum()) * price
         if self._shared.any() and online_units > 0:
             share = np.array([b.share_online for b in self.brands])
-            online = online_units * share * self._shared
+            online = online_units * share * self._shared * self.carries
             taken = stock.shared_take(online, self.stock, sold, self.config.stock_cover)
             self.stock = self.stock - taken
             for brand, units in zip(self.brands, taken, strict=True):
@@ -204,16 +264,21 @@ class Dealer(mesa.Agent):
         Its owners keep the profit less what it paid into stock this month (the stock is
         theirs). A dealer that exits writes its stock off: a loss to its owners.
 
+        Its costs are ``fixed_cost`` plus ``brand_cost`` for each brand it carries.
+
         Returns:
             True if the dealer exits: its margin has not covered its costs for
             ``exit_after_loss_months`` months in a row.
         """
-        profit = self.month_margin - self.config.fixed_cost - self.month_holding
+        costs = self.config.fixed_cost + self.brand_cost() * int(self.carries.sum())
+        profit = self.month_margin - costs - self.month_holding
         ledger = self.model.ledger
-        ledger.book("dealer_costs", self.config.fixed_cost)
+        ledger.book("dealer_costs", costs)
         ledger.keep("dealers", profit - self.month_stock_paid)
         self.revenue += self.month_revenue
         self.margin += self.month_margin
+        self.year_margin += self.month_margin
+        self.year_months += 1
         self.profit += profit
         self.holding += self.month_holding
         self.stock_paid += self.month_stock_paid

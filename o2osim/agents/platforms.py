@@ -5,7 +5,7 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
-from o2osim.mechanisms import attention, decisions
+from o2osim.mechanisms import attention, decisions, needs
 from o2osim.scenario import PlatformConfig
 
 
@@ -48,6 +48,8 @@ class Platform(mesa.Agent):
         buyer_churn: Share of last year's buyers who did not buy this year (``None``: unknown).
         c2b_active: Whether it sells its own C2B goods this year.
         c2b_range: Share of its C2B range given to each variant this year.
+        ranking: The variant a buyer of each variant finds in its search results this year
+            (itself, or the bestseller when it is not shown); ``None``: every one is found.
         seller_price: What its (representative) seller charges for a basket this month, yuan,
             when sellers set prices (NaN: the list price times ``price_index``).
         seller_markup: Its seller's markup over unit cost (NaN until it sets a price).
@@ -92,6 +94,7 @@ class Platform(mesa.Agent):
         self.variant_sales = np.zeros(model.config.consumers.variants)
         self.c2b_active = False
         self.c2b_range = np.zeros(model.config.consumers.variants)
+        self.ranking: np.ndarray | None = None
         self.year_c2b_orders = 0.0
         self.year_orders = 0.0
         self.ad_budget = 0.0
@@ -178,10 +181,12 @@ class Platform(mesa.Agent):
             self.protected = self.launched and self._protection
 
     def plan_c2b_range(self, year: int, need: np.ndarray) -> None:
-        """Once a year: design the C2B range from last year's sales data.
+        """Once a year: design the C2B range from last year's sales data; rank by them.
 
-        Variant ``v`` gets a share of the range in proportion to ``sales_v ^ bestseller_weight``
-        (the real needs ``need`` when there are no sales yet). The sales data restart.
+        Variant ``v`` gets a share of the range in proportion to the baskets of ``v`` the
+        platform recorded last year (the real needs ``need`` when there are no sales yet):
+        the range is as biased as the data. The same data rank the variants in its search
+        results this year (:meth:`found_variants`). The sales data restart.
         """
         c = self.config
         self.c2b_active = (
@@ -189,8 +194,9 @@ class Platform(mesa.Agent):
         )
         if self.c2b_active:
             sales = self.variant_sales if self.variant_sales.sum() > 0 else need
-            weight = sales**c.bestseller_weight
-            self.c2b_range = weight / weight.sum()
+            self.c2b_range = sales / sales.sum()
+        if self.variant_sales.sum() > 0:
+            self.ranking = needs.results_ranking(self.variant_sales, c.results_shown)
         self.variant_sales = np.zeros_like(self.variant_sales)
         self.year_c2b_orders = self.year_orders = 0.0
 

@@ -90,6 +90,13 @@ BRAND_OUTCOMES: list[tuple[str, str]] = [
 ]
 
 
+#: Outcomes of the dealers' choice of brands, listed when a compared scenario's dealers decide.
+DEALER_OUTCOMES: list[tuple[str, str]] = [
+    ("brands_carried", "final"),
+    ("dealer_brand_drops", "cumulative"),
+]
+
+
 def brands_decide(scenario: Scenario) -> bool:
     """Whether some brand of the scenario decides its marketing."""
     return any(scenario.brand_decides(i) for i in range(len(scenario.brands)))
@@ -102,7 +109,7 @@ def holds_stock(scenario: Scenario) -> bool:
 
 
 def extra_outcomes(scenarios: Sequence[Scenario]) -> list[tuple[str, str]]:
-    """The outcomes listed only when some scenario has them: stock, formats, brands' rivalry."""
+    """The outcomes listed only when some scenario has them: stock, formats, brands, dealers."""
     extra = []
     if any(holds_stock(s) for s in scenarios):
         extra += STOCK_OUTCOMES
@@ -110,6 +117,8 @@ def extra_outcomes(scenarios: Sequence[Scenario]) -> list[tuple[str, str]]:
         extra += FORMAT_OUTCOMES
     if any(brands_decide(s) for s in scenarios):
         extra += BRAND_OUTCOMES
+    if any(s.dealers_decide for s in scenarios):
+        extra += DEALER_OUTCOMES
     return extra
 
 

@@ -261,6 +261,9 @@ class BrandDesk:
     ) -> None:
         """Brands make what stores sold: their market share of it, or by the buyers' brands.
 
+        By market share, a brand makes its share of the baskets bought through the dealers
+        that carry it (``Brand.carried``, set at each year's end).
+
         Args:
             brand: Brand of each store purchase, -1 for a rival's goods (``None``: brands make
                 no difference).
@@ -269,7 +272,7 @@ class BrandDesk:
         """
         if brand is None:
             for b in self.market.brands:
-                b.make_for_stores(offline_units * b.share_offline)
+                b.make_for_stores(offline_units * b.share_offline * b.carried)
         else:
             self._brand_store_sales(brand, size)
 
@@ -419,20 +422,23 @@ class BrandDesk:
     ) -> np.ndarray | None:
         """Which online orders are for the platforms' own C2B goods (``None``: no C2B at all).
 
-        Each platform counts its sales by variant (its data). A platform doing C2B serves a
-        buyer of variant ``v`` with its own goods with chance ``min(1, c2b_share * r_v / p_v)``:
-        its range ``r`` against the real needs ``p``. Variants its range under-weights are
-        served less often than their buyers ask.
+        Each platform counts its sales by variant (its data): a buyer whose variant its
+        results do not show buys the bestseller (``Platform.ranking``). A platform doing C2B
+        serves a buyer of variant ``v`` with its own goods with chance ``min(1, c2b_share *
+        r_v / p_v)``: its range ``r`` against the real needs ``p``. Variants its range
+        under-weights are served less often than their buyers ask.
         """
         if self.market.config.consumers.variants == 1 and not any(
             p.config.c2b_start_year is not None for p in self.market.platforms
         ):
             return None
-        variant = self.market.population.variant[buyers]
+        variant = self.market.population.variant[buyers].copy()
         need = self.variant_popularity
         c2b = np.zeros(buyers.size, dtype=bool)
         for p in self.market.platforms:
             on = np.flatnonzero(pid == p.index)
+            if p.ranking is not None:  # what its results show is what is bought
+                variant[on] = p.ranking[variant[on]]
             p.variant_sales += np.bincount(variant[on], weights=size[on], minlength=need.size)
             if p.c2b_active and on.size:
                 served = np.minimum(1.0, p.config.c2b_share * p.c2b_range / need)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from o2osim.agents.protocol import Market
 from o2osim.market.formats import StoreFormats
 from o2osim.market.rivalry import BrandRivalry
@@ -34,6 +36,31 @@ class FirmDecisions:
         self.formats = formats
         self.rivalry = rivalry
 
+    def _choose_brands(self) -> dict[str, float]:
+        """Each active dealer chooses next year's brands; each brand learns how far it is carried.
+
+        A brand's ``carried`` is the share of this year's goods bought through dealers that
+        carry it next year (1 when the dealers bought nothing).
+
+        Returns:
+            ``brands_carried`` (mean brands an active dealer carries) and
+            ``dealer_brand_drops`` (brands dropped at this year's end, over all dealers).
+        """
+        m = self.market
+        shares = [b.share_offline for b in m.brands]
+        active = [b.active for b in m.brands]
+        dealers = [d for d in m.dealers if d.active]
+        dropped = sum(d.choose_brands(shares, active) for d in dealers)
+        goods = sum(d.year_goods for d in dealers)
+        for b in m.brands:
+            through = sum(d.year_goods for d in dealers if d.carries[b.index])
+            b.carried = through / goods if goods > 0 else 1.0
+        carried = [float(d.carries.sum()) for d in dealers]
+        return {
+            "brands_carried": float(np.mean(carried)) if carried else 0.0,
+            "dealer_brand_drops": float(dropped),
+        }
+
     def run(self, books: dict[str, float]) -> None:
         """The adaptive platforms decide next year's levers from this year's books.
 
@@ -45,6 +72,10 @@ class FirmDecisions:
         for d in m.dealers:
             if d.active:
                 d.close_year()
+        if m.config.dealers_decide:
+            books |= self._choose_brands()
+        for d in m.dealers:
+            d.new_year()
         if m.config.stores_decide:
             books["format_switches"] = float(self.formats.decide_formats())
         self.rivalry.decide(books)

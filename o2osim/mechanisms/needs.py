@@ -66,3 +66,27 @@ def draw_service_kinds(count: int, shares: np.ndarray, rng: np.random.Generator)
         The kind of each shopper's need (int64), ``len(shares)`` for plain.
     """
     return np.searchsorted(np.cumsum(shares), rng.random(count), side="right").astype(np.int64)
+
+
+def results_ranking(sales: np.ndarray, shown: int | None) -> np.ndarray | None:
+    """The variant a buyer of each variant finds in a platform's search results.
+
+    The results list the ``shown`` variants that sold most last year (ties: the lower
+    index first); a buyer whose variant is among them finds it, any other buys the
+    bestseller. What the platform records is what was bought, so its sales data over-weigh
+    the bestsellers by as much as its results hide the rest.
+
+    Args:
+        sales: Baskets of each variant the platform sold last year.
+        shown: Variants the results show; ``None``: all.
+
+    Returns:
+        ``found[v]``, the variant bought by a buyer who needs ``v``; ``None`` when every
+        variant is shown.
+    """
+    if shown is None or shown >= sales.size:
+        return None
+    order = np.argsort(-sales, kind="stable")
+    found = np.full(sales.size, order[0], dtype=np.int64)
+    found[order[:shown]] = order[:shown]
+    return found

@@ -254,13 +254,14 @@ class PlatformConfig(Section):
         ge=0,
         le=10,
     )
-    bestseller_weight: float = F(
-        2.0,
-        "-",
-        "C2B: the range gives variant v a share in proportion to last year's sales of v to "
-        "this power; above 1 it over-weights bestsellers.",
-        ge=0,
-        le=10,
+    results_shown: int | None = F(
+        None,
+        "variants",
+        "How many product variants its search results show, ranked by its sales of last year; "
+        "a shopper whose variant is not among them buys the bestseller, so its sales data "
+        "over-weigh bestsellers (null: every variant is found).",
+        ge=1,
+        le=10_000,
     )
     shop_sales: float = F(
         2_000_000.0,
@@ -385,6 +386,21 @@ class DealerConfig(Section):
         "What holding stock costs a dealer a year per yuan of stock (capital, storage, markdowns).",
         ge=0,
         le=5,
+    )
+    brand_cost: float = F(
+        0.0,
+        "yuan/month",
+        "What carrying one brand costs a dealer a month (its sales team, the brand's minimum "
+        "orders and deposit), on top of fixed_cost.",
+        ge=0,
+        le=1e12,
+    )
+    decisions: Decisions | None = F(
+        None,
+        "-",
+        "Whether each dealer chooses at a year's end which brands to carry, dropping a brand "
+        "whose margin does not pay its brand_cost (`adaptive`), or carries every brand "
+        "(`fixed`); null: the scenario's `decisions`.",
     )
 
 

@@ -67,8 +67,9 @@ class Scenario(Section):
         "(`adaptive`: platforms move commission, ad load, own marketing, enforcement and "
         "protection, see `platform_rules`; full stores may change format, see "
         "`store_formats`; brands spend on marketing by channel and online-native brands "
-        "enter, see `brand_rules`); a platform's or brand's own `decisions`, and "
-        "`stores.decisions`, override it.",
+        "enter, see `brand_rules`; dealers choose the brands they carry, see "
+        "`dealers.brand_cost`); a platform's or brand's own `decisions`, and "
+        "`stores.decisions` and `dealers.decisions`, override it.",
     )
     platform_rules: PlatformRulesConfig = Field(default_factory=PlatformRulesConfig)
     brand_rules: BrandRulesConfig = Field(default_factory=BrandRulesConfig)
@@ -142,6 +143,10 @@ class Scenario(Section):
     def _check_brand_decisions(self) -> None:
         """Brands that decide: no brand lever, the vectorized engine; natives enter from zero."""
         levers = self.levers_in_use()
+        if self.dealers.decisions == "adaptive" and levers:
+            raise FieldProblem(
+                "dealers.decisions", "adaptive", f"fixed when {levers[0]} is on (dealers carry all)"
+            )
         for i, b in enumerate(self.brands):
             if b.decisions == "adaptive" and (levers or self.engine == "agents"):
                 why = f"{levers[0]} is on" if levers else "engine is agents"
@@ -171,6 +176,16 @@ class Scenario(Section):
     def stores_decide(self) -> bool:
         """Whether full stores may change format (``stores.decisions``, else ``decisions``)."""
         return (self.stores.decisions or self.decisions) == "adaptive"
+
+    @property
+    def dealers_decide(self) -> bool:
+        """Whether dealers choose the brands they carry (``dealers.decisions``, else ``decisions``).
+
+        Only while no brand lever is in use (the levers give each store purchase its brand);
+        ``dealers.decisions: adaptive`` with a lever on is refused by the checks.
+        """
+        adaptive = (self.dealers.decisions or self.decisions) == "adaptive"
+        return adaptive and not self.levers_in_use()
 
     def _check_platform_rules(self) -> None:
         """Each lever named once; an adaptive platform starts within the bounds it keeps to."""
