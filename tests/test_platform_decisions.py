@@ -167,3 +167,21 @@ def test_a_platform_that_drops_its_protection_loses_share_to_its_protected_self(
         diffs.append(shares[1] - shares[0])
         assert y.loc[2010:, "protection_spend_JD"].eq(0).all(), seed  # it dropped it
     assert np.median(diffs) < -0.02 and sum(d < 0 for d in diffs) >= 4, diffs
+
+
+def test_a_firm_that_expects_its_trend_does_not_credit_its_moves_with_growth():
+    # performance that grows by 0.25 a year whatever the firm does, then by less: without a
+    # trend every move beats the lagging aspiration and is kept; expecting the trend, the firm
+    # takes back the move of the year growth slowed
+    steps, low, high = np.array([1.0]), np.array([0.0]), np.array([100.0])
+    results = [1.0, 1.25, 1.5, 1.75, 2.0, 2.125]
+    kept = {}
+    for trend_weight in (0.0, 1.0):
+        search = decisions.Search(np.array([0.0]), np.ones(1))
+        for result in results:
+            search = decisions.hill_climb(search, result, steps, low, high, 1.0, trend_weight)
+        kept[trend_weight] = (float(search.values[0]), search.trend)
+    # weight 1: the aspiration is last year's result; trend weight 1: last year's change
+    assert kept[0.0] == (6.0, 0.0)  # six moves up, none taken back
+    # 2.125 < 2.0 + 0.25: the fifth move is taken back (to 4) and the lever tried down (3)
+    assert kept[1.0] == (3.0, 0.125)

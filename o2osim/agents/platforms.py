@@ -168,7 +168,7 @@ class Platform(mesa.Agent):
             # a lever at its top first tries the way down
             self._search = decisions.Search(values, np.where(values >= high, -1.0, 1.0))
         self._search = decisions.hill_climb(
-            self._search, result, steps, low, high, rules.aspiration_weight
+            self._search, result, steps, low, high, rules.aspiration_weight, rules.trend_weight
         )
         chosen = dict(zip(names, self._search.values, strict=True))
         self.commission = float(chosen.get("commission", self.commission))
@@ -186,7 +186,8 @@ class Platform(mesa.Agent):
         Variant ``v`` gets a share of the range in proportion to the baskets of ``v`` the
         platform recorded last year (the real needs ``need`` when there are no sales yet):
         the range is as biased as the data. The same data rank the variants in its search
-        results this year (:meth:`found_variants`). The sales data restart.
+        results this year (``ranking``, :func:`o2osim.mechanisms.needs.results_ranking`). The
+        sales data restart.
         """
         c = self.config
         self.c2b_active = (

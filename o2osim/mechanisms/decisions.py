@@ -12,7 +12,15 @@ organizational search", *Journal of Economic Behavior and Organization* 2(4)):
 
     A_t = (1 - b) * A_{t-1} + b * pi_t
 
-so that one lucky year does not block every later change.
+so that one lucky year does not block every later change. A firm whose results have been
+rising or falling for years expects the trend to go on (Holt's 1957 linear exponential
+smoothing, with ``c`` the trend weight):
+
+    T_t = c * (A_t - A_{t-1}) + (1 - c) * T_{t-1},      A_t = (1 - b) (A_{t-1} + T_{t-1}) + b pi_t
+
+and judges a move by ``A + T``, what it would have expected without the move: a platform
+whose profit grows as its market grows is not misled into keeping every move it made while
+growing (``c = 0``: no trend, ``T = 0``).
 
 A firm's performance is its profit over the year per yuan of the whole online market's GMV
 that year, so that the market's growth, which lifts every firm's profit whatever it did, is
@@ -50,8 +58,10 @@ class Search:
         directions: The way each lever moves next, +1 or -1.
         moved: The lever moved at the start of the year being judged (-1: none yet).
         before: That lever's value before its move.
-        aspiration: The performance the firm expects (``None`` before its first year).
+        aspiration: The level of performance the firm expects (``None`` before its first
+            year).
         last: The lever moved last (-1: none yet), from which the turn goes on.
+        trend: The yearly change of performance the firm expects.
     """
 
     values: np.ndarray
@@ -60,6 +70,7 @@ class Search:
     before: float = 0.0
     aspiration: float | None = None
     last: int = -1
+    trend: float = 0.0
 
 
 def hill_climb(
@@ -69,15 +80,17 @@ def hill_climb(
     low: np.ndarray,
     high: np.ndarray,
     weight: float = 0.5,
+    trend_weight: float = 0.0,
 ) -> Search:
     """One year's decision: judge last year's move by its result, then move the next lever.
 
-    If the lever moved a year ago left the firm's performance below its aspiration
-    (``result < A``), the firm takes the move back and turns that lever's direction around;
-    otherwise it keeps the move. Its aspiration then moves toward the result,
-    ``A <- (1 - weight) * A + weight * result`` (the first year's result is its first
-    aspiration, with no move to judge). Then it moves the next lever in turn one step in its
-    direction,
+    If the lever moved a year ago left the firm's performance below what it expected
+    (``result < A + T``), the firm takes the move back and turns that lever's direction
+    around; otherwise it keeps the move. Its aspiration then moves toward the result,
+    ``A <- (1 - weight) * (A + T) + weight * result``, and its trend toward the aspiration's
+    change, ``T <- trend_weight * (A_new - A_old) + (1 - trend_weight) * T`` (the first year's
+    result is its first aspiration, with no trend and no move to judge). Then it moves the
+    next lever in turn one step in its direction,
 
         x_j <- clip(x_j + d_j * step_j, low_j, high_j)
 
@@ -92,20 +105,25 @@ def hill_climb(
         low: Each lever's lowest value.
         high: Each lever's highest value.
         weight: How far the aspiration moves toward a year's result, 0-1.
+        trend_weight: How far the expected trend moves toward the aspiration's change, 0-1
+            (0: the firm expects no trend).
 
     Returns:
         The search after this year's decision.
     """
     values = search.values.copy()
     directions = search.directions.copy()
-    aspiration = search.aspiration
+    aspiration, trend = search.aspiration, search.trend
     if aspiration is None:
         aspiration = result
     else:
-        if search.moved >= 0 and result < aspiration:
+        expected = aspiration + trend
+        if search.moved >= 0 and result < expected:
             values[search.moved] = search.before
             directions[search.moved] = -directions[search.moved]
-        aspiration = (1 - weight) * aspiration + weight * result
+        level = (1 - weight) * expected + weight * result
+        trend = trend_weight * (level - aspiration) + (1 - trend_weight) * trend
+        aspiration = level
     start = search.moved + 1 if search.moved >= 0 else search.last + 1
     for k in range(values.size):
         turn = (start + k) % values.size
@@ -116,5 +134,5 @@ def hill_climb(
         )
         if ahead != before:
             values[turn] = ahead
-            return Search(values, directions, turn, before, aspiration, turn)
-    return Search(values, directions, -1, 0.0, aspiration, search.last)  # all at rest
+            return Search(values, directions, turn, before, aspiration, turn, trend)
+    return Search(values, directions, -1, 0.0, aspiration, search.last, trend)  # all at rest

@@ -358,6 +358,15 @@ class PlatformRulesConfig(Section):
         ge=0,
         le=1,
     )
+    trend_weight: float = F(
+        0.0,
+        "-",
+        "How far the trend a platform expects of its performance moves toward its aspiration's "
+        "yearly change (Holt's smoothing): it then judges a move by the aspiration plus the "
+        "trend, so growth it would have had anyway does not count for the move. 0: no trend.",
+        ge=0,
+        le=1,
+    )
 
 
 class DealerConfig(Section):
