@@ -68,6 +68,15 @@ LEVERS = [
         ],
     ),
     (
+        "conduct",
+        ["brand_channels", "brand_conduct"],
+        [
+            ("brand_wallet_share_Acme", "mean"),
+            ("brand_members_Acme", "final"),
+            ("brand_fans_Acme", "final"),
+        ],
+    ),
+    (
         "c2b",
         ["brand_channels", "c2b_customization"],
         [

@@ -150,7 +150,7 @@ class O2OMarket(mesa.Model):
         self.cohorts = Cohorts(self, self.customers)
         self.year_end = YearEnd(self, self.desk, self.online)
         self.rivalry = BrandRivalry(self)
-        self.decisions = FirmDecisions(self, self.formats, self.rivalry)
+        self.decisions = FirmDecisions(self, self.network, self.formats, self.rivalry)
         self.recorder = TickRecorder(s.ticks)
         self.annual: list[dict[str, float]] = []
         self.phase_seconds: dict[str, float] = {}

@@ -716,6 +716,9 @@ ONE_LEVER = [
     ("brands.0.online_price_index=1.0", "brands.0.online_price_index"),
     ("brands.0.membership=separate", "brands.0.membership"),
     ("brands.0.fan_programme=true", "brands.0.fan_programme"),
+    ("brands.0.strategies=[none,product_split]", "brands.0.strategies"),
+    ("brands.0.memberships=[none,separate]", "brands.0.memberships"),
+    ("brands.0.fan_programmes=[false,true]", "brands.0.fan_programmes"),
 ]
 
 

@@ -153,10 +153,53 @@ def test_a_dealer_that_exits_writes_its_stock_off():
     dealer.restock(120.0, 1200.0, [1.0])
     dealer.losing_months = dealer.config.exit_after_loss_months - 1
     profit = dealer.profit
-    assert dealer.close_month()  # a loss (its fixed cost, no margin) closes it
+    assert dealer.close_month()  # a loss (its fixed cost, no margin): it is failing
+    dealer.exit()
+    assert not dealer.active
     assert dealer.written_off == 1200.0 and dealer.stock[0] == 0.0
     holding = 1200.0 * 0.25 / 12
     assert dealer.profit - profit == pytest.approx(-dealer.config.fixed_cost - holding - 1200.0)
+
+
+def test_a_dealer_that_buys_a_failing_dealer_takes_its_stock_instead_of_a_write_off():
+    market, seller = _dealer("pull")
+    buyer = Dealer(market, 98, 1.0, 0.0, market.config.dealers, market.brands)
+    seller.restock(120.0, 1200.0, [1.0])  # 120 baskets at 10 yuan
+    profits = seller.profit, buyer.profit
+    buyer.take_over(seller)
+    assert not seller.active and seller.written_off == 0.0 and seller.stock[0] == 0.0
+    assert buyer.stock[0] == 120.0 and buyer.stock_value == 1200.0
+    assert (seller.profit, buyer.profit) == profits  # an asset changing hands
+    # a buyer that dropped the brand takes none of it: the seller writes it off
+    market, seller = _dealer("pull")
+    buyer = Dealer(market, 98, 1.0, 0.0, market.config.dealers, market.brands)
+    seller.restock(120.0, 1200.0, [1.0])
+    buyer.carries[:] = False
+    buyer.take_over(seller)
+    assert seller.written_off == 1200.0 and buyer.stock[0] == 0.0
+
+
+def test_with_takeovers_failing_dealers_stock_is_bought_not_written_off():
+    # dealers with a high fixed cost fail in the first year; sold, their stock is not lost
+    stressed = [
+        "population.consumers=3000",
+        "dealers.decisions=adaptive",
+        "dealers.stock_cover=1",
+        "dealers.fixed_cost=150000",
+    ]
+    for seed in (1, 2, 3):
+        runs = {
+            on: o2osim.run(
+                CHINA, seed=seed, overrides=[*stressed, f"dealers.takeovers={on}"], progress=False
+            ).years.set_index("year")
+            for on in ("false", "true")
+        }
+        exits, sold = runs["false"], runs["true"]
+        assert exits["stock_written_off"].iloc[0] > 0 and (exits["dealer_takeovers"] == 0).all()
+        assert sold["dealer_takeovers"].iloc[0] > 0 and (sold["stock_written_off"] == 0).all()
+        assert (sold["dealers_active"] == exits["dealers_active"]).all()
+        gained = sold["dealer_profit"].sum() - exits["dealer_profit"].sum()
+        assert gained == pytest.approx(exits["stock_written_off"].sum(), rel=0.05), seed
 
 
 # ----------------------------------------------------------------------------- in the market

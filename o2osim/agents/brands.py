@@ -5,8 +5,17 @@ from __future__ import annotations
 import math
 
 import mesa
+import numpy as np
 
+from o2osim.mechanisms import decisions
 from o2osim.scenario import BrandConfig
+
+#: The brand's conduct it may switch: the attribute in force and the list of its options.
+SWITCHES = (
+    ("channel_strategy", "strategies"),
+    ("membership", "memberships"),
+    ("fan_programme", "fan_programmes"),
+)
 
 
 class Brand(mesa.Agent):
@@ -43,6 +52,10 @@ class Brand(mesa.Agent):
         festival_sales: Its goods sold online in promotion-event weeks, yuan.
         carried: Share of the stores' goods bought through dealers that carry it (or from
             the brands directly): of its share of store sales, the part it makes.
+        channel_strategy: The channel strategy in force (its ``channel_strategy`` unless it
+            switched, :meth:`decide_conduct`).
+        membership: The membership programme in force.
+        fan_programme: Whether its fan programme is in force.
     """
 
     def __init__(
@@ -75,6 +88,53 @@ class Brand(mesa.Agent):
         self.overheads = 0.0
         self.festival_sales = 0.0
         self.carried = 1.0
+        self.channel_strategy = config.channel_strategy
+        self.membership = config.membership
+        self.fan_programme = config.fan_programme
+        self._search: decisions.Search | None = None
+
+    def options(self, attribute: str) -> set:
+        """The values a conduct has or may take: its setting and the options it may switch to.
+
+        Args:
+            attribute: ``channel_strategy``, ``membership`` or ``fan_programme``.
+
+        Returns:
+            The set of values.
+        """
+        listed = getattr(self.config, dict(SWITCHES)[attribute])
+        return {getattr(self.config, attribute), *listed}
+
+    def decide_conduct(self, result: float, weight: float, trend_weight: float = 0.0) -> None:
+        """Once a year, a brand that switches judges last year's switch and tries the next.
+
+        Each list it has of two or more options (``strategies``, ``memberships``,
+        ``fan_programmes``) is a lever whose value is the position of the option in force;
+        :func:`o2osim.mechanisms.decisions.hill_climb` keeps last year's switch if the
+        year's result reached the brand's aspiration and takes it back otherwise, then moves
+        the next list one option along (first toward the list's end, or its start from the
+        end).
+
+        Args:
+            result: Last year's performance: its profit per yuan consumers paid in the market.
+            weight: How far its aspiration moves toward the result, 0-1.
+            trend_weight: How far its expected trend moves toward its aspiration's change.
+        """
+        levers = [
+            (attr, list(getattr(self.config, options)))
+            for attr, options in SWITCHES
+            if len(getattr(self.config, options)) > 1
+        ]
+        high = np.array([len(options) - 1.0 for _, options in levers])
+        if self._search is None:
+            values = np.array([float(options.index(getattr(self, a))) for a, options in levers])
+            self._search = decisions.Search(values, np.where(values >= high, -1.0, 1.0))
+        n = len(levers)
+        self._search = decisions.hill_climb(
+            self._search, result, np.ones(n), np.zeros(n), high, weight, trend_weight
+        )
+        for (attr, options), value in zip(levers, self._search.values, strict=True):
+            setattr(self, attr, options[round(value)])
 
     def sell_wholesale(self, amount: float, payer: str = "dealers") -> None:
         """Receive ``amount`` yuan from a dealer (a store: ``payer="stores"``) for store goods."""

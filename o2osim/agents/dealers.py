@@ -169,6 +169,21 @@ class Dealer(mesa.Agent):
         self.year_margin = self.year_goods = 0.0
         self.year_months = 0
 
+    def take_over(self, other: Dealer) -> None:
+        """Buy a failing dealer's business: its stock of the brands it carries; ``other`` exits.
+
+        The stock moves at ``other``'s price per basket, paid to its owners within the
+        dealers' account (an asset changing hands, no profit or loss for either); ``other``
+        writes off what is left (the brands the buyer does not carry) and exits.
+        """
+        bought = other.stock * self.carries
+        if bought.any():
+            if np.isnan(self.unit_price):
+                self.unit_price = other.unit_price
+            self.stock = self.stock + bought
+            other.stock = other.stock - bought
+        other.exit()
+
     def restock(
         self, sold_units: float, bought: float, mix: list[float], online_units: float = 0.0
     ) -> None:
@@ -262,13 +277,14 @@ class Dealer(mesa.Agent):
         """Book one month: margin on this month's supplies minus the fixed and holding costs.
 
         Its owners keep the profit less what it paid into stock this month (the stock is
-        theirs). A dealer that exits writes its stock off: a loss to its owners.
+        theirs).
 
         Its costs are ``fixed_cost`` plus ``brand_cost`` for each brand it carries.
 
         Returns:
-            True if the dealer exits: its margin has not covered its costs for
-            ``exit_after_loss_months`` months in a row.
+            True if the dealer is failing: its margin has not covered its costs for
+            ``exit_after_loss_months`` months in a row (it then exits, :meth:`exit`, or
+            sells its business to another, :meth:`take_over`).
         """
         costs = self.config.fixed_cost + self.brand_cost() * int(self.carries.sum())
         profit = self.month_margin - costs - self.month_holding
@@ -285,10 +301,12 @@ class Dealer(mesa.Agent):
         self.month_revenue = self.month_margin = 0.0
         self.month_holding = self.month_stock_paid = 0.0
         self.losing_months = self.losing_months + 1 if profit < 0 else 0
-        if self.losing_months >= self.config.exit_after_loss_months:
-            self.active = False
-            lost = self.stock_value
-            self.written_off += lost
-            self.profit -= lost
-            self.stock[:] = 0.0
-        return not self.active
+        return self.losing_months >= self.config.exit_after_loss_months
+
+    def exit(self) -> None:
+        """It stops trading and writes its stock off: a loss to its owners."""
+        self.active = False
+        lost = self.stock_value
+        self.written_off += lost
+        self.profit -= lost
+        self.stock[:] = 0.0

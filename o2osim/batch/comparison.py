@@ -94,6 +94,7 @@ BRAND_OUTCOMES: list[tuple[str, str]] = [
 DEALER_OUTCOMES: list[tuple[str, str]] = [
     ("brands_carried", "final"),
     ("dealer_brand_drops", "cumulative"),
+    ("dealer_takeovers", "cumulative"),
 ]
 
 
@@ -148,6 +149,10 @@ FIRM_PREFIXES: dict[str, tuple[str, ...]] = {
     "enforcement_spend_": ("final", "cumulative"),
     "c2b_share_": ("final", "mean"),
     "c2b_mismatch_": ("final", "mean"),
+    # a brand's conduct in force, as codes: the mean over replicates of the final year's
+    "channel_strategy_": ("final",),
+    "membership_": ("final",),
+    "fan_programme_": ("final",),
 }
 
 

@@ -117,8 +117,7 @@ class BrandDesk:
         nearby: :func:`o2osim.strategies.fulfilment.pick_up` then routes it to that store.
         """
         linked = np.array(
-            [b.config.channel_strategy == "transaction_link_split" for b in self.market.brands]
-            + [False]
+            [b.channel_strategy == "transaction_link_split" for b in self.market.brands] + [False]
         )
         routed = linked[needs.brand] & needs.online
         store = np.full(shoppers.size, -1, dtype=np.int64)
@@ -173,7 +172,7 @@ class BrandDesk:
         points_store, points_online = needs_points
         w = self.market.people_per_consumer
         for b in self.market.brands:
-            kind = b.config.membership
+            kind = b.membership
             mine = brand == b.index
             if kind == "none" or not mine.any():
                 continue
@@ -204,7 +203,7 @@ class BrandDesk:
             if who.size == 0:
                 continue
             level = np.maximum(pop.link_level[who, b.index], 1)
-            if b.config.fan_programme:
+            if b.fan_programme:
                 c = b.config
                 chance = np.array([0.0, c.service_rate, c.emotion_rate, c.partner_rate, 0.0])
                 level = level + (self.market.rng.random(who.size) < chance[level])
@@ -220,7 +219,7 @@ class BrandDesk:
         pop = self.market.population
         for b in self.market.brands:
             c = b.config
-            if not c.fan_programme or c.fan_referral_rate <= 0:
+            if not b.fan_programme or c.fan_referral_rate <= 0:
                 continue
             level = pop.link_level[:, b.index]
             fans = np.flatnonzero((level >= 3) & pop.alive)
@@ -385,13 +384,13 @@ class BrandDesk:
             mine = np.flatnonzero(needs_brand == b.index)
             if mine.size == 0:
                 continue
-            if b.config.channel_strategy == "order_size_split":
+            if b.channel_strategy == "order_size_split":
                 m = self.market
                 done = fulfilment.route_large_orders(b, buyers[mine], value[mine], size[mine], m)
                 self._book_fulfilment(b, done, week)
                 needs_brand[mine[~done.keep]] = -1
                 mine = mine[done.keep]
-            if b.config.channel_strategy == "transaction_link_split":
+            if b.channel_strategy == "transaction_link_split":
                 done = fulfilment.pick_up(b, buyers[mine], value[mine], self.market)
                 pick_up_units += self._book_fulfilment(b, done, week)
             commission = np.array([p.commission for p in self.market.platforms])[pid[mine]]
@@ -451,7 +450,7 @@ class BrandDesk:
     def week_done(self) -> None:
         """Brands build their online-only brand's awareness; fans recommend their brand."""
         for b in self.market.brands:
-            if b.config.channel_strategy == "brand_split":
+            if b.channel_strategy == "brand_split":
                 b.build_awareness(self.market.config.time.ticks_per_year)
         if self.active:
             self._fans_recommend()
@@ -510,14 +509,14 @@ class BrandDesk:
             if self.active:  # first purchases are tracked only then
                 row[f"brand_new_customers_{b.name}"] = won
                 row[f"brand_traffic_cost_{b.name}"] = cost_per_new_customer(spend, won, w)
-            if b.config.fan_programme:
+            if True in b.options("fan_programme"):
                 level = self.market.population.link_level[self.market.population.alive, b.index]
                 counts = np.bincount(level, minlength=5) * w
                 for k, name in enumerate(("customers", "users", "fans", "partners"), start=1):
                     row[f"brand_{name}_{b.name}"] = float(counts[k])
-            if b.config.channel_strategy == "brand_split":
+            if "brand_split" in b.options("channel_strategy"):
                 row[f"brand_awareness_{b.name}"] = b.awareness
-            if b.config.membership != "none":
+            if b.options("membership") - {"none"}:
                 pop = self.market.population
                 members = (pop.member_store | pop.member_online) & np.uint8(1 << b.index)
                 row[f"brand_members_{b.name}"] = float(np.count_nonzero(members)) * w

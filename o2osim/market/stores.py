@@ -50,6 +50,7 @@ class StoreNetwork:
         self._served = np.zeros(2)  # service value delivered in store purchases, purchases
         self.shares_inventory = any(b.shared_inventory for b in s.brands)
         self._month_online = np.zeros(s.dealers.count)  # online orders by dealer's region
+        self._takeovers = 0
 
     # ---- where the stores are
 
@@ -370,12 +371,38 @@ class StoreNetwork:
             brand.sell_wholesale(direct * share, payer="stores")
         ledger.book("goods_to_rivals", direct * (1.0 - sum(mix)))
         exited = [d for d in m.dealers if d.active and d.close_month()]
+        for dealer in exited:
+            buyer = self._buyer(dealer, exited)
+            if buyer is None:
+                dealer.exit()
+            else:
+                buyer.take_over(dealer)
+                self._takeovers += 1
         if exited:
             for store in self.stores:
                 if store.dealer in exited:
                     store.dealer = self.nearest_dealer(store.x, store.y)
         if closed.size:
             self.refresh_choice_sets(closed)
+
+    def _buyer(self, seller: Dealer, failing: list[Dealer]) -> Dealer | None:
+        """The dealer that buys a failing dealer's business, or ``None``: it just exits.
+
+        When dealers decide and ``dealers.takeovers`` is on, the nearest active dealer that
+        is not failing buys it (:meth:`o2osim.agents.dealers.Dealer.take_over`).
+        """
+        m = self.market
+        if not (m.config.dealers_decide and m.config.dealers.takeovers):
+            return None
+        near = [d for d in m.dealers if d.active and d not in failing]
+        if not near:
+            return None
+        return min(near, key=lambda d: (d.x - seller.x) ** 2 + (d.y - seller.y) ** 2)
+
+    def take_takeovers(self) -> int:
+        """Failing dealers bought by another since the last call (the count starts again)."""
+        taken, self._takeovers = self._takeovers, 0
+        return taken
 
     def gross_margin(self) -> float:
         """Share of a sale a store keeps after its goods.

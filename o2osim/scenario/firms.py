@@ -382,6 +382,14 @@ class DealerConfig(Section):
     exit_after_loss_months: int = F(
         12, "months", "A dealer exits after this many losing months in a row.", ge=1, le=600
     )
+    takeovers: bool = F(
+        False,
+        "-",
+        "When dealers decide: a failing dealer sells its business to the nearest dealer that "
+        "is not failing, whose stock takes over its stock of the brands the buyer carries, "
+        "paid at its value, instead of writing it off (its stores go to the nearest dealer "
+        "either way). false: failing dealers exit.",
+    )
     stock_cover: float = F(
         0.0,
         "months of sales",
@@ -478,6 +486,23 @@ class BrandRulesConfig(Section):
         "A brand that decides leaves the market after this many losing years in a row.",
         ge=1,
         le=100,
+    )
+    aspiration_weight: float = F(
+        0.5,
+        "-",
+        "How far a brand's aspiration moves toward a year's result when it switches its "
+        "conduct (strategies, memberships, fan_programmes), 0-1.",
+        ge=0,
+        le=1,
+    )
+    trend_weight: float = F(
+        0.0,
+        "-",
+        "How far the trend a switching brand expects of its performance moves toward its "
+        "aspiration's yearly change (Holt's smoothing, as platform_rules.trend_weight). 0: "
+        "no trend.",
+        ge=0,
+        le=1,
     )
 
 
@@ -678,9 +703,34 @@ class BrandConfig(Section):
     decisions: Decisions | None = F(
         None,
         "-",
-        "Whether the brand keeps its market shares (`fixed`) or spends on marketing in each "
-        "channel by its books, its shares following its goodwill (`adaptive`, see "
-        "`brand_rules`); null: the scenario's `decisions`.",
+        "Whether the brand keeps its market shares and conduct (`fixed`) or decides "
+        "(`adaptive`): with no brand lever in use it spends on marketing in each channel by "
+        "its books, its shares following its goodwill (see `brand_rules`); with `strategies`, "
+        "`memberships` or `fan_programmes` listed it switches among them by its profit. null: "
+        "the scenario's `decisions`.",
+    )
+    strategies: list[ChannelStrategy] = F(
+        [],
+        "-",
+        "Channel strategies a deciding brand may switch between, holding its "
+        "channel_strategy: it tries its neighbours in this order, one step a year, and keeps "
+        "a switch that paid (see docs/model.md, Brands that switch). Empty: it keeps "
+        "channel_strategy.",
+        max_length=7,
+    )
+    memberships: list[Literal["none", "separate", "integrated"]] = F(
+        [],
+        "-",
+        "Membership programmes a deciding brand may switch between, holding its membership "
+        "(as strategies). Empty: it keeps membership.",
+        max_length=3,
+    )
+    fan_programmes: list[bool] = F(
+        [],
+        "-",
+        "Whether a deciding brand may start or stop its fan programme: [false, true] holding "
+        "its fan_programme (as strategies). Empty: it keeps fan_programme.",
+        max_length=2,
     )
     entry_budget: float = F(
         0.0,

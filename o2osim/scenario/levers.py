@@ -49,6 +49,9 @@ LEVERS: tuple[Lever, ...] = (
     Lever("brands", "online_price_index", "null", lambda v: v is not None, "no channel prices"),
     Lever("brands", "membership", "none", lambda v: v != "none", "no membership programmes"),
     Lever("brands", "fan_programme", "false", bool, "no fan programme"),
+    Lever("brands", "strategies", "[]", lambda v: set(v) - {"none"}, "no channel strategies"),
+    Lever("brands", "memberships", "[]", lambda v: set(v) - {"none"}, "no membership programmes"),
+    Lever("brands", "fan_programmes", "[]", any, "no fan programme"),
 )
 
 

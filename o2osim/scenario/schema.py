@@ -140,6 +140,36 @@ class Scenario(Section):
         b = self.brands[index]
         return (b.decisions or self.decisions) == "adaptive" and not self.levers_in_use()
 
+    def brand_switches(self, index: int) -> bool:
+        """Whether brand ``index`` switches its conduct.
+
+        It does when it decides (its ``decisions``, else the scenario's) and lists two or more
+        ``strategies``, ``memberships`` or ``fan_programmes``.
+        """
+        b = self.brands[index]
+        listed = max(len(b.strategies), len(b.memberships), len(b.fan_programmes))
+        return (b.decisions or self.decisions) == "adaptive" and listed > 1
+
+    def _check_switches(self, index: int) -> None:
+        """A brand's lists of conduct hold its own setting, once each."""
+        b = self.brands[index]
+        for options, field in (
+            ("strategies", "channel_strategy"),
+            ("memberships", "membership"),
+            ("fan_programmes", "fan_programme"),
+        ):
+            listed = getattr(b, options)
+            if not listed:
+                continue
+            own = getattr(b, field)
+            if own not in listed or len(set(listed)) != len(listed):
+                value = f"[{', '.join(str(x).lower() for x in listed)}]"
+                raise FieldProblem(
+                    f"brands.{index}.{options}",
+                    value,
+                    f"distinct options that include its {field} ({str(own).lower()})",
+                )
+
     def _check_brand_decisions(self) -> None:
         """Brands that decide: no brand lever, the vectorized engine; natives enter from zero."""
         levers = self.levers_in_use()
@@ -148,6 +178,9 @@ class Scenario(Section):
                 "dealers.decisions", "adaptive", f"fixed when {levers[0]} is on (dealers carry all)"
             )
         for i, b in enumerate(self.brands):
+            self._check_switches(i)
+            if b.decisions == "adaptive" and self.brand_switches(i):
+                continue  # with levers on, a deciding brand switches its conduct
             if b.decisions == "adaptive" and (levers or self.engine == "agents"):
                 why = f"{levers[0]} is on" if levers else "engine is agents"
                 raise FieldProblem(

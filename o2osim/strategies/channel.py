@@ -137,7 +137,7 @@ def draw_needs(shoppers: np.ndarray, market: Market) -> Needs:
         habit = (usual >= 0) & (rng.random(n) < c.brand_habit)
         brand[habit] = np.where(usual[habit] >= len(market.brands), -1, usual[habit])
     via_partner = told = None
-    if any(b.config.fan_programme for b in market.brands):
+    if any(b.fan_programme for b in market.brands):
         # a need that a fan's recommendation brought is for the recommended brand
         referred = pop.referred[shoppers].astype(np.int64)
         told = referred >= 0
@@ -145,7 +145,7 @@ def draw_needs(shoppers: np.ndarray, market: Market) -> Needs:
         via_partner = pop.referred_by_partner[shoppers] & told
         pop.referred[shoppers[told]] = -1
         pop.referred_by_partner[shoppers[told]] = False
-    members = [b for b in market.brands if b.config.membership != "none"]
+    members = [b for b in market.brands if b.membership != "none"]
     pulled = np.zeros(n, dtype=bool)
     for b in members:  # a member's need comes back to the brand
         bit = np.uint8(1 << b.index)
@@ -164,7 +164,7 @@ def draw_needs(shoppers: np.ndarray, market: Market) -> Needs:
     for b in market.brands:
         mine = np.flatnonzero(brand == b.index)
         if mine.size:
-            offer = OFFERS[b.config.channel_strategy]
+            offer = OFFERS[b.channel_strategy]
             in_stores[mine], online[mine] = offer(b, shoppers[mine], size[mine], market)
     needs = Needs(brand=brand, size=size, in_stores=in_stores, online=online)
     needs.via_partner = via_partner
@@ -187,7 +187,7 @@ def member_points(shoppers: np.ndarray, needs: Needs, pulled: np.ndarray, market
     in_stores = np.zeros(shoppers.size, dtype=bool)
     online = np.zeros(shoppers.size, dtype=bool)
     for b in market.brands:
-        kind = b.config.membership
+        kind = b.membership
         mine = np.flatnonzero(needs.brand == b.index)
         if kind == "none" or mine.size == 0:
             continue
