@@ -279,9 +279,16 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
     )
     fitted = ", ".join(f"{k}={v:.4g}" for k, v in result.best.items())
     print(f"best: {fitted} (distance {result.distance:.4g})")
+    errors = result.errors
+    if spec.fit_until is not None or not spec.not_fitted.empty:
+        table = errors.assign(years=errors["first"].astype(str) + "-" + errors["last"].astype(str))
+        shown = table[["metric", "set", "years", "n", "bias", "rmse", "mape"]]
+        print("errors at the fit, by series and set:")
+        print(shown.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
     print(f"scenario: {out / 'calibrated.yaml'}")
     print(f"figure:   {out / 'calibration.png'}")
     print(f"history:  {out / 'history.csv'}, {out / 'calibration.json'}")
+    print(f"errors:   {out / 'errors.csv'}")
     return 0
 
 

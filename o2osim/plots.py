@@ -432,6 +432,14 @@ def sensitivity_bars(table: pd.DataFrame, title: str | None = None) -> Figure:
     return fig
 
 
+#: How calibration_fit labels each set of targets.
+SET_LABELS = {
+    "fitted": "target (fitted)",
+    "held_out": "target (held out)",
+    "not_fitted": "not fitted",
+}
+
+
 def calibration_fit(
     runs: pd.DataFrame, targets: pd.DataFrame, title: str = "calibration"
 ) -> Figure:
@@ -440,11 +448,13 @@ def calibration_fit(
     Args:
         runs: Yearly rows of the replicates at the best parameters (``replicate``, ``year`` and
             the metric columns).
-        targets: ``year``, ``metric``, ``value``.
+        targets: ``year``, ``metric``, ``value`` and, optionally, ``set`` (``fitted``,
+            ``held_out``, ``not_fitted``; all fitted without it).
         title: Figure title.
 
     Returns:
-        The figure: the mean over replicates as a line, their range as a band, targets as dots.
+        The figure: the mean over replicates as a line, their range as a band, fitted targets
+        as dots, held-out targets as red rings, series never fitted as green squares.
     """
     metrics = list(dict.fromkeys(targets["metric"]))
     ncols = min(3, len(metrics))
@@ -460,7 +470,22 @@ def calibration_fit(
             mean.index, low, high, color="C0", alpha=0.25, linewidth=0, label="range of replicates"
         )
         target = targets[targets["metric"] == metric]
-        ax.scatter(target["year"], target["value"], color="k", s=18, zorder=3, label="target")
+        kinds = target["set"] if "set" in target else pd.Series("fitted", index=target.index)
+        for kind, label in SET_LABELS.items():
+            chosen = target[kinds == kind]
+            if chosen.empty:
+                continue
+            filled = kind == "fitted"
+            ax.scatter(
+                chosen["year"],
+                chosen["value"],
+                s=22,
+                zorder=3,
+                label=label,
+                facecolors="k" if filled else "none",
+                edgecolors="k" if filled else ("C3" if kind == "held_out" else "C2"),
+                marker="o" if kind != "not_fitted" else "s",
+            )
         ax.set_title(metric)
         ax.set_xlabel("year")
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
@@ -468,7 +493,11 @@ def calibration_fit(
         ax.grid(alpha=0.3)
     for ax in axes.flat[len(metrics) :]:
         ax.set_visible(False)
-    axes.flat[0].legend(frameon=False)
+    shown: dict[str, Any] = {}  # every panel's kinds of targets, in the first panel's legend
+    for ax in axes.flat[: len(metrics)]:
+        for handle, label in zip(*ax.get_legend_handles_labels(), strict=True):
+            shown.setdefault(label, handle)
+    axes.flat[0].legend(list(shown.values()), list(shown), frameon=False)
     fig.suptitle(title)
     return fig
 

@@ -18,7 +18,7 @@ import yaml
 from conftest import BASELINE
 
 from o2osim import load_scenario
-from o2osim.batch.calibration import Calibration, crn_seeds, load_spec
+from o2osim.batch.calibration import Calibration, crn_seeds, fit_errors, load_spec
 from o2osim.batch.runs import run_years
 from o2osim.cli import main
 
@@ -93,11 +93,15 @@ def test_calibration_recovers_the_imitation_rate(calibrated):
     assert "best: adoption.q=" in done.stdout
 
 
-def test_calibration_writes_its_four_files(calibrated):
+def test_calibration_writes_its_five_files(calibrated):
     out, _ = calibrated
     assert sorted(p.name for p in out.iterdir()) == sorted(
-        ["calibration.json", "calibrated.yaml", "calibration.png", "history.csv"]
+        ["calibration.json", "calibrated.yaml", "calibration.png", "history.csv", "errors.csv"]
     )
+    errors = pd.read_csv(out / "errors.csv")
+    assert errors[["metric", "set", "first", "last", "n"]].values.tolist() == [
+        ["online_share", "fitted", 2004, 2011, 8]
+    ]
     record = json.loads((out / "calibration.json").read_text())
     history = pd.read_csv(out / "history.csv")
     # 5 candidates in the first generation and each of the 5 after it
@@ -170,6 +174,111 @@ def test_calibrated_yaml_writes_lists_whole(tmp_path, targets_csv):
     assert scenario.platforms[0].name == "Taobao" and len(scenario.platforms) == 2
 
 
+# ----------------------------------------------------------------------------- held out
+
+
+def test_fit_errors_by_set_are_the_gaps_of_the_replicate_mean():
+    runs = pd.DataFrame({"year": [2004, 2005, 2004, 2005], "a": [1.0, 3.0, 3.0, 5.0]})
+    targets = pd.DataFrame(
+        {
+            "year": [2004, 2005],
+            "metric": ["a", "a"],
+            "value": [1.0, 5.0],
+            "set": ["fitted", "held_out"],
+        }
+    )
+    errors = fit_errors(runs, targets, {"a": 3.0})
+    # means 2 and 4: +1 in the fitted year, -1 in the held-out one
+    assert errors.to_dict(orient="records") == [
+        {
+            "metric": "a",
+            "set": "fitted",
+            "first": 2004,
+            "last": 2004,
+            "n": 1,
+            "bias": 1.0,
+            "rmse": 1.0,
+            "scaled_rmse": pytest.approx(1 / 3),
+            "mape": 1.0,
+        },
+        {
+            "metric": "a",
+            "set": "held_out",
+            "first": 2005,
+            "last": 2005,
+            "n": 1,
+            "bias": -1.0,
+            "rmse": 1.0,
+            "scaled_rmse": pytest.approx(1 / 3),
+            "mape": 0.2,
+        },
+    ]
+
+
+def test_targets_after_fit_until_and_validation_series_stay_out_of_the_distance(
+    tmp_path, targets_csv
+):
+    (tmp_path / "v.csv").write_text(
+        "year,metric,value\n2005,stores_open,100\n2010,stores_open,90\n"
+    )
+    (tmp_path / "spec.yaml").write_text(
+        spec_text(str(targets_csv), fit_until=2007, validation="v.csv")
+    )
+    spec = load_spec(tmp_path / "spec.yaml")
+    assert spec.targets["year"].max() == 2007 and spec.held_out["year"].tolist() == [
+        2008,
+        2009,
+        2010,
+        2011,
+    ]
+    assert spec.not_fitted["metric"].tolist() == ["stores_open", "stores_open"]
+    every = pd.read_csv(targets_csv, comment="#")
+    exact = every.pivot(index="year", columns="metric", values="value").reset_index()
+    off = exact.assign(online_share=np.where(exact["year"] > 2007, 0.99, exact["online_share"]))
+    off["stores_open"] = 0.0
+    assert spec.distance([off]) == 0.0  # later years and the validation series do not count
+    assert spec.distance([off.assign(online_share=off["online_share"] + 0.01)]) > 0
+    sets = spec.all_targets()["set"].value_counts().to_dict()
+    assert sets == {"fitted": 4, "held_out": 4, "not_fitted": 2}
+
+
+def test_a_calibration_with_years_held_out_reports_each_sets_errors(tmp_path, targets_csv):
+    (tmp_path / "v.csv").write_text("year,metric,value\n2005,stores_open,100\n")
+    spec = spec_text(str(targets_csv), fit_until=2008, validation="v.csv", maxiter=0, popsize=1)
+    (tmp_path / "spec.yaml").write_text(spec)
+    out = tmp_path / "fit"
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "o2osim",
+            "calibrate",
+            "spec.yaml",
+            "--out",
+            "fit",
+            "--quiet",
+            "--workers",
+            "2",
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "errors at the fit, by series and set:" in done.stdout
+    errors = pd.read_csv(out / "errors.csv")
+    assert errors[["metric", "set", "first", "last"]].values.tolist() == [
+        ["online_share", "fitted", 2004, 2008],
+        ["online_share", "held_out", 2009, 2011],
+        ["stores_open", "not_fitted", 2005, 2005],
+    ]
+    record = json.loads((out / "calibration.json").read_text())
+    assert record["spec"]["fit_until"] == 2008 and len(record["errors"]) == 3
+    assert {t["set"] for t in record["targets"]} == {"fitted", "held_out", "not_fitted"}
+
+
 # ----------------------------------------------------------------------------- bad input
 
 
@@ -198,6 +307,8 @@ def test_calibrated_yaml_writes_lists_whole(tmp_path, targets_csv):
             "expected a real-valued field",
         ),
         ({"replicates": 0}, "replicates: got 0, expected at least 1"),
+        ({"fit_until": 2001}, "fit_until: got 2001, expected a year at or after the first"),
+        ({"validation": "none.csv"}, "validation: got 'none.csv', expected an existing CSV"),
         ({"methd": "x"}, "methd: got 'methd', expected a known field; did you mean 'method'?"),
         (
             {"method": "nelder-mead"},
@@ -260,4 +371,14 @@ def test_parameter_also_set_by_override_is_refused(tmp_path, capsys, targets_csv
     )
     assert code == 2
     assert "a parameter not also set by overrides or --set" in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_a_validation_series_also_fitted_is_refused(tmp_path, capsys, targets_csv):
+    (tmp_path / "v.csv").write_text("year,metric,value\n2005,online_share,0.1\n")
+    (tmp_path / "spec.yaml").write_text(spec_text(str(targets_csv), validation="v.csv"))
+    out = tmp_path / "out"
+    assert main(["calibrate", str(tmp_path / "spec.yaml"), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "expected a series not also fitted (in targets)" in err, err
     assert not out.exists()

@@ -8,8 +8,12 @@ numbers), and measuring
     D(theta) = sum over targets (year t, metric m) of ((mean_r sim_r[m, t](theta) - target) / s_m)^2
 
 with ``s_m`` the mean absolute target value of metric ``m``, so metrics of different units
-weigh alike. ``scipy.optimize.differential_evolution`` minimizes ``D``: a global, derivative-free
-optimizer that tolerates the roughness that remains in ``D`` after common random numbers. Each
+weigh alike. With ``fit_until: Y`` only the targets up to year ``Y`` enter ``D``; the later
+ones are held out, and a ``validation`` CSV holds series that are never fitted. At the fitted
+parameters every series' error is reported by set (:func:`fit_errors`): fitted, held out,
+not fitted, so a fit's out-of-sample error is never mistaken for its in-sample error.
+``scipy.optimize.differential_evolution`` minimizes ``D``: a global, derivative-free optimizer
+that tolerates the roughness that remains in ``D`` after common random numbers. Each
 generation's population is evaluated at once through :class:`o2osim.batch.execution.Executor`
 (``updating="deferred"``), one Dask task per candidate and seed.
 """
@@ -52,7 +56,16 @@ from o2osim.scenario import (
     resolve_relative,
 )
 
-CALIBRATION_FILES = ("calibration.json", "calibrated.yaml", "calibration.png", "history.csv")
+CALIBRATION_FILES = (
+    "calibration.json",
+    "calibrated.yaml",
+    "calibration.png",
+    "history.csv",
+    "errors.csv",
+)
+
+#: The sets a target belongs to, in the order errors are reported.
+TARGET_SETS = ("fitted", "held_out", "not_fitted")
 
 #: Columns the targets CSV must have.
 TARGET_COLUMNS = ("year", "metric", "value")
@@ -87,6 +100,8 @@ class SpecFile(BaseModel):
     method: Literal["differential_evolution"] = "differential_evolution"
     maxiter: int = Field(10, ge=0, le=100_000)
     popsize: int = Field(8, ge=1, le=10_000)
+    fit_until: int | None = Field(None, ge=1900, le=2200)
+    validation: str | None = Field(None, min_length=1)
 
 
 def _spec_error(source: Path, err: dict[str, Any]) -> ScenarioError:
@@ -140,8 +155,12 @@ class CalibrationSpec:
         scenario: The base scenario with the overrides applied.
         parameters: Dotted path -> (low, high), in the order of ``theta``.
         targets_file: The targets CSV (absolute).
-        targets: ``year``, ``metric``, ``value``, one row per target.
-        scales: Metric -> ``s_m``, the mean absolute target value (1 where that is 0).
+        targets: ``year``, ``metric``, ``value``, one row per fitted target.
+        scales: Metric -> ``s_m``, the mean absolute target value (1 where that is 0), for
+            every metric of the three sets.
+        held_out: The targets after ``fit_until`` (reported, not fitted).
+        not_fitted: The validation series (reported, never fitted).
+        fit_until: The last fitted year (``None``: every target year).
         seeds: The common seed of each replicate.
         method, maxiter, popsize, seed: As in the spec (``seed`` defaults to the scenario's).
     """
@@ -159,6 +178,9 @@ class CalibrationSpec:
     maxiter: int
     popsize: int
     seed: int
+    held_out: pd.DataFrame
+    not_fitted: pd.DataFrame
+    fit_until: int | None = None
 
     @property
     def names(self) -> list[str]:
@@ -189,7 +211,7 @@ class CalibrationSpec:
         Returns:
             ``D(theta)``; infinite when a targeted value is missing from the runs.
         """
-        wanted = list(self.scales)
+        wanted = list(dict.fromkeys(self.targets["metric"]))
         mean = pd.concat([r[["year", *wanted]] for r in runs]).groupby("year").mean()
         sim = mean.stack().reindex(pd.MultiIndex.from_frame(self.targets[["year", "metric"]]))
         scale = self.targets["metric"].map(self.scales).to_numpy()
@@ -212,7 +234,20 @@ class CalibrationSpec:
             "method": self.method,
             "maxiter": self.maxiter,
             "popsize": self.popsize,
+            "fit_until": self.fit_until,
+            "held_out": len(self.held_out),
+            "not_fitted": len(self.not_fitted),
         }
+
+    def all_targets(self) -> pd.DataFrame:
+        """Every target with its set: ``year``, ``metric``, ``value``, ``set``."""
+        frames = [
+            frame.assign(set=name)
+            for name, frame in zip(
+                TARGET_SETS, (self.targets, self.held_out, self.not_fitted), strict=True
+            )
+        ]
+        return pd.concat(frames, ignore_index=True)
 
 
 def load_spec(path: str | Path, overrides: list[str] | None = None) -> CalibrationSpec:
@@ -241,10 +276,36 @@ def load_spec(path: str | Path, overrides: list[str] | None = None) -> Calibrati
     # parameters are real-valued, so no point of the search is larger than the base scenario
     check_memory(scenario, "auto", path)
     targets_file = (path.parent / spec.targets).resolve()
-    targets = _read_targets(path, spec.targets, targets_file, scenario)
+    known = year_columns(scenario)
+    every_target = _read_targets(path, spec.targets, targets_file, scenario, known)
+    if spec.validation is None:
+        not_fitted = every_target.iloc[:0]
+    else:
+        file = (path.parent / spec.validation).resolve()
+        not_fitted = _read_targets(path, spec.validation, file, scenario, known, "validation")
+        shared = set(not_fitted["metric"]) & set(every_target["metric"])
+        if shared:
+            raise ScenarioError(
+                file, "metric", sorted(shared)[0], "a series not also fitted (in targets)"
+            )
+    later = (
+        every_target["year"] > spec.fit_until
+        if spec.fit_until is not None
+        else every_target["year"] < 0
+    )
+    targets = every_target[~later].reset_index(drop=True)
+    held_out = every_target[later].reset_index(drop=True)
+    if targets.empty:
+        raise ScenarioError(
+            path,
+            "fit_until",
+            spec.fit_until,
+            f"a year at or after the first target's ({every_target['year'].min()})",
+        )
+    values = pd.concat([every_target, not_fitted])
     scales = {
         m: float(v) if v > 0 else 1.0
-        for m, v in targets["value"].abs().groupby(targets["metric"], sort=False).mean().items()
+        for m, v in values["value"].abs().groupby(values["metric"], sort=False).mean().items()
     }
     seed = scenario.seed if spec.seed is None else spec.seed
     return CalibrationSpec(
@@ -261,6 +322,9 @@ def load_spec(path: str | Path, overrides: list[str] | None = None) -> Calibrati
         maxiter=spec.maxiter,
         popsize=spec.popsize,
         seed=seed,
+        held_out=held_out,
+        not_fitted=not_fitted,
+        fit_until=spec.fit_until,
     )
 
 
@@ -314,10 +378,17 @@ def year_columns(scenario: Scenario) -> list[str]:
     return [c for c in years.columns if c != "year"]
 
 
-def _read_targets(spec: Path, given: str, file: Path, scenario: Scenario) -> pd.DataFrame:
-    """The targets CSV, checked: columns, known metrics, simulated years, finite values."""
+def _read_targets(
+    spec: Path,
+    given: str,
+    file: Path,
+    scenario: Scenario,
+    known: list[str],
+    field: str = "targets",
+) -> pd.DataFrame:
+    """A targets CSV, checked: columns, known metrics, simulated years, finite values."""
     if not file.is_file():
-        raise ScenarioError(spec, "targets", given, f"an existing CSV file ({file} not found)")
+        raise ScenarioError(spec, field, given, f"an existing CSV file ({file} not found)")
     try:
         frame = pd.read_csv(file, comment="#", skipinitialspace=True)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
@@ -349,7 +420,6 @@ def _read_targets(spec: Path, given: str, file: Path, scenario: Scenario) -> pd.
             )
         frame[column] = values.astype("int64" if column == "year" else "float64")
     frame["metric"] = frame["metric"].astype(str).str.strip()
-    known = year_columns(scenario)
     for row, name in enumerate(frame["metric"]):
         if name not in known:
             close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
@@ -381,6 +451,53 @@ def _read_targets(spec: Path, given: str, file: Path, scenario: Scenario) -> pd.
             "each year and metric once",
         )
     return frame.reset_index(drop=True)
+
+
+def fit_errors(runs: pd.DataFrame, targets: pd.DataFrame, scales: dict[str, float]) -> pd.DataFrame:
+    """Each series' error at the fitted parameters, by set (fitted, held out, not fitted).
+
+    The simulated value of a target is the mean over the replicates in its year. Per metric
+    and set: ``n`` targets over ``first``-``last``; ``bias`` = mean(sim - target);
+    ``rmse`` = sqrt(mean((sim - target)^2)); ``scaled_rmse`` = ``rmse / s_m``; ``mape`` =
+    mean(|sim - target| / |target|) (NaN when a target is 0).
+
+    Args:
+        runs: The replicates' yearly rows (``year`` and the metric columns).
+        targets: ``year``, ``metric``, ``value``, ``set``.
+        scales: Metric -> ``s_m``.
+
+    Returns:
+        One row per metric and set, in the order of :data:`TARGET_SETS`.
+    """
+    metrics = list(dict.fromkeys(targets["metric"]))
+    mean = runs.groupby("year")[metrics].mean()
+    rows = []
+    for name in TARGET_SETS:
+        chosen = targets[targets["set"] == name]
+        for metric in dict.fromkeys(chosen["metric"]):
+            t = chosen[chosen["metric"] == metric]
+            sim = mean[metric].reindex(t["year"]).to_numpy(dtype=np.float64)
+            gap = sim - t["value"].to_numpy()
+            with np.errstate(divide="ignore", invalid="ignore"):
+                relative = np.abs(gap) / np.abs(t["value"].to_numpy())
+            rmse = float(np.sqrt(np.mean(gap**2)))
+            rows.append(
+                {
+                    "metric": metric,
+                    "set": name,
+                    "first": int(t["year"].min()),
+                    "last": int(t["year"].max()),
+                    "n": len(t),
+                    "bias": float(np.mean(gap)),
+                    "rmse": rmse,
+                    "scaled_rmse": rmse / scales[metric],
+                    "mape": float(np.mean(relative)) if np.isfinite(relative).all() else np.nan,
+                }
+            )
+    return pd.DataFrame(
+        rows,
+        columns=["metric", "set", "first", "last", "n", "bias", "rmse", "scaled_rmse", "mape"],
+    )
 
 
 class _PopulationMap:
@@ -462,6 +579,7 @@ class Calibration:
         runs: The yearly rows of the replicates at the fitted values (``replicate``, ``seed``,
             then the years columns).
         manifest: Optimizer outcome, versions, git commit, start and wall time, workers.
+        errors: Each series' error at the fitted values by set (:func:`fit_errors`).
     """
 
     spec: CalibrationSpec
@@ -470,6 +588,11 @@ class Calibration:
     history: pd.DataFrame
     runs: pd.DataFrame
     manifest: dict[str, Any]
+
+    @property
+    def errors(self) -> pd.DataFrame:
+        """Each series' error at the fitted values: fitted, held out, not fitted."""
+        return fit_errors(self.runs, self.spec.all_targets(), self.spec.scales)
 
     def scenario(self) -> Scenario:
         """The base scenario with the overrides and the fitted values."""
@@ -512,12 +635,14 @@ class Calibration:
         fitted = ", ".join(f"{k} = {v:.4g}" for k, v in self.best.items())
         return plots.calibration_fit(
             self.runs,
-            self.spec.targets,
+            self.spec.all_targets(),
             f"{fitted} (distance {self.distance:.4g}, {len(self.spec.seeds)} replicates)",
         )
 
     def save(self, out: str | Path) -> Path:
-        """Write calibration.json, calibrated.yaml, calibration.png and history.csv, atomically.
+        """Write calibration.json, calibrated.yaml, calibration.png, history.csv and errors.csv.
+
+        Atomically: the directory appears whole or not at all.
 
         Args:
             out: The output directory (an existing one is replaced).
@@ -531,6 +656,10 @@ class Calibration:
         with results.atomic_directory(out) as tmp:
             self.history.to_csv(
                 tmp / "history.csv", index=False, float_format="%.10g", lineterminator="\n"
+            )
+            errors = self.errors
+            errors.to_csv(
+                tmp / "errors.csv", index=False, float_format="%.10g", lineterminator="\n"
             )
             (tmp / "calibrated.yaml").write_text(self.scenario_yaml(out))
             # The file must give exactly the fitted scenario (tmp sits beside out, so the
@@ -548,7 +677,8 @@ class Calibration:
                 "best": self.best,
                 "distance": self.distance,
                 "spec": self.spec.describe(),
-                "targets": self.spec.targets.to_dict(orient="records"),
+                "targets": self.spec.all_targets().to_dict(orient="records"),
+                "errors": errors.to_dict(orient="records"),
                 "evaluations": [
                     {
                         "evaluation": int(h["evaluation"]),
