@@ -221,6 +221,8 @@ def yearly(
     ``online_conversion_mobile = orders_mobile / sessions_mobile`` (orders per session on each
     device), ``online_conversion_paid = orders_paid / sessions_paid`` (NaN in fixed mode, where
     no order is traced to a paid click),
+    ``online_shoppers_per_working_age = online_users / working_age_population`` (people who
+    shop online, of every age, per person of working age: the ratio national statistics give),
     ``price_online = gmv_online / online_baskets`` and ``price_store = gmv_offline /
     offline_baskets`` (mean price paid per basket, yuan), ``price_gap = price_online /
     price_store - 1``, and ``festival_week_ratio``, the festival week's online GMV over the
@@ -252,6 +254,9 @@ def yearly(
         "online_conversion_rate": _ratio(years["online_orders"], years["online_visits"]),
         "offline_conversion_rate": _ratio(years["offline_orders"], years["store_visits"]),
         **_funnel(grouped, sessions),
+        "online_shoppers_per_working_age": _ratio(
+            years["online_users"], years["working_age_population"]
+        ),
         "price_online": _ratio(years["gmv_online"], years["online_baskets"]),
         "price_store": _ratio(years["gmv_offline"], years["offline_baskets"]),
     }

@@ -74,6 +74,7 @@ UNITS: dict[str, str] = {
     "basket_value": "yuan per basket",
     "price_store": "yuan per basket",
     "price_gap": "online over store price - 1",
+    "online_shoppers_per_working_age": "per working-age person",
     "festival_week_ratio": "x median week",
     "markup_store": "share of unit cost",
     "markup_online": "share of unit cost",

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
-from conftest import BASELINE
+from conftest import BASELINE, ROOT
 
 from o2osim import load_scenario
 from o2osim.batch.calibration import Calibration, crn_seeds, fit_errors, load_spec
@@ -382,3 +382,43 @@ def test_a_validation_series_also_fitted_is_refused(tmp_path, capsys, targets_cs
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "expected a series not also fitted (in targets)" in err, err
     assert not out.exists()
+
+
+# ----------------------------------------------------------------------------- real series
+
+
+def test_the_china_real_series_are_fitted_to_2015_and_never_fit_the_online_share():
+    spec = load_spec(ROOT / "experiments" / "calibrate_china_real.yaml")
+    fitted = set(spec.targets["metric"]) | set(spec.held_out["metric"])
+    assert "online_share" not in fitted and set(spec.not_fitted["metric"]) == {"online_share"}
+    assert spec.targets["year"].max() <= 2015 < spec.held_out["year"].min()
+    assert "online_shoppers_per_working_age" in set(spec.targets["metric"])
+
+
+def test_the_validation_report_splits_a_scenarios_errors_like_a_calibration(tmp_path):
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "experiments" / "validation_report.py"),
+            "--seeds",
+            "1",
+            "--consumers",
+            "1000",
+            "--workers",
+            "1",
+            "--out",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+        cwd=ROOT,
+    )
+    assert done.returncode == 0, done.stderr
+    errors = pd.read_csv(tmp_path / "errors.csv")
+    shoppers = errors[errors["metric"] == "online_shoppers_per_working_age"]
+    assert shoppers["set"].tolist() == ["fitted", "held_out"]
+    assert errors[errors["set"] == "not_fitted"]["metric"].tolist() == ["online_share"]
+    assert (tmp_path / "validation.png").read_bytes()[:4] == b"\x89PNG"
+    assert "online_shoppers_per_working_age" in done.stdout

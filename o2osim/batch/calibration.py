@@ -27,6 +27,7 @@ import inspect
 import json
 import os
 import sys
+import textwrap
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -633,10 +634,9 @@ class Calibration:
     def figure(self) -> Any:
         """Simulated series at the fitted values (mean and range of replicates) vs targets."""
         fitted = ", ".join(f"{k} = {v:.4g}" for k, v in self.best.items())
+        title = f"{fitted} (distance {self.distance:.4g}, {len(self.spec.seeds)} replicates)"
         return plots.calibration_fit(
-            self.runs,
-            self.spec.all_targets(),
-            f"{fitted} (distance {self.distance:.4g}, {len(self.spec.seeds)} replicates)",
+            self.runs, self.spec.all_targets(), "\n".join(textwrap.wrap(title, 110))
         )
 
     def save(self, out: str | Path) -> Path:
