@@ -46,6 +46,13 @@ def _add_execution(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
+def _at_least_two(text: str) -> int:
+    """A whole number of runs from 2 (``--uncertainty``)."""
+    if not text.isdigit() or int(text) < 2:
+        raise argparse.ArgumentTypeError(f"got {text!r}, expected a whole number from 2")
+    return int(text)
+
+
 def _add_overrides(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--set",
@@ -289,6 +296,23 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
     print(f"figure:   {out / 'calibration.png'}")
     print(f"history:  {out / 'history.csv'}, {out / 'calibration.json'}")
     print(f"errors:   {out / 'errors.csv'}")
+    if args.uncertainty:
+        from o2osim.batch.uncertainty import uncertainty
+
+        found = uncertainty(
+            spec,
+            result.best,
+            replicates=args.uncertainty,
+            workers=args.workers,
+            scheduler=args.scheduler,
+            progress=None if not args.quiet else False,
+        )
+        found.save(out)
+        print("uncertainty at the fit (delta method, 95% intervals):")
+        print(found.table.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
+        for a, b, r in found.trade_offs:
+            print(f"  {a} and {b} trade off (correlation {r:+.2f})")
+        print(f"uncertainty: {out / 'uncertainty.csv'}, {out / 'uncertainty.json'}")
     return 0
 
 
@@ -511,6 +535,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("spec", help="calibration spec YAML file (see docs/analysis.md)")
     p.add_argument("--out", metavar="DIR", help="output directory (default out/<spec name>)")
+    p.add_argument(
+        "--uncertainty",
+        type=_at_least_two,
+        metavar="R",
+        default=0,
+        help="after the fit, standard errors of the fitted values from a numerical Jacobian, "
+        "R runs per point (at least 2)",
+    )
     _add_execution(p)
     _add_overrides(p)
     p.set_defaults(func=_cmd_calibrate)

@@ -259,6 +259,8 @@ def test_a_calibration_with_years_held_out_reports_each_sets_errors(tmp_path, ta
             "--quiet",
             "--workers",
             "2",
+            "--uncertainty",
+            "2",
         ],
         cwd=tmp_path,
         capture_output=True,
@@ -276,6 +278,8 @@ def test_a_calibration_with_years_held_out_reports_each_sets_errors(tmp_path, ta
     ]
     record = json.loads((out / "calibration.json").read_text())
     assert record["spec"]["fit_until"] == 2008 and len(record["errors"]) == 3
+    assert "uncertainty at the fit" in done.stdout
+    assert pd.read_csv(out / "uncertainty.csv")["parameter"].tolist() == ["adoption.q"]
     assert {t["set"] for t in record["targets"]} == {"fitted", "held_out", "not_fitted"}
 
 
@@ -422,3 +426,11 @@ def test_the_validation_report_splits_a_scenarios_errors_like_a_calibration(tmp_
     assert errors[errors["set"] == "not_fitted"]["metric"].tolist() == ["online_share"]
     assert (tmp_path / "validation.png").read_bytes()[:4] == b"\x89PNG"
     assert "online_shoppers_per_working_age" in done.stdout
+
+
+def test_uncertainty_needs_two_runs_a_point(tmp_path, capsys, targets_csv):
+    (tmp_path / "spec.yaml").write_text(spec_text(str(targets_csv)))
+    with pytest.raises(SystemExit) as stop:
+        main(["calibrate", str(tmp_path / "spec.yaml"), "--uncertainty", "1"])
+    assert stop.value.code == 2
+    assert "--uncertainty: got '1', expected a whole number from 2" in capsys.readouterr().err

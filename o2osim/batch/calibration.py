@@ -403,21 +403,25 @@ def _read_targets(
             ", ".join(map(str, frame.columns)) or "(no columns)",
             f"columns {', '.join(TARGET_COLUMNS)} (missing: {', '.join(missing)})",
         )
-    frame = frame[list(TARGET_COLUMNS)].copy()
+    numeric = ["year", "value", *(["sd"] if "sd" in frame.columns else [])]
+    frame = frame[[*TARGET_COLUMNS, *numeric[2:]]].copy()
     if frame.empty:
         raise ScenarioError(file, "", "(no rows)", "at least one target row")
-    for column in ("year", "value"):
+    for column in numeric:
         values = pd.to_numeric(frame[column], errors="coerce")
         bad = ~np.isfinite(values)
         if column == "year":
             bad |= values.notna() & (values != values.round())
+        if column == "sd":
+            bad |= values < 0
         if bad.any():
             row = int(np.flatnonzero(bad.to_numpy())[0])
+            expected = {"year": "a whole year", "value": "a finite number"}
             raise ScenarioError(
                 file,
                 f"row {row + 1}.{column}",
                 frame[column].iloc[row],
-                "a whole year" if column == "year" else "a finite number",
+                expected.get(column, "a finite number, 0 or more"),
             )
         frame[column] = values.astype("int64" if column == "year" else "float64")
     frame["metric"] = frame["metric"].astype(str).str.strip()

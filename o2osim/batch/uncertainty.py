@@ -1,0 +1,238 @@
+"""How well a calibration pins its parameters down: simulated-method-of-moments standard errors.
+
+At the fitted values ``theta`` the calibration's moments are the scaled replicate means of
+the fitted targets, ``m_k(theta) = mean_r y_r[k](theta) / s_k``, and its data ``d_k =
+target_k / s_k`` (:mod:`o2osim.batch.calibration`). The Jacobian ``J = dm / dtheta`` is
+estimated by central differences of ``step`` times each parameter's range, on the same
+seeds at every point (common random numbers). With the identity weighting of the
+calibration's distance, the delta method (the sandwich of simulated method of moments:
+McFadden 1989, "A method of simulated moments for estimation of discrete response models
+without numerical integration", *Econometrica* 57(5); Gourieroux and Monfort 1996,
+*Simulation-Based Econometric Methods*, ch. 2) gives
+
+    V(theta) = A (Sigma_d + Omega / R) A',     A = (J'J)^-1 J'
+
+with ``Omega`` the covariance of one replicate's moments at ``theta`` (the model's own noise,
+estimated from ``replicates`` runs), ``R`` the calibration's replicates (its moments were
+means of ``R`` runs) and ``Sigma_d`` the targets' own uncertainty, ``diag((sd_k / s_k)^2)``
+from the targets' optional ``sd`` column (0 without it: then only the model's noise counts).
+A parameter's standard error is ``sqrt(V_jj)``. The singular values of ``J`` (scaled by each
+parameter's range) say how many directions the data pin down; a parameter whose column of
+``J`` is nearly zero, or two parameters whose estimates correlate beyond 0.9, are not
+identified apart (equifinality).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from o2osim.batch.calibration import CalibrationSpec, crn_seeds
+from o2osim.batch.execution import Executor
+from o2osim.batch.runs import run_all
+
+#: A parameter is pinned down when its 95% interval spans less than this share of its range,
+#: loosely pinned below 1, not pinned down above.
+PINNED, LOOSE = 0.25, 1.0
+#: Estimates correlated beyond this trade off against each other.
+TRADE_OFF = 0.9
+
+
+@dataclass
+class Uncertainty:
+    """The local uncertainty of a calibration's fitted parameters.
+
+    Attributes:
+        best: Path -> fitted value.
+        jacobian: d(scaled moment) / d(parameter): one row per fitted target
+            (``metric@year``), one column per parameter.
+        covariance: The parameters' covariance ``V`` (parameters x parameters).
+        table: Per parameter: ``value``, ``se``, ``low``/``high`` (value -/+ 1.96 se),
+            ``interval_share`` (the 95% interval over the search range) and ``verdict``.
+        singular_values: Of ``J`` with each column times its parameter's range, largest
+            first.
+        trade_offs: Pairs of parameters whose estimates correlate beyond 0.9, with the
+            correlation.
+        replicates: Runs per point of the Jacobian.
+        step: The differences' step, as a share of each parameter's range.
+    """
+
+    best: dict[str, float]
+    jacobian: pd.DataFrame
+    covariance: pd.DataFrame
+    table: pd.DataFrame
+    singular_values: list[float]
+    trade_offs: list[tuple[str, str, float]]
+    replicates: int
+    step: float
+
+    def save(self, out: str | Path) -> Path:
+        """Write ``uncertainty.json`` and ``uncertainty.csv`` (the table) into ``out``."""
+        out = Path(out)
+        out.mkdir(parents=True, exist_ok=True)
+        record: dict[str, Any] = {
+            "best": self.best,
+            "replicates": self.replicates,
+            "step": self.step,
+            "table": self.table.to_dict(orient="records"),
+            "covariance": self.covariance.to_dict(),
+            "jacobian": self.jacobian.to_dict(),
+            "singular_values": self.singular_values,
+            "trade_offs": [list(t) for t in self.trade_offs],
+        }
+        text = json.dumps(record, indent=2, allow_nan=True) + "\n"
+        _write(out / "uncertainty.json", text)
+        _write(out / "uncertainty.csv", self.table.to_csv(index=False, float_format="%.6g"))
+        return out
+
+
+def _write(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` whole or not at all (a temporary file renamed over it)."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    with os.fdopen(fd, "w") as handle:
+        handle.write(text)
+    os.replace(tmp, path)
+
+
+def moments(spec: CalibrationSpec, run: pd.DataFrame) -> np.ndarray:
+    """One run's scaled moments at the fitted targets, ``y[k] / s_k``, in the targets' order."""
+    wanted = list(dict.fromkeys(spec.targets["metric"]))
+    table = run.set_index("year")[wanted].stack()
+    index = pd.MultiIndex.from_frame(spec.targets[["year", "metric"]])
+    scale = spec.targets["metric"].map(spec.scales).to_numpy()
+    return table.reindex(index).to_numpy(dtype=np.float64) / scale
+
+
+def sandwich(
+    jacobian: np.ndarray, omega: np.ndarray, sigma_data: np.ndarray, replicates: int
+) -> np.ndarray:
+    """``V = A (Sigma_d + Omega / R) A'`` with ``A = (J'J)^+ J'`` (pseudo-inverse if singular).
+
+    Args:
+        jacobian: ``J``, moments x parameters.
+        omega: Covariance of one replicate's moments, moments x moments.
+        sigma_data: The targets' covariance, moments x moments.
+        replicates: ``R``, the runs averaged in each of the calibration's moments.
+
+    Returns:
+        The parameters' covariance.
+    """
+    a = np.linalg.pinv(jacobian.T @ jacobian) @ jacobian.T
+    return a @ (sigma_data + omega / replicates) @ a.T
+
+
+def verdict(interval_share: float, column_norm: float) -> str:
+    """Pinned down, loosely pinned or not pinned down, from the 95% interval over the range."""
+    if not np.isfinite(interval_share) or column_norm < 1e-9 or interval_share >= LOOSE:
+        return "not pinned down"
+    return "pinned down" if interval_share < PINNED else "loosely pinned"
+
+
+def uncertainty(
+    spec: CalibrationSpec,
+    best: dict[str, float],
+    replicates: int = 4,
+    step: float = 0.05,
+    workers: int | None = None,
+    *,
+    scheduler: str | None = None,
+    progress: bool | None = None,
+) -> Uncertainty:
+    """Standard errors of the fitted parameters from a numerical Jacobian (delta method).
+
+    Runs the scenario at ``best`` and at ``best -/+ step x range`` for each parameter (kept
+    inside the range), ``replicates`` times each on the calibration's seeds (extended if
+    more are asked for): ``(2 P + 1) x replicates`` runs.
+
+    Args:
+        spec: The calibration problem.
+        best: The fitted values.
+        replicates: Runs per point (at least 2, for ``Omega``).
+        step: The central differences' step, as a share of each parameter's range.
+        workers: Local worker processes (default: one per core).
+        scheduler: Address of a running Dask scheduler to run on instead.
+        progress: Show a progress bar (``None``: after a second).
+
+    Returns:
+        The :class:`Uncertainty`.
+    """
+    from o2osim.scenario import load_scenario
+
+    names = spec.names
+    theta = np.array([best[n] for n in names], dtype=np.float64)
+    low = np.array([lo for lo, _ in spec.bounds])
+    high = np.array([hi for _, hi in spec.bounds])
+    width = high - low
+    points: dict[str, np.ndarray] = {"best": theta}
+    for j, name in enumerate(names):
+        for sign, label in ((-1.0, "minus"), (1.0, "plus")):
+            shifted = theta.copy()
+            shifted[j] = np.clip(theta[j] + sign * step * width[j], low[j], high[j])
+            points[f"{name}:{label}"] = shifted
+    seeds = crn_seeds(spec.seed, max(replicates, len(spec.seeds)))[:replicates]
+    tasks = {}
+    for label, values in points.items():
+        fields = {k.replace(".", "__"): float(v) for k, v in zip(names, values, strict=True)}
+        for r, seed in enumerate(seeds):
+            tasks[label, r] = load_scenario(spec.scenario, seed=seed, **fields)
+    runs = run_all(
+        tasks, executor=Executor(workers, scheduler), desc="uncertainty", progress=progress
+    )
+    m = {key: moments(spec, run) for key, run in runs.items()}
+    mean = {label: np.mean([m[label, r] for r in range(replicates)], axis=0) for label in points}
+    columns = []
+    for j, name in enumerate(names):
+        delta = points[f"{name}:plus"][j] - points[f"{name}:minus"][j]
+        columns.append((mean[f"{name}:plus"] - mean[f"{name}:minus"]) / delta)
+    jac = np.column_stack(columns)
+    at_best = np.array([m["best", r] for r in range(replicates)])
+    omega = np.cov(at_best, rowvar=False, ddof=1)
+    if "sd" in spec.targets:
+        sd = spec.targets["sd"].to_numpy(dtype=np.float64)
+    else:
+        sd = np.zeros(len(spec.targets))
+    scale = spec.targets["metric"].map(spec.scales).to_numpy()
+    cov = sandwich(jac, omega, np.diag((sd / scale) ** 2), len(spec.seeds))
+    se = np.sqrt(np.clip(np.diag(cov), 0.0, None))
+    share = 2 * 1.96 * se / width
+    norms = np.linalg.norm(jac * width, axis=0)
+    table = pd.DataFrame(
+        {
+            "parameter": names,
+            "value": theta,
+            "se": se,
+            "low": theta - 1.96 * se,
+            "high": theta + 1.96 * se,
+            "interval_share": share,
+            "verdict": [verdict(s, n) for s, n in zip(share, norms, strict=True)],
+        }
+    )
+    with np.errstate(invalid="ignore", divide="ignore"):
+        corr = cov / np.outer(se, se)
+    pairs = [
+        (names[i], names[j], float(corr[i, j]))
+        for i in range(len(names))
+        for j in range(i + 1, len(names))
+        if np.isfinite(corr[i, j]) and abs(corr[i, j]) > TRADE_OFF
+    ]
+    rows = [
+        f"{metric}@{year}"
+        for year, metric in zip(spec.targets["year"], spec.targets["metric"], strict=True)
+    ]
+    return Uncertainty(
+        best=dict(best),
+        jacobian=pd.DataFrame(jac, index=rows, columns=names),
+        covariance=pd.DataFrame(cov, index=names, columns=names),
+        table=table,
+        singular_values=[float(v) for v in np.linalg.svd(jac * width, compute_uv=False)],
+        trade_offs=pairs,
+        replicates=replicates,
+        step=step,
+    )
