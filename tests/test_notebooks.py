@@ -23,10 +23,11 @@ SMALL = {
     "04_trust_and_reputation.ipynb": {"CONSUMERS": 1500, "REPLICATES": 2},
     "05_sweeps.ipynb": {"CONSUMERS": 500, "SAMPLES": 4},
     "06_waited_then_poured.ipynb": {"CONSUMERS": 1500, "SEEDS": [1, 2]},
+    "07_validation.ipynb": {"CONSUMERS": 1500, "SEEDS": [1, 2]},
 }
 
 
-def test_the_six_notebooks_are_there():
+def test_the_seven_notebooks_are_there():
     assert sorted(p.name for p in run_notebooks.NOTEBOOKS) == sorted(SMALL)
 
 
