@@ -28,7 +28,7 @@ import pandas as pd
 from _runs import add_run_options, run_seeds
 
 from o2osim import plots
-from o2osim.batch.calibration import fit_errors
+from o2osim.batch.calibration import errors_table, fit_errors, target_scales
 
 HERE = Path(__file__).resolve().parent
 SCENARIO = HERE.parent / "scenarios" / "china_2004_2020.yaml"
@@ -57,11 +57,7 @@ def main() -> int:
     missing = sorted(set(every["metric"]) - set(runs.columns))
     if missing:
         parser.error(f"the runs have no column {missing[0]} (targets name years.csv columns)")
-    scales = {
-        m: float(v) if v > 0 else 1.0
-        for m, v in every["value"].abs().groupby(every["metric"], sort=False).mean().items()
-    }
-    errors = fit_errors(runs, every, scales)
+    errors = fit_errors(runs, every, target_scales(every))
     args.out.mkdir(parents=True, exist_ok=True)
     errors.to_csv(args.out / "errors.csv", index=False, float_format="%.6g")
     metrics = list(dict.fromkeys(every["metric"]))
@@ -71,12 +67,7 @@ def main() -> int:
         runs, every, f"{args.scenario.name}: {args.seeds} seeds against the data"
     )
     figure.savefig(args.out / "validation.png", dpi=100)
-    shown = errors.assign(years=errors["first"].astype(str) + "-" + errors["last"].astype(str))
-    print(
-        shown[["metric", "set", "years", "n", "bias", "rmse", "mape"]].to_string(
-            index=False, float_format=lambda v: f"{v:.4g}"
-        )
-    )
+    print(errors_table(errors))
     print(f"wrote {args.out / 'errors.csv'}, series.csv and validation.png")
     return 0
 

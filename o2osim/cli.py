@@ -264,7 +264,7 @@ def _cmd_plot(args: argparse.Namespace) -> int:
 
 
 def _cmd_calibrate(args: argparse.Namespace) -> int:
-    from o2osim.batch.calibration import calibrate, load_spec
+    from o2osim.batch.calibration import calibrate, errors_table, load_spec
     from o2osim.run import warn_after_horizon
 
     spec = load_spec(args.spec, args.overrides)  # every check before anything runs
@@ -286,12 +286,9 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
     )
     fitted = ", ".join(f"{k}={v:.4g}" for k, v in result.best.items())
     print(f"best: {fitted} (distance {result.distance:.4g})")
-    errors = result.errors
     if spec.fit_until is not None or not spec.not_fitted.empty:
-        table = errors.assign(years=errors["first"].astype(str) + "-" + errors["last"].astype(str))
-        shown = table[["metric", "set", "years", "n", "bias", "rmse", "mape"]]
         print("errors at the fit, by series and set:")
-        print(shown.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
+        print(errors_table(result.errors))
     print(f"scenario: {out / 'calibrated.yaml'}")
     print(f"figure:   {out / 'calibration.png'}")
     print(f"history:  {out / 'history.csv'}, {out / 'calibration.json'}")

@@ -37,6 +37,13 @@ def write_parquet(frame: pd.DataFrame, path: Path) -> None:
     pq.write_table(table, path, compression="zstd")
 
 
+def write_text(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` whole or not at all: to ``.<name>.tmp``, then renamed."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text)
+    os.replace(tmp, path)
+
+
 def sha256(path: Path) -> str:
     """The SHA-256 hex digest of a file, as recorded in manifests."""
     return hashlib.sha256(path.read_bytes()).hexdigest()

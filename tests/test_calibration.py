@@ -63,19 +63,14 @@ def targets_csv(tmp_path_factory):
 def calibrated(tmp_path_factory, targets_csv):
     cwd = tmp_path_factory.mktemp("cal")
     (cwd / "spec.yaml").write_text(spec_text(str(targets_csv)))
+    return cwd / "fit", calibrate_cli(cwd)
+
+
+def calibrate_cli(cwd, *extra: str) -> subprocess.CompletedProcess:
+    """``o2osim calibrate spec.yaml --out fit`` on 2 workers in ``cwd``; it must succeed."""
+    argv = [sys.executable, "-m", "o2osim", "calibrate", "spec.yaml", "--out", "fit"]
     done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "o2osim",
-            "calibrate",
-            "spec.yaml",
-            "--out",
-            "fit",
-            "--workers",
-            "2",
-            "--quiet",
-        ],
+        [*argv, "--workers", "2", "--quiet", *extra],
         cwd=cwd,
         capture_output=True,
         text=True,
@@ -83,7 +78,7 @@ def calibrated(tmp_path_factory, targets_csv):
         check=False,
     )
     assert done.returncode == 0, done.stderr
-    return cwd / "fit", done
+    return done
 
 
 def test_calibration_recovers_the_imitation_rate(calibrated):
@@ -247,28 +242,7 @@ def test_a_calibration_with_years_held_out_reports_each_sets_errors(tmp_path, ta
     spec = spec_text(str(targets_csv), fit_until=2008, validation="v.csv", maxiter=0, popsize=1)
     (tmp_path / "spec.yaml").write_text(spec)
     out = tmp_path / "fit"
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "o2osim",
-            "calibrate",
-            "spec.yaml",
-            "--out",
-            "fit",
-            "--quiet",
-            "--workers",
-            "2",
-            "--uncertainty",
-            "2",
-        ],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
+    done = calibrate_cli(tmp_path, "--uncertainty", "2")
     assert "errors at the fit, by series and set:" in done.stdout
     errors = pd.read_csv(out / "errors.csv")
     assert errors[["metric", "set", "first", "last"]].values.tolist() == [

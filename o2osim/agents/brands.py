@@ -8,14 +8,7 @@ import mesa
 import numpy as np
 
 from o2osim.mechanisms import decisions
-from o2osim.scenario import BrandConfig
-
-#: The brand's conduct it may switch: the attribute in force and the list of its options.
-SWITCHES = (
-    ("channel_strategy", "strategies"),
-    ("membership", "memberships"),
-    ("fan_programme", "fan_programmes"),
-)
+from o2osim.scenario import CONDUCT_OPTIONS, BrandConfig
 
 
 class Brand(mesa.Agent):
@@ -102,29 +95,33 @@ class Brand(mesa.Agent):
         Returns:
             The set of values.
         """
-        listed = getattr(self.config, dict(SWITCHES)[attribute])
+        listed = getattr(self.config, CONDUCT_OPTIONS[attribute])
         return {getattr(self.config, attribute), *listed}
+
+    def switching(self) -> list[tuple[str, list]]:
+        """The conduct it may switch: each setting with two or more options, and the options."""
+        return [
+            (attribute, list(getattr(self.config, options)))
+            for attribute, options in CONDUCT_OPTIONS.items()
+            if len(getattr(self.config, options)) > 1
+        ]
 
     def decide_conduct(self, result: float, weight: float, trend_weight: float = 0.0) -> None:
         """Once a year, a brand that switches judges last year's switch and tries the next.
 
         Each list it has of two or more options (``strategies``, ``memberships``,
-        ``fan_programmes``) is a lever whose value is the position of the option in force;
-        :func:`o2osim.mechanisms.decisions.hill_climb` keeps last year's switch if the
-        year's result reached the brand's aspiration and takes it back otherwise, then moves
-        the next list one option along (first toward the list's end, or its start from the
-        end).
+        ``fan_programmes``, :meth:`switching`) is a lever whose value is the position of the
+        option in force; :func:`o2osim.mechanisms.decisions.hill_climb` keeps last year's
+        switch if the year's result reached the brand's aspiration and takes it back
+        otherwise, then moves the next list one option along (first toward the list's end, or
+        its start from the end).
 
         Args:
             result: Last year's performance: its profit per yuan consumers paid in the market.
             weight: How far its aspiration moves toward the result, 0-1.
             trend_weight: How far its expected trend moves toward its aspiration's change.
         """
-        levers = [
-            (attr, list(getattr(self.config, options)))
-            for attr, options in SWITCHES
-            if len(getattr(self.config, options)) > 1
-        ]
+        levers = self.switching()
         high = np.array([len(options) - 1.0 for _, options in levers])
         if self._search is None:
             values = np.array([float(options.index(getattr(self, a))) for a, options in levers])

@@ -212,13 +212,21 @@ class CalibrationSpec:
         Returns:
             ``D(theta)``; infinite when a targeted value is missing from the runs.
         """
+        scale = self.targets["metric"].map(self.scales).to_numpy()
+        residual = (self.simulated(runs) - self.targets["value"].to_numpy()) / scale
+        total = float(np.sum(residual**2))
+        return total if np.isfinite(total) else float("inf")
+
+    def simulated(self, runs: list[pd.DataFrame]) -> np.ndarray:
+        """The replicates' mean at each fitted target, in the targets' order (NaN if missing).
+
+        Args:
+            runs: Yearly tables (``year`` and the targeted metrics).
+        """
         wanted = list(dict.fromkeys(self.targets["metric"]))
         mean = pd.concat([r[["year", *wanted]] for r in runs]).groupby("year").mean()
         sim = mean.stack().reindex(pd.MultiIndex.from_frame(self.targets[["year", "metric"]]))
-        scale = self.targets["metric"].map(self.scales).to_numpy()
-        residual = (sim.to_numpy(dtype=np.float64) - self.targets["value"].to_numpy()) / scale
-        total = float(np.sum(residual**2))
-        return total if np.isfinite(total) else float("inf")
+        return sim.to_numpy(dtype=np.float64)
 
     def describe(self) -> dict[str, Any]:
         """The spec as resolved, for calibration.json."""
@@ -289,11 +297,8 @@ def load_spec(path: str | Path, overrides: list[str] | None = None) -> Calibrati
             raise ScenarioError(
                 file, "metric", sorted(shared)[0], "a series not also fitted (in targets)"
             )
-    later = (
-        every_target["year"] > spec.fit_until
-        if spec.fit_until is not None
-        else every_target["year"] < 0
-    )
+    last = every_target["year"].max() if spec.fit_until is None else spec.fit_until
+    later = every_target["year"] > last
     targets = every_target[~later].reset_index(drop=True)
     held_out = every_target[later].reset_index(drop=True)
     if targets.empty:
@@ -303,11 +308,7 @@ def load_spec(path: str | Path, overrides: list[str] | None = None) -> Calibrati
             spec.fit_until,
             f"a year at or after the first target's ({every_target['year'].min()})",
         )
-    values = pd.concat([every_target, not_fitted])
-    scales = {
-        m: float(v) if v > 0 else 1.0
-        for m, v in values["value"].abs().groupby(values["metric"], sort=False).mean().items()
-    }
+    scales = target_scales(pd.concat([every_target, not_fitted]))
     seed = scenario.seed if spec.seed is None else spec.seed
     return CalibrationSpec(
         source=path,
@@ -327,6 +328,12 @@ def load_spec(path: str | Path, overrides: list[str] | None = None) -> Calibrati
         not_fitted=not_fitted,
         fit_until=spec.fit_until,
     )
+
+
+def target_scales(targets: pd.DataFrame) -> dict[str, float]:
+    """Each metric's ``s_m``: the mean absolute value of its targets (1 where that is 0)."""
+    means = targets["value"].abs().groupby(targets["metric"], sort=False).mean()
+    return {m: float(v) if v > 0 else 1.0 for m, v in means.items()}
 
 
 def _check_parameters(path: Path, spec: SpecFile, scenario: Scenario, overrides: list[str]) -> None:
@@ -403,11 +410,11 @@ def _read_targets(
             ", ".join(map(str, frame.columns)) or "(no columns)",
             f"columns {', '.join(TARGET_COLUMNS)} (missing: {', '.join(missing)})",
         )
-    numeric = ["year", "value", *(["sd"] if "sd" in frame.columns else [])]
-    frame = frame[[*TARGET_COLUMNS, *numeric[2:]]].copy()
+    optional = ["sd"] if "sd" in frame.columns else []
+    frame = frame[[*TARGET_COLUMNS, *optional]].copy()
     if frame.empty:
         raise ScenarioError(file, "", "(no rows)", "at least one target row")
-    for column in numeric:
+    for column in ["year", "value", *optional]:
         values = pd.to_numeric(frame[column], errors="coerce")
         bad = ~np.isfinite(values)
         if column == "year":
@@ -503,6 +510,13 @@ def fit_errors(runs: pd.DataFrame, targets: pd.DataFrame, scales: dict[str, floa
         rows,
         columns=["metric", "set", "first", "last", "n", "bias", "rmse", "scaled_rmse", "mape"],
     )
+
+
+def errors_table(errors: pd.DataFrame) -> str:
+    """:func:`fit_errors` as printed: metric, set, years (first-last), n, bias, rmse, mape."""
+    years = errors["first"].astype(str) + "-" + errors["last"].astype(str)
+    shown = errors.assign(years=years)[["metric", "set", "years", "n", "bias", "rmse", "mape"]]
+    return shown.to_string(index=False, float_format=lambda v: f"{v:.4g}")
 
 
 class _PopulationMap:

@@ -466,9 +466,8 @@ def _prepare(out: Path, sweep: Sweep) -> None:
         "git_commit": git_commit(),
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
     }
-    tmp = out / ".sweep.json.tmp"
-    tmp.write_text(json.dumps(record, indent=2, sort_keys=True) + "\n")
-    os.replace(tmp, meta)  # written last: a directory with sweep.json is a complete start
+    # written last: a directory with sweep.json is a complete start
+    results.write_text(meta, json.dumps(record, indent=2, sort_keys=True) + "\n")
 
 
 @dataclass

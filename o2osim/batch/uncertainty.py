@@ -25,8 +25,6 @@ identified apart (equifinality).
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -34,9 +32,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from o2osim import results
 from o2osim.batch.calibration import CalibrationSpec, crn_seeds
 from o2osim.batch.execution import Executor
 from o2osim.batch.runs import run_all
+from o2osim.scenario import load_scenario
 
 #: A parameter is pinned down when its 95% interval spans less than this share of its range,
 #: loosely pinned below 1, not pinned down above.
@@ -88,26 +88,10 @@ class Uncertainty:
             "trade_offs": [list(t) for t in self.trade_offs],
         }
         text = json.dumps(record, indent=2, allow_nan=True) + "\n"
-        _write(out / "uncertainty.json", text)
-        _write(out / "uncertainty.csv", self.table.to_csv(index=False, float_format="%.6g"))
+        results.write_text(out / "uncertainty.json", text)
+        csv = self.table.to_csv(index=False, float_format="%.6g")
+        results.write_text(out / "uncertainty.csv", csv)
         return out
-
-
-def _write(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` whole or not at all (a temporary file renamed over it)."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    with os.fdopen(fd, "w") as handle:
-        handle.write(text)
-    os.replace(tmp, path)
-
-
-def moments(spec: CalibrationSpec, run: pd.DataFrame) -> np.ndarray:
-    """One run's scaled moments at the fitted targets, ``y[k] / s_k``, in the targets' order."""
-    wanted = list(dict.fromkeys(spec.targets["metric"]))
-    table = run.set_index("year")[wanted].stack()
-    index = pd.MultiIndex.from_frame(spec.targets[["year", "metric"]])
-    scale = spec.targets["metric"].map(spec.scales).to_numpy()
-    return table.reindex(index).to_numpy(dtype=np.float64) / scale
 
 
 def sandwich(
@@ -163,8 +147,6 @@ def uncertainty(
     Returns:
         The :class:`Uncertainty`.
     """
-    from o2osim.scenario import load_scenario
-
     names = spec.names
     theta = np.array([best[n] for n in names], dtype=np.float64)
     low = np.array([lo for lo, _ in spec.bounds])
@@ -185,7 +167,8 @@ def uncertainty(
     runs = run_all(
         tasks, executor=Executor(workers, scheduler), desc="uncertainty", progress=progress
     )
-    m = {key: moments(spec, run) for key, run in runs.items()}
+    scale = spec.targets["metric"].map(spec.scales).to_numpy()
+    m = {key: spec.simulated([run]) / scale for key, run in runs.items()}  # scaled moments
     mean = {label: np.mean([m[label, r] for r in range(replicates)], axis=0) for label in points}
     columns = []
     for j, name in enumerate(names):
@@ -198,7 +181,6 @@ def uncertainty(
         sd = spec.targets["sd"].to_numpy(dtype=np.float64)
     else:
         sd = np.zeros(len(spec.targets))
-    scale = spec.targets["metric"].map(spec.scales).to_numpy()
     cov = sandwich(jac, omega, np.diag((sd / scale) ** 2), len(spec.seeds))
     se = np.sqrt(np.clip(np.diag(cov), 0.0, None))
     share = 2 * 1.96 * se / width

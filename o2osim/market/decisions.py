@@ -6,18 +6,17 @@ from typing import get_args
 
 import numpy as np
 
-from o2osim.agents.brands import SWITCHES
 from o2osim.agents.protocol import Market
 from o2osim.market.formats import StoreFormats
 from o2osim.market.rivalry import BrandRivalry
 from o2osim.market.stores import StoreNetwork
 from o2osim.mechanisms import decisions
-from o2osim.scenario.firms import ChannelStrategy
+from o2osim.scenario.firms import ChannelStrategy, Membership
 
 #: Codes of the conduct in ``years.csv``: position in each of these.
 CONDUCT_CODES = {
     "channel_strategy": list(get_args(ChannelStrategy)),
-    "membership": ["none", "separate", "integrated"],
+    "membership": list(get_args(Membership)),
     "fan_programme": [False, True],
 }
 
@@ -97,10 +96,8 @@ class FirmDecisions:
         for b in self.market.brands:
             if not self.market.config.brand_switches(b.index):
                 continue
-            for attr, options in SWITCHES:
-                if len(getattr(b.config, options)) > 1:
-                    code = CONDUCT_CODES[attr].index(getattr(b, attr))
-                    row[f"{attr}_{b.name}"] = float(code)
+            for attr, _ in b.switching():
+                row[f"{attr}_{b.name}"] = float(CONDUCT_CODES[attr].index(getattr(b, attr)))
         return row
 
     def _switch_conduct(self, books: dict[str, float]) -> None:

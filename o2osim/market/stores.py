@@ -76,9 +76,11 @@ class StoreNetwork:
         self.xy = np.vstack([self.xy, [[x, y]]])
         return store
 
-    def nearest_dealer(self, x: float, y: float) -> Dealer | None:
-        """The active dealer nearest to ``(x, y)``, or ``None`` when none is left."""
-        active = [d for d in self.market.dealers if d.active]
+    def nearest_dealer(
+        self, x: float, y: float, exclude: list[Dealer] | None = None
+    ) -> Dealer | None:
+        """The active dealer nearest to ``(x, y)`` (not one of ``exclude``), or ``None``."""
+        active = [d for d in self.market.dealers if d.active and d not in (exclude or [])]
         if not active:
             return None
         return min(active, key=lambda d: (d.x - x) ** 2 + (d.y - y) ** 2)
@@ -394,10 +396,7 @@ class StoreNetwork:
         m = self.market
         if not (m.config.dealers_decide and m.config.dealers.takeovers):
             return None
-        near = [d for d in m.dealers if d.active and d not in failing]
-        if not near:
-            return None
-        return min(near, key=lambda d: (d.x - seller.x) ** 2 + (d.y - seller.y) ** 2)
+        return self.nearest_dealer(seller.x, seller.y, exclude=failing)
 
     def take_takeovers(self) -> int:
         """Failing dealers bought by another since the last call (the count starts again)."""

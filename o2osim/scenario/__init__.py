@@ -47,6 +47,7 @@ from o2osim.scenario.dynamics import (
 )
 from o2osim.scenario.fields import F, FieldProblem, Section, section_items
 from o2osim.scenario.firms import (
+    CONDUCT_OPTIONS,
     PLATFORM_LEVERS,
     STORE_FORMATS,
     BrandConfig,
@@ -55,6 +56,7 @@ from o2osim.scenario.firms import (
     ChannelStrategy,
     DealerConfig,
     Decisions,
+    Membership,
     PlatformConfig,
     PlatformLever,
     PlatformRulesConfig,
@@ -90,6 +92,7 @@ from o2osim.scenario.schema import DATED_FIELDS, Scenario, affects_horizon
 
 __all__ = [
     "ALLOWED_SUFFIXES",
+    "CONDUCT_OPTIONS",
     "DATED_FIELDS",
     "LEVERS",
     "MAX_VALUES",
@@ -109,6 +112,7 @@ __all__ = [
     "F",
     "FieldProblem",
     "Lever",
+    "Membership",
     "PlatformConfig",
     "PlatformLever",
     "PlatformRulesConfig",

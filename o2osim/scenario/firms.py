@@ -516,6 +516,16 @@ ChannelStrategy = Literal[
     "region_split",
 ]
 
+Membership = Literal["none", "separate", "integrated"]
+
+#: A brand's conduct it may switch when it decides: each setting and the field that lists
+#: the options it may switch between.
+CONDUCT_OPTIONS = {
+    "channel_strategy": "strategies",
+    "membership": "memberships",
+    "fan_programme": "fan_programmes",
+}
+
 
 class BrandConfig(Section):
     """A brand whose goods are sold in stores and online."""
@@ -606,7 +616,7 @@ class BrandConfig(Section):
         ge=0,
         le=1e12,
     )
-    membership: Literal["none", "separate", "integrated"] = F(
+    membership: Membership = F(
         "none",
         "-",
         "Membership programme: `separate` (points and member data per channel: they count "
@@ -718,7 +728,7 @@ class BrandConfig(Section):
         "channel_strategy.",
         max_length=7,
     )
-    memberships: list[Literal["none", "separate", "integrated"]] = F(
+    memberships: list[Membership] = F(
         [],
         "-",
         "Membership programmes a deciding brand may switch between, holding its membership "

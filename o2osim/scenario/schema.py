@@ -15,6 +15,7 @@ from o2osim.scenario.dynamics import (
 )
 from o2osim.scenario.fields import F, FieldProblem, Section, section_items
 from o2osim.scenario.firms import (
+    CONDUCT_OPTIONS,
     BrandConfig,
     BrandRulesConfig,
     DealerConfig,
@@ -147,17 +148,13 @@ class Scenario(Section):
         ``strategies``, ``memberships`` or ``fan_programmes``.
         """
         b = self.brands[index]
-        listed = max(len(b.strategies), len(b.memberships), len(b.fan_programmes))
+        listed = max(len(getattr(b, options)) for options in CONDUCT_OPTIONS.values())
         return (b.decisions or self.decisions) == "adaptive" and listed > 1
 
     def _check_switches(self, index: int) -> None:
         """A brand's lists of conduct hold its own setting, once each."""
         b = self.brands[index]
-        for options, field in (
-            ("strategies", "channel_strategy"),
-            ("memberships", "membership"),
-            ("fan_programmes", "fan_programme"),
-        ):
+        for field, options in CONDUCT_OPTIONS.items():
             listed = getattr(b, options)
             if not listed:
                 continue
