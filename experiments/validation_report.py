@@ -3,7 +3,7 @@
 Usage (from the repository root, after `make demo` or `make test` created .venv):
 
     .venv/bin/python experiments/validation_report.py [--scenario scenarios/china_2004_2020.yaml]
-        [--targets experiments/targets_china_real.csv]
+        [--targets experiments/targets_china_real.csv | none]
         [--validation experiments/validation_china.csv] [--fit-until 2015]
         [--seeds 5] [--consumers N] [--set k=v ...] [--workers N] [--scheduler ADDRESS]
         [--out out/validation]
@@ -15,7 +15,11 @@ error against the targets, split as a calibration splits them
 the table, writes it as ``errors.csv`` with the seeds' mean of each series by year
 (``series.csv``) and a figure of the series against the data (``validation.png``) to
 ``--out``. The same report a calibration writes at its fitted
-values, for a scenario as it stands.
+values, for a scenario as it stands. ``--targets none`` reports the validation series alone,
+as for the US scenario, which nothing was fitted to:
+
+    .venv/bin/python experiments/validation_report.py --scenario scenarios/us_2000_2020.yaml \
+        --targets none --validation experiments/validation_us.csv --out out/validation_us
 """
 
 from __future__ import annotations
@@ -44,15 +48,19 @@ def main() -> int:
     """Run the seeds, print and save the errors by set; 0 unless a run failed."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scenario", type=Path, default=SCENARIO)
-    parser.add_argument("--targets", type=Path, default=HERE / "targets_china_real.csv")
+    parser.add_argument(
+        "--targets", default=str(HERE / "targets_china_real.csv"), help="a CSV, or none"
+    )
     parser.add_argument("--validation", type=Path, default=HERE / "validation_china.csv")
     parser.add_argument("--fit-until", type=int, default=2015)
     parser.add_argument("--out", type=Path, default=Path("out") / "validation")
     add_run_options(parser)
     args = parser.parse_args()
-    targets = read(args.targets, "fitted")
-    targets.loc[targets["year"] > args.fit_until, "set"] = "held_out"
-    every = pd.concat([targets, read(args.validation, "not_fitted")], ignore_index=True)
+    every = read(args.validation, "not_fitted")
+    if args.targets.lower() != "none":
+        targets = read(Path(args.targets), "fitted")
+        targets.loc[targets["year"] > args.fit_until, "set"] = "held_out"
+        every = pd.concat([targets, every], ignore_index=True)
     runs = pd.concat(run_seeds(parser, args, args.scenario).values(), ignore_index=True)
     missing = sorted(set(every["metric"]) - set(runs.columns))
     if missing:
