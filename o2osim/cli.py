@@ -53,6 +53,17 @@ def _at_least_two(text: str) -> int:
     return int(text)
 
 
+def _step(text: str) -> float:
+    """A share of a parameter's range above 0 and at most 0.5 (``--step``)."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not 0.0 < value <= 0.5:
+        raise argparse.ArgumentTypeError(f"got {text!r}, expected a number above 0, at most 0.5")
+    return value
+
+
 def _add_overrides(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--set",
@@ -267,6 +278,8 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
     from o2osim.batch.calibration import calibrate, errors_table, load_spec
     from o2osim.run import warn_after_horizon
 
+    if args.bands and not args.uncertainty:
+        raise O2OError(f"--bands: {args.bands} needs --uncertainty R (the draws come from it)")
     spec = load_spec(args.spec, args.overrides)  # every check before anything runs
     out = Path(args.out) if args.out else Path("out") / Path(args.spec).stem
     if out.exists() and not out.is_dir():
@@ -300,6 +313,7 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
             spec,
             result.best,
             replicates=args.uncertainty,
+            step=args.step,
             workers=args.workers,
             scheduler=args.scheduler,
             progress=None if not args.quiet else False,
@@ -310,6 +324,19 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
         for a, b, r in found.trade_offs:
             print(f"  {a} and {b} trade off (correlation {r:+.2f})")
         print(f"uncertainty: {out / 'uncertainty.csv'}, {out / 'uncertainty.json'}")
+        if args.bands:
+            from o2osim.batch.uncertainty import prediction_bands
+
+            bands = prediction_bands(
+                spec,
+                found,
+                draws=args.bands,
+                workers=args.workers,
+                scheduler=args.scheduler,
+                progress=None if not args.quiet else False,
+            )
+            bands.save(out, f"{Path(args.spec).stem}: fitted, 90% prediction bands")
+            print(f"bands:    {out / 'bands.png'}, {out / 'bands.csv'} ({args.bands} draws)")
     return 0
 
 
@@ -539,6 +566,23 @@ def build_parser() -> argparse.ArgumentParser:
         default=0,
         help="after the fit, standard errors of the fitted values from a numerical Jacobian, "
         "R runs per point (at least 2)",
+    )
+    p.add_argument(
+        "--step",
+        type=_step,
+        metavar="S",
+        default=0.05,
+        help="with --uncertainty: the central differences' step, as a share of each "
+        "parameter's range (default 0.05; larger when the runs are noisy: see the signal "
+        "column)",
+    )
+    p.add_argument(
+        "--bands",
+        type=_at_least_two,
+        metavar="N",
+        default=0,
+        help="with --uncertainty: 90%% prediction bands of the dashboard's indicators from N "
+        "runs at parameters drawn from the fit's uncertainty (bands.png, bands.csv)",
     )
     _add_execution(p)
     _add_overrides(p)

@@ -76,12 +76,22 @@ PANELS = [
 ]
 
 
-def dashboard(years: pd.DataFrame, title: str = "o2osim") -> Figure:
+def dashboard_columns() -> list[str]:
+    """The year columns the dashboard draws, panel by panel."""
+    return [column for _, _, _, series in PANELS for column, _, _ in series]
+
+
+def dashboard(
+    years: pd.DataFrame, title: str = "o2osim", bands: pd.DataFrame | None = None
+) -> Figure:
     """A 2x4 figure of the yearly indicators against year.
 
     Args:
-        years: The yearly table of a run.
+        years: The yearly table of a run (with ``bands``: the median of the runs).
         title: Figure title.
+        bands: Optional prediction bands, a long table of ``series``, ``year``, ``low`` and
+            ``high`` (as made by :func:`o2osim.batch.uncertainty.prediction_bands`), shaded
+            behind each indicator's line.
 
     Returns:
         The figure (not shown; save or display it).
@@ -96,11 +106,23 @@ def dashboard(years: pd.DataFrame, title: str = "o2osim") -> Figure:
                 values = values.iloc[1:]  # no customers of a year before the first
             if log:
                 values = values.where(values > 0)  # nothing to show on a log axis
-            ax.plot(years["year"].loc[values.index], values, marker="o", ms=3, label=label)
+            (line,) = ax.plot(
+                years["year"].loc[values.index], values, marker="o", ms=3, label=label
+            )
+            band = None if bands is None else bands[bands["series"] == column]
+            if band is not None and not band.empty:
+                band = band[band["year"].isin(years["year"].loc[values.index])]
+                low, high = band["low"] * scale, band["high"] * scale
+                if log:
+                    low, high = low.where(low > 0), high.where(high > 0)
+                ax.fill_between(
+                    band["year"], low, high, color=line.get_color(), alpha=0.2, linewidth=0
+                )
         if log and ax.lines:
             ax.set_yscale("log")
         ax.set_title(panel_title)
         ax.set_xlabel("year")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # no 2002.5
         ax.set_ylabel(ylabel)
         ax.grid(alpha=0.3)
         if len(series) > 1:
@@ -109,9 +131,11 @@ def dashboard(years: pd.DataFrame, title: str = "o2osim") -> Figure:
     return fig
 
 
-def save_dashboard(years: pd.DataFrame, path: Path, title: str = "o2osim") -> Path:
+def save_dashboard(
+    years: pd.DataFrame, path: Path, title: str = "o2osim", bands: pd.DataFrame | None = None
+) -> Path:
     """Draw :func:`dashboard` into a PNG file and close the figure."""
-    Path(path).write_bytes(png(dashboard(years, title)))
+    Path(path).write_bytes(png(dashboard(years, title, bands)))
     return path
 
 

@@ -242,7 +242,7 @@ def test_a_calibration_with_years_held_out_reports_each_sets_errors(tmp_path, ta
     spec = spec_text(str(targets_csv), fit_until=2008, validation="v.csv", maxiter=0, popsize=1)
     (tmp_path / "spec.yaml").write_text(spec)
     out = tmp_path / "fit"
-    done = calibrate_cli(tmp_path, "--uncertainty", "2")
+    done = calibrate_cli(tmp_path, "--uncertainty", "2", "--bands", "3")
     assert "errors at the fit, by series and set:" in done.stdout
     errors = pd.read_csv(out / "errors.csv")
     assert errors[["metric", "set", "first", "last"]].values.tolist() == [
@@ -255,6 +255,11 @@ def test_a_calibration_with_years_held_out_reports_each_sets_errors(tmp_path, ta
     assert "uncertainty at the fit" in done.stdout
     assert pd.read_csv(out / "uncertainty.csv")["parameter"].tolist() == ["adoption.q"]
     assert {t["set"] for t in record["targets"]} == {"fitted", "held_out", "not_fitted"}
+    bands = pd.read_csv(out / "bands.csv")
+    assert {"online_share", "stores_open"} <= set(bands["series"])
+    assert (bands["low"] <= bands["median"]).all() and (bands["median"] <= bands["high"]).all()
+    assert len(pd.read_csv(out / "band_draws.csv")) == 3
+    assert (out / "bands.png").read_bytes()[:4] == b"\x89PNG" and "bands:" in done.stdout
 
 
 # ----------------------------------------------------------------------------- bad input
@@ -400,6 +405,16 @@ def test_the_validation_report_splits_a_scenarios_errors_like_a_calibration(tmp_
     assert errors[errors["set"] == "not_fitted"]["metric"].tolist() == ["online_share"]
     assert (tmp_path / "validation.png").read_bytes()[:4] == b"\x89PNG"
     assert "online_shoppers_per_working_age" in done.stdout
+
+
+def test_bands_need_the_uncertainty_they_are_drawn_from(tmp_path, capsys, targets_csv):
+    (tmp_path / "spec.yaml").write_text(spec_text(str(targets_csv)))
+    out = tmp_path / "x"
+    code = main(["calibrate", str(tmp_path / "spec.yaml"), "--bands", "5", "--out", str(out)])
+    assert code != 0 and not out.exists()
+    err = capsys.readouterr().err.strip()
+    assert err.endswith("--bands: 5 needs --uncertainty R (the draws come from it)")
+    assert len(err.splitlines()) == 1
 
 
 def test_uncertainty_needs_two_runs_a_point(tmp_path, capsys, targets_csv):

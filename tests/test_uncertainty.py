@@ -31,17 +31,19 @@ def test_the_sandwich_maps_target_noise_through_the_jacobian():
 
 
 @pytest.mark.parametrize(
-    ("share", "norm", "expected"),
+    ("share", "norm", "signal", "expected"),
     [
-        (0.1, 1.0, "pinned down"),
-        (0.5, 1.0, "loosely pinned"),
-        (2.0, 1.0, "not pinned down"),
-        (0.1, 0.0, "not pinned down"),
-        (np.nan, 1.0, "not pinned down"),
+        (0.1, 1.0, 5.0, "pinned down"),
+        (0.5, 1.0, 5.0, "loosely pinned"),
+        (2.0, 1.0, 5.0, "not pinned down"),
+        (0.1, 0.0, np.nan, "not pinned down"),  # moves no target
+        (np.nan, 1.0, 5.0, "not pinned down"),
+        (0.1, 1.0, 1.5, "within noise"),  # a narrow interval from a Jacobian of noise
+        (0.1, 1.0, np.nan, "within noise"),
     ],
 )
-def test_verdicts(share, norm, expected):
-    assert verdict(share, norm) == expected
+def test_verdicts(share, norm, signal, expected):
+    assert verdict(share, norm, signal) == expected
 
 
 def test_adoption_is_pinned_down_by_the_online_share_and_a_stock_cost_is_not(tmp_path):

@@ -20,6 +20,11 @@ A parameter's standard error is ``sqrt(V_jj)``. The singular values of ``J`` (sc
 parameter's range) say how many directions the data pin down; a parameter whose column of
 ``J`` is nearly zero, or two parameters whose estimates correlate beyond 0.9, are not
 identified apart (equifinality).
+
+``J`` is itself estimated from runs: each seed gives its own difference quotient, and their
+spread is the noise of the estimate. A parameter whose column is less than twice its noise
+(``signal`` below 2) is reported *within noise*: its interval is not read until more runs
+per point measure its effect.
 """
 
 from __future__ import annotations
@@ -32,17 +37,20 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from o2osim import results
+from o2osim import plots, results
 from o2osim.batch.calibration import CalibrationSpec, crn_seeds
 from o2osim.batch.execution import Executor
 from o2osim.batch.runs import run_all
-from o2osim.scenario import load_scenario
+from o2osim.scenario import Scenario, load_scenario
 
 #: A parameter is pinned down when its 95% interval spans less than this share of its range,
 #: loosely pinned below 1, not pinned down above.
 PINNED, LOOSE = 0.25, 1.0
 #: Estimates correlated beyond this trade off against each other.
 TRADE_OFF = 0.9
+#: A parameter's column of the Jacobian must be this many times the noise of its estimate
+#: (both as norms over the targets) for its interval to be read.
+SIGNAL = 2.0
 
 
 @dataclass
@@ -55,7 +63,9 @@ class Uncertainty:
             (``metric@year``), one column per parameter.
         covariance: The parameters' covariance ``V`` (parameters x parameters).
         table: Per parameter: ``value``, ``se``, ``low``/``high`` (value -/+ 1.96 se),
-            ``interval_share`` (the 95% interval over the search range) and ``verdict``.
+            ``interval_share`` (the 95% interval over the search range), ``signal`` (the norm
+            of its column of ``J`` over the norm of that column's standard error across the
+            seeds) and ``verdict``.
         singular_values: Of ``J`` with each column times its parameter's range, largest
             first.
         trade_offs: Pairs of parameters whose estimates correlate beyond 0.9, with the
@@ -112,9 +122,19 @@ def sandwich(
     return a @ (sigma_data + omega / replicates) @ a.T
 
 
-def verdict(interval_share: float, column_norm: float) -> str:
-    """Pinned down, loosely pinned or not pinned down, from the 95% interval over the range."""
-    if not np.isfinite(interval_share) or column_norm < 1e-9 or interval_share >= LOOSE:
+def verdict(interval_share: float, column_norm: float, signal: float = np.inf) -> str:
+    """Pinned down, loosely pinned or not pinned down, from the 95% interval over the range.
+
+    A parameter that moves no target (``column_norm`` 0) is not pinned down. One whose
+    measured effect is within the noise of its own estimate (``signal`` below
+    :data:`SIGNAL`) is *within noise*: its interval cannot be trusted either way, and more
+    runs per point are needed to judge it.
+    """
+    if column_norm < 1e-9:
+        return "not pinned down"
+    if not signal >= SIGNAL:
+        return "within noise"
+    if not np.isfinite(interval_share) or interval_share >= LOOSE:
         return "not pinned down"
     return "pinned down" if interval_share < PINNED else "loosely pinned"
 
@@ -169,12 +189,17 @@ def uncertainty(
     )
     scale = spec.targets["metric"].map(spec.scales).to_numpy()
     m = {key: spec.simulated([run]) / scale for key, run in runs.items()}  # scaled moments
-    mean = {label: np.mean([m[label, r] for r in range(replicates)], axis=0) for label in points}
-    columns = []
+    seeds_at = range(replicates)
+    columns, noise = [], []
     for j, name in enumerate(names):
         delta = points[f"{name}:plus"][j] - points[f"{name}:minus"][j]
-        columns.append((mean[f"{name}:plus"] - mean[f"{name}:minus"]) / delta)
+        # each seed's difference (common random numbers): their spread is the estimate's noise
+        each = np.array([(m[f"{name}:plus", r] - m[f"{name}:minus", r]) / delta for r in seeds_at])
+        columns.append(each.mean(axis=0))
+        noise.append(each.std(axis=0, ddof=1) / np.sqrt(replicates))
     jac = np.column_stack(columns)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        signal = np.linalg.norm(jac, axis=0) / np.linalg.norm(np.column_stack(noise), axis=0)
     at_best = np.array([m["best", r] for r in range(replicates)])
     omega = np.cov(at_best, rowvar=False, ddof=1)
     if "sd" in spec.targets:
@@ -193,7 +218,8 @@ def uncertainty(
             "low": theta - 1.96 * se,
             "high": theta + 1.96 * se,
             "interval_share": share,
-            "verdict": [verdict(s, n) for s, n in zip(share, norms, strict=True)],
+            "signal": signal,
+            "verdict": [verdict(*v) for v in zip(share, norms, signal, strict=True)],
         }
     )
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -218,3 +244,109 @@ def uncertainty(
         replicates=replicates,
         step=step,
     )
+
+
+@dataclass
+class PredictionBands:
+    """What the fitted scenario predicts, with its parameters' uncertainty and its own noise.
+
+    Attributes:
+        bands: Long table of ``series`` (the dashboard's indicators), ``year``, ``median``,
+            ``low`` and ``high`` (the ``level`` band over the draws).
+        median: The draws' median of each indicator by year, as a yearly table (``year``
+            and one column per indicator), for :func:`o2osim.plots.dashboard`.
+        draws: Parameter values of each draw (one row per draw, one column per parameter,
+            and its ``seed``).
+        level: The band's coverage, e.g. 0.9 for the 5th to 95th percentile.
+    """
+
+    bands: pd.DataFrame
+    median: pd.DataFrame
+    draws: pd.DataFrame
+    level: float
+
+    def save(self, out: str | Path, title: str = "prediction bands") -> Path:
+        """Write ``bands.csv``, ``band_draws.csv`` and the dashboard ``bands.png`` into ``out``."""
+        out = Path(out)
+        out.mkdir(parents=True, exist_ok=True)
+        results.write_text(out / "bands.csv", self.bands.to_csv(index=False, float_format="%.6g"))
+        draws = self.draws.to_csv(index=False, float_format="%.6g")
+        results.write_text(out / "band_draws.csv", draws)
+        figure = plots.dashboard(self.median, title, self.bands)
+        tmp = out / ".bands.partial.png"  # renamed into place when whole
+        figure.savefig(tmp, dpi=100)
+        plots.plt.close(figure)
+        tmp.replace(out / "bands.png")
+        return out
+
+
+def prediction_bands(
+    spec: CalibrationSpec,
+    found: Uncertainty,
+    draws: int = 20,
+    level: float = 0.9,
+    workers: int | None = None,
+    *,
+    scenario: Scenario | None = None,
+    scheduler: str | None = None,
+    progress: bool | None = None,
+) -> PredictionBands:
+    """Prediction bands of the dashboard's indicators at the fit, from its uncertainty.
+
+    Each draw takes the fitted parameters from the normal approximation of their estimate,
+    ``theta_i ~ N(best, V)`` (``V`` from :func:`uncertainty`), kept inside the search range,
+    and runs once on its own seed, so the band holds both what the data leave open about the
+    parameters and the model's own noise. The band of each indicator and year is the
+    ``(1 - level) / 2`` and ``(1 + level) / 2`` quantiles over the draws; ``draws`` runs.
+
+    Args:
+        spec: The calibration problem.
+        found: The uncertainty at the fit.
+        draws: Number of parameter draws (one run each; at least 2).
+        level: The band's coverage, in (0, 1).
+        workers: Local worker processes (default: one per core).
+        scenario: Run the draws in this scenario instead of the calibration's (a scenario
+            that shares the fitted parameters, e.g. the US file that extends the calibrated
+            China one): what the fit's uncertainty means elsewhere.
+        scheduler: Address of a running Dask scheduler to run on instead.
+        progress: Show a progress bar (``None``: after a second).
+
+    Returns:
+        The :class:`PredictionBands`.
+    """
+    if draws < 2 or not 0.0 < level < 1.0:
+        raise ValueError(f"draws {draws} (at least 2) and level {level} (between 0 and 1)")
+    names = spec.names
+    theta = np.array([found.best[n] for n in names], dtype=np.float64)
+    cov = found.covariance.loc[names, names].to_numpy(dtype=np.float64)
+    low = np.array([lo for lo, _ in spec.bounds])
+    high = np.array([hi for _, hi in spec.bounds])
+    rng = np.random.default_rng(np.random.SeedSequence([spec.seed, 1]))
+    sample = np.clip(rng.multivariate_normal(theta, cov, size=draws, method="eigh"), low, high)
+    seeds = crn_seeds(spec.seed + 1, draws)
+    tasks = {}
+    for i, (values, seed) in enumerate(zip(sample, seeds, strict=True)):
+        fields = {k.replace(".", "__"): float(v) for k, v in zip(names, values, strict=True)}
+        tasks[i] = load_scenario(scenario or spec.scenario, seed=seed, **fields)
+    runs = run_all(
+        tasks, executor=Executor(workers, scheduler), desc="prediction bands", progress=progress
+    )
+    frame = pd.concat(runs.values(), ignore_index=True)
+    columns = [c for c in dict.fromkeys(plots.dashboard_columns()) if c in frame]
+    grouped = frame.groupby("year")[columns]
+    quantiles = {
+        "median": grouped.median(),
+        "low": grouped.quantile((1.0 - level) / 2.0),
+        "high": grouped.quantile((1.0 + level) / 2.0),
+    }
+    long = [
+        table.reset_index().melt(id_vars="year", var_name="series", value_name=name)
+        for name, table in quantiles.items()
+    ]
+    bands = long[0].merge(long[1], on=["year", "series"]).merge(long[2], on=["year", "series"])
+    bands = bands[["series", "year", "median", "low", "high"]].sort_values(
+        ["series", "year"], kind="stable", ignore_index=True
+    )
+    median = quantiles["median"].reset_index()
+    table = pd.DataFrame(sample, columns=names).assign(seed=seeds)
+    return PredictionBands(bands=bands, median=median, draws=table, level=level)
