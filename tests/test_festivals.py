@@ -78,6 +78,48 @@ def test_event_terms_compound_the_discounts_and_say_who_pays():
     assert (ordinary.discount, ordinary.subsidy, ordinary.promotion_spend) == (0.0, 0.0, 0.0)
 
 
+def test_a_ramped_event_grows_to_its_full_terms_over_its_first_years():
+    scenario = load_scenario(
+        BASELINE,
+        [
+            "events=[{name: A, week: 45, start_year: 2009, platform_discount: 0.3, "
+            "seller_discount: 0.1, subsidy_share: 0.5, promotion_spend: 4, ramp_years: 4}]"
+        ],
+    )
+    a = scenario.events[0]
+    assert [a.strength(y) for y in (2008, 2009, 2010, 2012, 2020)] == [0, 0.25, 0.5, 1, 1]
+    calendar = Calendar(scenario)
+    calendar.advance(52 * 5 + 45)  # 2009, the first year: a quarter of every term
+    terms = calendar.event_terms()
+    assert terms.discount == pytest.approx(1 - (1 - 0.075) * (1 - 0.025))
+    assert terms.subsidy == pytest.approx(0.5 * 0.075 / (1 - 0.075))
+    assert terms.promotion_spend == pytest.approx(1.0)
+    calendar.advance(52 * 8 + 45)  # 2012: full terms
+    assert calendar.event_terms().discount == pytest.approx(1 - 0.7 * 0.9)
+    no_ramp = load_scenario(BASELINE, ["events=[{name: A, week: 45, start_year: 2009}]"])
+    assert no_ramp.events[0].strength(2009) == 1.0  # the default: full from the first year
+
+
+def test_a_ramp_keeps_the_early_festivals_small_and_the_later_ones_whole():
+    # the China flagship's Double 11, full from 2009 (docs/validation.md, contradiction 3),
+    # against the same event grown over five years, on paired seeds
+    china = ROOT / "scenarios" / "china_2004_2020.yaml"
+    size = ["population.consumers=3000", "time.years=14"]
+    for seed in SEEDS:
+        full, ramp = (
+            o2osim.run(china, seed=seed, overrides=[*size, *extra], progress=False).years
+            for extra in ([], ["events.0.ramp_years=5"])
+        )
+        early = [
+            (r.set_index("year")["festival_week_ratio"].loc[2009:2010].mean()) for r in (full, ramp)
+        ]
+        late = [
+            (r.set_index("year")["festival_week_ratio"].loc[2014:2017].mean()) for r in (full, ramp)
+        ]
+        assert early[1] < early[0] - 0.3, (seed, early)
+        assert abs(late[1] - late[0]) < 0.35 * late[0], (seed, late)
+
+
 # ---- the festival week from prices
 
 

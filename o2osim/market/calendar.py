@@ -61,16 +61,19 @@ class Calendar:
         ``D_p = 1 - prod(1 - platform_discount_e)``, the price paid as ``(1 - D_p) * prod(1 -
         seller_discount_e)``, the part of the platforms' discounts they fund as
         ``F = 1 - prod(1 - subsidy_share_e * platform_discount_e)`` and promotion spend as
-        ``sum(promotion_spend_e)``; an event counts from its ``start_year`` on.
+        ``sum(promotion_spend_e)``; an event counts from its ``start_year`` on, each of its
+        terms times its strength that year (``EventConfig.strength``: 1, or growing over its
+        ``ramp_years``).
         """
         discount = 0.0
         sellers_keep, unfunded, spend = 1.0, 1.0, 0.0
         for event in self.config.events:
-            if event.week == self.week and self.year >= event.start_year:
-                discount = 1 - (1 - discount) * (1 - event.platform_discount)
-                sellers_keep *= 1 - event.seller_discount
-                unfunded *= 1 - event.subsidy_share * event.platform_discount
-                spend += event.promotion_spend
+            k = event.strength(self.year) if event.week == self.week else 0.0
+            if k > 0.0:
+                discount = 1 - (1 - discount) * (1 - k * event.platform_discount)
+                sellers_keep *= 1 - k * event.seller_discount
+                unfunded *= 1 - event.subsidy_share * k * event.platform_discount
+                spend += k * event.promotion_spend
         subsidy = 0.0
         if unfunded < 1.0:  # yuan the platforms pay per yuan paid: F * seller price / paid
             subsidy = (1 - unfunded) / (1 - discount)

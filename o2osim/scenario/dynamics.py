@@ -246,7 +246,8 @@ class EventConfig(Section):
 
     The festival's extra demand comes from the price cut (``platform_discount`` compounded with
     ``seller_discount``), the consumers' ``price_elasticity`` and pull-forward, and from the
-    platforms' ``promotion_spend``: no parameter writes the spike in.
+    platforms' ``promotion_spend``: no parameter writes the spike in. With ``ramp_years`` the
+    terms grow over the event's first years, as more sellers and goods take part.
     """
 
     name: str = F(..., "-", "Event name.", min_length=1, max_length=64)
@@ -279,3 +280,25 @@ class EventConfig(Section):
         ge=0,
         le=1000,
     )
+    ramp_years: int = F(
+        0,
+        "years",
+        "Years over which the event grows to its full terms: in its n-th year (1 in "
+        "start_year) the discounts, subsidy and promotion spend are min(1, n / ramp_years) "
+        "of the values above, as more sellers and goods take part; 0: full from the first "
+        "year.",
+        ge=0,
+        le=100,
+    )
+
+    def strength(self, year: int) -> float:
+        """The share of its full terms the event has in ``year`` (0 before it starts).
+
+        ``min(1, (year - start_year + 1) / ramp_years)``, or 1 from ``start_year`` on
+        without a ramp.
+        """
+        if year < self.start_year:
+            return 0.0
+        if self.ramp_years <= 0:
+            return 1.0
+        return min(1.0, (year - self.start_year + 1) / self.ramp_years)
