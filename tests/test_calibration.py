@@ -423,3 +423,11 @@ def test_uncertainty_needs_two_runs_a_point(tmp_path, capsys, targets_csv):
         main(["calibrate", str(tmp_path / "spec.yaml"), "--uncertainty", "1"])
     assert stop.value.code == 2
     assert "--uncertainty: got '1', expected a whole number from 2" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "path", sorted((ROOT / "experiments").glob("calibrate_*.yaml")), ids=lambda p: p.stem
+)
+def test_every_calibration_spec_in_experiments_loads(path):
+    spec = load_spec(path)
+    assert spec.names and not spec.targets.empty
