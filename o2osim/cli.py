@@ -46,6 +46,15 @@ def _add_execution(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
+def _execution(args: argparse.Namespace) -> dict[str, Any]:
+    """The keywords of a batch call from ``_add_execution``'s options."""
+    return {
+        "workers": args.workers,
+        "scheduler": args.scheduler,
+        "progress": None if not args.quiet else False,
+    }
+
+
 def _at_least_two(text: str) -> int:
     """A whole number of runs from 2 (``--uncertainty``)."""
     if not text.isdigit() or int(text) < 2:
@@ -160,9 +169,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
         args.scenarios,
         replicates=args.replicates,
         overrides=args.overrides,
-        workers=args.workers,
-        scheduler=args.scheduler,
-        progress=None if not args.quiet else False,
+        **_execution(args),
     )
     result.save(out)
     seeds = result.seeds
@@ -185,14 +192,7 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
         raise O2OError(f"--out: {out} exists and is not a directory")
     _note_sweep(sweep)
     try:
-        report = run_sweep(
-            sweep,
-            out,
-            args.workers,
-            args.scheduler,
-            False if args.quiet else None,
-            retry_failed=args.retry_failed,
-        )
+        report = run_sweep(sweep, out, **_execution(args), retry_failed=args.retry_failed)
     except KeyboardInterrupt:
         print(
             f"o2osim: interrupted; finished runs are saved in {out}: run the same command to "
@@ -287,9 +287,7 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
     warn_after_horizon(spec.scenario)
     result = calibrate(
         spec,
-        workers=args.workers,
-        scheduler=args.scheduler,
-        progress=None if not args.quiet else False,
+        **_execution(args),
     )
     result.save(out)
     m = result.manifest
@@ -314,9 +312,7 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
             result.best,
             replicates=args.uncertainty,
             step=args.step,
-            workers=args.workers,
-            scheduler=args.scheduler,
-            progress=None if not args.quiet else False,
+            **_execution(args),
         )
         found.save(out)
         print("uncertainty at the fit (delta method, 95% intervals):")
@@ -331,9 +327,7 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
                 spec,
                 found,
                 draws=args.bands,
-                workers=args.workers,
-                scheduler=args.scheduler,
-                progress=None if not args.quiet else False,
+                **_execution(args),
             )
             bands.save(out, f"{Path(args.spec).stem}: fitted, 90% prediction bands")
             print(f"bands:    {out / 'bands.png'}, {out / 'bands.csv'} ({args.bands} draws)")

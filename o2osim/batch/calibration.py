@@ -199,9 +199,15 @@ class CalibrationSpec:
 
     def scenario_at(self, theta: Iterable[float], replicate: int) -> Scenario:
         """The scenario at ``theta`` with the common seed of ``replicate``."""
+        return self.with_values(theta, self.seeds[replicate])
+
+    def with_values(
+        self, theta: Iterable[float], seed: int, base: Scenario | None = None
+    ) -> Scenario:
+        """The scenario (or ``base``, one that shares the parameters) at ``theta`` and ``seed``."""
         # Values go in as numbers (keyword fields), not as text to parse as YAML.
         fields = {k.replace(".", "__"): v for k, v in self.params(theta).items()}
-        return load_scenario(self.scenario, seed=self.seeds[replicate], **fields)
+        return load_scenario(base or self.scenario, seed=seed, **fields)
 
     def distance(self, runs: list[pd.DataFrame]) -> float:
         """``D``: squared scaled distance of the replicates' mean series from the targets.

@@ -41,7 +41,7 @@ from o2osim import plots, results
 from o2osim.batch.calibration import CalibrationSpec, crn_seeds
 from o2osim.batch.execution import Executor
 from o2osim.batch.runs import run_all
-from o2osim.scenario import Scenario, load_scenario
+from o2osim.scenario import Scenario
 
 #: A parameter is pinned down when its 95% interval spans less than this share of its range,
 #: loosely pinned below 1, not pinned down above.
@@ -179,22 +179,23 @@ def uncertainty(
             shifted[j] = np.clip(theta[j] + sign * step * width[j], low[j], high[j])
             points[f"{name}:{label}"] = shifted
     seeds = crn_seeds(spec.seed, max(replicates, len(spec.seeds)))[:replicates]
-    tasks = {}
-    for label, values in points.items():
-        fields = {k.replace(".", "__"): float(v) for k, v in zip(names, values, strict=True)}
-        for r, seed in enumerate(seeds):
-            tasks[label, r] = load_scenario(spec.scenario, seed=seed, **fields)
+    tasks = {
+        (label, r): spec.with_values(values, seed)
+        for label, values in points.items()
+        for r, seed in enumerate(seeds)
+    }
     runs = run_all(
         tasks, executor=Executor(workers, scheduler), desc="uncertainty", progress=progress
     )
     scale = spec.targets["metric"].map(spec.scales).to_numpy()
     m = {key: spec.simulated([run]) / scale for key, run in runs.items()}  # scaled moments
-    seeds_at = range(replicates)
     columns, noise = [], []
     for j, name in enumerate(names):
         delta = points[f"{name}:plus"][j] - points[f"{name}:minus"][j]
         # each seed's difference (common random numbers): their spread is the estimate's noise
-        each = np.array([(m[f"{name}:plus", r] - m[f"{name}:minus", r]) / delta for r in seeds_at])
+        each = np.array(
+            [(m[f"{name}:plus", r] - m[f"{name}:minus", r]) / delta for r in range(replicates)]
+        )
         columns.append(each.mean(axis=0))
         noise.append(each.std(axis=0, ddof=1) / np.sqrt(replicates))
     jac = np.column_stack(columns)
@@ -272,11 +273,8 @@ class PredictionBands:
         results.write_text(out / "bands.csv", self.bands.to_csv(index=False, float_format="%.6g"))
         draws = self.draws.to_csv(index=False, float_format="%.6g")
         results.write_text(out / "band_draws.csv", draws)
-        figure = plots.dashboard(self.median, title, self.bands)
-        tmp = out / ".bands.partial.png"  # renamed into place when whole
-        figure.savefig(tmp, dpi=100)
-        plots.plt.close(figure)
-        tmp.replace(out / "bands.png")
+        figure = plots.png(plots.dashboard(self.median, title, self.bands))
+        results.write_bytes(out / "bands.png", figure)
         return out
 
 
@@ -324,10 +322,10 @@ def prediction_bands(
     rng = np.random.default_rng(np.random.SeedSequence([spec.seed, 1]))
     sample = np.clip(rng.multivariate_normal(theta, cov, size=draws, method="eigh"), low, high)
     seeds = crn_seeds(spec.seed + 1, draws)
-    tasks = {}
-    for i, (values, seed) in enumerate(zip(sample, seeds, strict=True)):
-        fields = {k.replace(".", "__"): float(v) for k, v in zip(names, values, strict=True)}
-        tasks[i] = load_scenario(scenario or spec.scenario, seed=seed, **fields)
+    tasks = {
+        i: spec.with_values(values, seed, scenario)
+        for i, (values, seed) in enumerate(zip(sample, seeds, strict=True))
+    }
     runs = run_all(
         tasks, executor=Executor(workers, scheduler), desc="prediction bands", progress=progress
     )
