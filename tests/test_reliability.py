@@ -205,6 +205,27 @@ def test_any_valid_scenario_runs_to_the_end_with_its_invariants(values, strategy
     assert len(result.years) == 5
 
 
+def test_large_orders_routed_to_stores_in_a_city_that_never_had_one():
+    # Hypothesis found this one: with no store ever opened, routing a large online order to
+    # the dealer of the buyer's nearest store indexed the empty store books
+    values = {
+        "population.consumers": 10,
+        "stores.count": 0,
+        "consumers.purchase_rate": 1.0,
+        "consumers.basket_value": 1.0,
+        "dealers.count": 1,
+        "adoption.p": 1.0,
+        "adoption.q": 0.0,
+        "sessions.mode": "fixed",
+        "seed": 0,
+    }
+    overrides = ["time.years=5", "brands.0.channel_strategy=order_size_split"]
+    overrides += [f"{k}={v}" for k, v in values.items()]
+    result = o2osim.run(BRANDS, overrides=overrides, progress=False, check_invariants=True)
+    assert len(result.years) == 5 and (result.years["stores_open"] == 0).all()
+    assert result.years["gmv_online"].sum() > 0  # the orders were sold online all the same
+
+
 @pytest.mark.parametrize("network", ["small_world", "well_mixed"])
 def test_a_vanishing_adoption_rate_runs_to_the_end_with_nobody_online(network):
     # Hypothesis found this one: an innovation rate of 1e-18 made the draw of adopters loop

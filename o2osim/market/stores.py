@@ -131,7 +131,9 @@ class StoreNetwork:
     def dealer_of_nearest_store(self, who: np.ndarray) -> np.ndarray:
         """Index of the active dealer supplying each consumer's nearest open store, -1 if none."""
         store = self.nearest_store(who)
-        dealer = np.where(store >= 0, self.books.dealer[np.maximum(store, 0)], -1)
+        dealer = np.full(store.shape, -1, dtype=np.int64)
+        open_ = store >= 0  # with no store ever opened the books are empty: index none
+        dealer[open_] = self.books.dealer[store[open_]]
         active = np.array([d.active for d in self.market.dealers] + [False])
         return np.where(active[dealer], dealer, -1)
 
