@@ -16,6 +16,10 @@ causes whose name contains the text; ``--set`` changes the scenario for both sid
 ``--cause turning --set attention.customer_horizon=2`` measures the turning point at another
 customer horizon, and ``--cause shops --set platforms.0.ad_load=8 --set platforms.1.ad_load=8
 --set platforms.2.ad_load=8`` many rival shops where the platforms sell sponsored search.
+The turning point is also switched off with the stores' rent and wages growing with the extra
+people ("store costs held", computed from the file's values, so a ``--set`` of the stores'
+cost growth does not reach that variant): what the extra people do as buyers, apart from what
+they do to the stores' costs per basket.
 """
 
 from __future__ import annotations
@@ -28,11 +32,38 @@ import numpy as np
 import pandas as pd
 from _runs import add_run_options, run_seeds
 
+from o2osim.mechanisms.demography import growth_gap
+from o2osim.scenario import load_scenario
+
 SCENARIO = Path(__file__).resolve().parents[1] / "scenarios" / "china_2004_2020.yaml"
 PLATFORMS = range(3)
 
 #: (cause switched off, overrides, outcome column, how the outcome sums the years)
 TURNING_POINT = ["demography.turning_point_year=null"]
+
+
+def store_costs_held(overrides: list[str]) -> list[str]:
+    """A demography counterfactual whose stores' rent and wages grow with its extra people.
+
+    Without the turning point the city has up to 12.5 % more people, and the stores spread
+    their rent and wages over more baskets. Raising both growth rates by the yearly rate at
+    which the counterfactual's population outgrows the scenario's (from the file's values)
+    holds the stores' costs per resident, and leaves only what the extra people do as buyers.
+    """
+    scenario = load_scenario(SCENARIO)
+    other = load_scenario(SCENARIO, overrides=overrides)
+    g = growth_gap(
+        scenario.demography, other.demography, scenario.time.start_year, scenario.time.years
+    )
+    st = scenario.stores
+    return [
+        *overrides,
+        f"stores.rent_growth={(1 + st.rent_growth) * (1 + g) - 1:.6f}",
+        f"stores.wage_growth={(1 + st.wage_growth) * (1 + g) - 1:.6f}",
+    ]
+
+
+TURNING_POINT_COSTS_HELD = store_costs_held(TURNING_POINT)
 #: Fewer rival shops on every platform: a shop needs twenty times the sales to stay in business.
 FEWER_SHOPS = [f"platforms.{i}.shop_sales=40000000" for i in PLATFORMS]
 CAUSES = [
@@ -45,6 +76,19 @@ CAUSES = [
     ("the demographic turning point", TURNING_POINT, "price_store", "late"),
     ("the demographic turning point", TURNING_POINT, "gmv_online", "late"),
     ("the demographic turning point", TURNING_POINT, "online_share", "last"),
+    # the same with the stores' costs per resident held (docs/calibration.md, "The stage-3
+    # chain"): only what the extra people do as buyers is left
+    *(
+        ("the demographic turning point, store costs held", TURNING_POINT_COSTS_HELD, c, over)
+        for c, over in [
+            ("traffic_cost", "late"),
+            ("cost_per_new_customer", "late"),
+            ("active_buyers_online", "growth"),
+            ("price_store", "late"),
+            ("price_gap", "late"),
+            ("online_share", "last"),
+        ]
+    ),
     (
         "rent and wage growth",
         ["stores.rent_growth=0", "stores.wage_growth=0"],

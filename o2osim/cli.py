@@ -233,6 +233,7 @@ def _cmd_plot(args: argparse.Namespace) -> int:
     from o2osim import plots
     from o2osim.batch.sweepdir import read_sweep
     from o2osim.metrics import check_over
+    from o2osim.results import write_bytes
 
     sweep = read_sweep(args.dir)
     check_over(args.over)
@@ -266,10 +267,7 @@ def _cmd_plot(args: argparse.Namespace) -> int:
             sweep.results, args.x, args.y, args.over, bins=args.bins, exact=exact
         )
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.stem}.partial{out.suffix}")  # renamed into place when whole
-    fig.savefig(tmp, dpi=100)
-    plots.plt.close(fig)
-    os.replace(tmp, out)
+    write_bytes(out, plots.encoded(fig, out.suffix[1:].lower()))  # whole or not at all
     print(f"figure: {out}")
     return 0
 

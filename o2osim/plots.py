@@ -149,9 +149,23 @@ def png(fig: Figure, dpi: int = 100) -> bytes:
     Returns:
         The PNG file's bytes.
     """
+    return encoded(fig, "png", dpi)
+
+
+def encoded(fig: Figure, fmt: str, dpi: int = 100) -> bytes:
+    """A figure as the bytes of a ``fmt`` file (``png``, ``pdf``, ``svg``); closes the figure.
+
+    Args:
+        fig: The figure.
+        fmt: File format, as matplotlib names it.
+        dpi: Resolution.
+
+    Returns:
+        The file's bytes.
+    """
     buffer = io.BytesIO()
     try:
-        fig.savefig(buffer, format="png", dpi=dpi)
+        fig.savefig(buffer, format=fmt, dpi=dpi)
     finally:
         plt.close(fig)
     return buffer.getvalue()

@@ -2,9 +2,10 @@
 
 import numpy as np
 import pytest
-from conftest import BASELINE
+from conftest import BASELINE, ROOT
 
 import o2osim
+from o2osim.mechanisms.demography import expected_population, growth_gap
 
 TURNING = [
     "population.consumers=20000",
@@ -68,3 +69,20 @@ def test_births_series_is_validated(tmp_path):
 
     with pytest.raises(ScenarioError, match="demography.births.1990"):
         load_scenario(BASELINE, ["demography.births={1990: -3}"])
+
+
+def test_growth_gap_is_the_yearly_rate_of_the_population_ratio():
+    s = o2osim.load_scenario(ROOT / "scenarios" / "china_2004_2020.yaml")
+    d, t = s.demography, s.time
+    none = d.model_copy(update={"turning_point_year": None})
+    assert growth_gap(d, d, t.start_year, t.years) == 0.0
+    g = growth_gap(d, none, t.start_year, t.years)
+    # without the turning point the city outgrows the scenario's, compounding to the ratio
+    ratio = expected_population(none, t.start_year, t.years, 1)[-1]
+    ratio /= expected_population(d, t.start_year, t.years, 1)[-1]
+    assert ratio > 1.1
+    assert (1 + g) ** (t.years - 1) == pytest.approx(ratio)
+    # and the other way round, it shrinks
+    assert growth_gap(none, d, t.start_year, t.years) < 0
+    with pytest.raises(ValueError, match="at least 2"):
+        growth_gap(d, none, t.start_year, 1)

@@ -90,3 +90,31 @@ def entrants_expected(d: DemographyConfig, year: int, start_year: int, n0: int) 
     span = d.exit_age - d.entry_age
     per_unit = n0 / cohort_size(start_year - np.arange(span), d, start_year).sum()
     return float(per_unit * cohort_size(np.asarray(year), d, start_year))
+
+
+def growth_gap(d: DemographyConfig, other: DemographyConfig, start_year: int, years: int) -> float:
+    """Yearly rate at which the population under ``other`` outgrows the one under ``d``.
+
+    Both start from the same people; ``g`` is the constant yearly rate that takes the ratio of
+    their expected populations from 1 in the first year to its value in the last:
+
+        (N_other(last) / N_d(last)) ** (1 / (years - 1)) - 1
+
+    A counterfactual that changes the cohorts (no turning point, say) can raise the growth of
+    every cost that scales with the people served by ``g`` to hold that cost per resident as
+    it was, and so separate the extra people from what they do to costs per head.
+
+    Args:
+        d: The demography section of the scenario.
+        other: The counterfactual's demography section.
+        start_year: First simulated year.
+        years: Number of simulated years (at least 2).
+
+    Returns:
+        The yearly rate, e.g. 0.0074 for 0.74 % a year.
+    """
+    if years < 2:
+        raise ValueError(f"years: got {years}, expected at least 2")
+    ratio = expected_population(other, start_year, years, 1)[-1]
+    ratio /= expected_population(d, start_year, years, 1)[-1]
+    return float(ratio ** (1.0 / (years - 1)) - 1.0)
