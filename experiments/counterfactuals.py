@@ -64,6 +64,7 @@ def store_costs_held(overrides: list[str]) -> list[str]:
 
 
 TURNING_POINT_COSTS_HELD = store_costs_held(TURNING_POINT)
+NO_PLATFORM_MARKETING = [f"platforms.{i}.base_marketing=0" for i in PLATFORMS]
 #: Fewer rival shops on every platform: a shop needs twenty times the sales to stay in business.
 FEWER_SHOPS = [f"platforms.{i}.shop_sales=40000000" for i in PLATFORMS]
 CAUSES = [
@@ -86,6 +87,22 @@ CAUSES = [
             ("active_buyers_online", "growth"),
             ("price_store", "late"),
             ("price_gap", "late"),
+            ("online_share", "last"),
+        ]
+    ),
+    # fewer bidders for the same attention: the platforms' own marketing leaves the auction
+    *(
+        ("bidders for the same attention", NO_PLATFORM_MARKETING, c, over)
+        for c, over in [
+            ("traffic_cost", "late"),
+            ("cost_per_new_customer", "late"),
+            ("marketing_spend", "late"),
+            ("online_orders", "late"),
+            ("price_online", "late"),
+            ("price_store", "late"),
+            ("price_gap", "late"),
+            ("gmv_online", "late"),
+            ("gmv_offline", "late"),
             ("online_share", "last"),
         ]
     ),
