@@ -25,7 +25,7 @@ from o2osim.agents.population import (
     draw_variants,
     variant_popularity,
 )
-from o2osim.mechanisms import needs
+from o2osim.mechanisms import adoption, needs
 from o2osim.units import NO_CHANNEL, STORE_CHANNEL
 
 if TYPE_CHECKING:
@@ -138,7 +138,8 @@ class Consumer(mesa.Agent):
 
         Someone not yet online starts with probability ``1 - exp(-(p + q x) / 52)``, where ``x``
         is the share of its contacts in the market who shop online (or ``online_share`` of
-        everyone, when the market is well mixed). From the mobile stage on, an online shopper
+        everyone, when the market is well mixed), times ``(1 - age_decline) ** ((age -
+        entry_age) / 10)`` when age matters. From the mobile stage on, an online shopper
         starts using a phone the same way, imitating ``mobile_share``, the share of online
         shoppers already on phones. The market applies everyone's decision at once.
 
@@ -158,7 +159,11 @@ class Consumer(mesa.Agent):
                 x = online_share
             else:
                 x = pop.adopted_contacts[i] / max(int(pop.alive_contacts[i]), 1)
-            if rng.random() < 1.0 - math.exp(-(a.p + a.q * x) / s.time.ticks_per_year):
+            chance = 1.0 - math.exp(-(a.p + a.q * x) / s.time.ticks_per_year)
+            if a.age_decline:  # the older, the less likely to start
+                age = model.year - int(pop.birth_year[i])
+                chance *= float(adoption.age_factor(a.age_decline, age, s.demography.entry_age))
+            if rng.random() < chance:
                 return "online"
         elif not pop.mobile[i]:
             m = s.stages

@@ -46,11 +46,36 @@ class Adoption:
                 weeks,
                 m.rng,
             )
+        if a.age_decline:
+            new = self.by_age(new)
         self.customers.start_online(new, week)
         st = s.stages
         if st.mobile_year is not None and m.year >= st.mobile_year:
             # a phone shopper is an online shopper who also shops on the phone
             adoption.adopt_online(pop.mobile, pop.online, st.mobile_p, st.mobile_q, weeks, m.rng)
+
+    def by_age(self, new: np.ndarray) -> np.ndarray:
+        """Keep each of this week's new online shoppers with its age's factor; undo the others.
+
+        Drawn at the Bass chance, each is kept with probability ``(1 - age_decline) ** ((age -
+        entry_age) / 10)`` (:func:`~o2osim.mechanisms.adoption.age_factor`), so that its
+        weekly chance is the Bass chance times that factor.
+
+        Args:
+            new: The consumers the Bass draw made online shoppers this week.
+
+        Returns:
+            Those kept; the others are offline again.
+        """
+        m = self.market
+        s = m.config
+        pop = m.population
+        factor = adoption.age_factor(
+            s.adoption.age_decline, m.year - pop.birth_year[new], s.demography.entry_age
+        )
+        kept = m.rng.random(new.size) < factor
+        pop.online[new[~kept]] = False
+        return new[kept]
 
     def run_by_agents(self, consumers: mesa.agent.AgentSet, week: Week) -> None:
         """Every consumer decides by :meth:`Consumer.adopt`; the decisions then apply at once."""

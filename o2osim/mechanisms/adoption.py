@@ -100,3 +100,19 @@ def adopt_online_networked(
     new = thinned(waiting, -np.expm1(-(p + q * share) / weeks_per_year), most, rng)
     online[new] = True
     return new
+
+
+def age_factor(decline: float, age: np.ndarray, entry_age: int) -> np.ndarray:
+    """How much less likely someone of ``age`` is to start shopping online than an entrant.
+
+        f = (1 - decline) ** ((age - entry_age) / 10)
+
+    Args:
+        decline: Fall of the weekly chance per ten years of age, 0-1.
+        age: Ages, years.
+        entry_age: Age at which people enter the market, years.
+
+    Returns:
+        Each person's factor, 0-1.
+    """
+    return (1.0 - decline) ** (np.maximum(age - entry_age, 0) / 10.0)

@@ -93,6 +93,15 @@ class AdoptionConfig(Section):
     q: float = F(
         0.45, "1/year", "Imitation: yearly hazard per unit share of adopters.", ge=0, le=20
     )
+    age_decline: float = F(
+        0.0,
+        "share/decade",
+        "How much less likely someone is to start shopping online in a given week for each "
+        "ten years of age past `demography.entry_age`: the weekly chance is multiplied by "
+        "(1 - age_decline) ** ((age - entry_age) / 10). 0: age does not matter.",
+        ge=0,
+        lt=1,
+    )
     initial_adopters: float = F(
         0.01, "share of consumers", "Share already shopping online at the start.", ge=0, le=1
     )
