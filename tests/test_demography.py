@@ -5,7 +5,7 @@ import pytest
 from conftest import BASELINE, ROOT
 
 import o2osim
-from o2osim.mechanisms.demography import expected_population, growth_gap
+from o2osim.mechanisms.demography import expected_population, growth_gap, native_chance
 
 TURNING = [
     "population.consumers=20000",
@@ -86,3 +86,57 @@ def test_growth_gap_is_the_yearly_rate_of_the_population_ratio():
     assert growth_gap(none, d, t.start_year, t.years) < 0
     with pytest.raises(ValueError, match="at least 2"):
         growth_gap(d, none, t.start_year, 1)
+
+
+def online_after_entry(*overrides):
+    """Share of the people in the market who shop online after two years of entry and exit."""
+    scenario = o2osim.load_scenario(
+        BASELINE,
+        [
+            "population.consumers=3000",
+            "time.years=2",
+            "platforms=[]",
+            "adoption.p=0",
+            "adoption.q=0",
+            *overrides,
+        ],
+        seed=1,
+    )
+    model = o2osim.O2OMarket(scenario)
+    model.run()
+    pop = model.population
+    entrants = pop.alive & (pop.birth_year == scenario.time.start_year + 1 - 15)
+    return float(pop.online[pop.alive].mean()), pop.online[entrants]
+
+
+@pytest.mark.parametrize(
+    ("everyone", "natives"), [(1.0, 1.0), (0.0, 0.0)], ids=["all online", "nobody online"]
+)
+def test_entrants_like_contacts_come_of_age_as_the_people_around_them(everyone, natives):
+    share, entrants = online_after_entry(
+        f"adoption.initial_adopters={everyone}",
+        "demography.entry_age=15",
+        "demography.entrants_like_contacts=true",
+    )
+    assert entrants.size > 20
+    assert entrants.mean() == natives
+    assert share == everyone
+
+
+def test_entrants_like_contacts_follow_their_contacts_share():
+    # half the people online: an entrant is online with its own contacts' share of them
+    share, entrants = online_after_entry(
+        "adoption.initial_adopters=0.5",
+        "demography.entry_age=15",
+        "demography.entrants_like_contacts=true",
+    )
+    assert 0.35 < entrants.mean() < 0.65, entrants.mean()
+    # switched off, they come of age offline (entrants_online 0)
+    _, offline = online_after_entry("adoption.initial_adopters=0.5", "demography.entry_age=15")
+    assert offline.size > 20 and not offline.any()
+
+
+def test_native_chance_is_the_contacts_share():
+    np.testing.assert_allclose(
+        native_chance(np.array([0, 3, 5, 0]), np.array([10, 4, 5, 0])), [0, 0.75, 1, 0]
+    )

@@ -91,7 +91,13 @@ class Cohorts:
         )
         pop.large_account[entering] = draw_large_accounts(c.large_account_share, entering.size, rng)
         pop.variant[entering] = draw_variants(c.variants, c.variant_zipf, entering.size, rng)
-        natives = entering[rng.random(entering.size) < s.demography.entrants_online]
+        if s.demography.entrants_like_contacts:  # they grew up among online shoppers
+            chance = demography.native_chance(
+                pop.adopted_contacts[entering], pop.alive_contacts[entering]
+            )
+        else:
+            chance = s.demography.entrants_online
+        natives = entering[rng.random(entering.size) < chance]
         pop.online[natives] = True
         self.customers.start_online(natives, week)
         self.new_consumers = entering.size

@@ -118,3 +118,24 @@ def growth_gap(d: DemographyConfig, other: DemographyConfig, start_year: int, ye
     ratio = expected_population(other, start_year, years, 1)[-1]
     ratio /= expected_population(d, start_year, years, 1)[-1]
     return float(ratio ** (1.0 / (years - 1)) - 1.0)
+
+
+def native_chance(adopted_contacts: np.ndarray, contacts: np.ndarray) -> np.ndarray:
+    """Chance that someone coming of age already shops online: its contacts' share who do.
+
+    A person who grew up among online shoppers (its family and friends, the contacts of its
+    slot) comes of age as one with the share of them who shop online,
+
+        P(native_i) = a_i / max(k_i, 1)
+
+    with ``a_i`` its contacts who shop online and ``k_i`` its contacts in the market; without
+    contacts, 0.
+
+    Args:
+        adopted_contacts: Each entrant's contacts who shop online.
+        contacts: Each entrant's contacts in the market.
+
+    Returns:
+        Each entrant's chance, 0-1.
+    """
+    return adopted_contacts / np.maximum(contacts, 1)

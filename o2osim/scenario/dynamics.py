@@ -53,6 +53,12 @@ class DemographyConfig(Section):
         ge=0,
         le=1,
     )
+    entrants_like_contacts: bool = F(
+        False,
+        "-",
+        "Each person coming of age shops online on entry with the share of its contacts who "
+        "do (the family and friends it grew up with), instead of `entrants_online`.",
+    )
     turning_point_year: int | None = F(
         None,
         "year",
