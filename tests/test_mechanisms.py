@@ -5,7 +5,15 @@ import pytest
 from conftest import BASELINE
 
 from o2osim import O2OMarket, load_scenario
-from o2osim.mechanisms import attention, choice, churn, network, sampling, word_of_mouth
+from o2osim.mechanisms import (
+    attention,
+    choice,
+    churn,
+    geography,
+    network,
+    sampling,
+    word_of_mouth,
+)
 from o2osim.metrics import cost_per_new_customer
 
 # (budgets, supply, reserve, expected price, expected impressions)
@@ -179,6 +187,23 @@ def test_stores_open_where_the_weakest_store_still_earns_well():
     assert openings("stores.max_openings_per_year=10") > 0
     assert openings("stores.max_openings_per_year=0") == 0
     assert openings("stores.max_openings_per_year=10", "stores.entry_hurdle=100") == 0
+    # judged by the typical store rather than the weakest, more newcomers see a chance
+    weakest = openings("stores.max_openings_per_year=10", "stores.entry_hurdle=10")
+    median = openings(
+        "stores.max_openings_per_year=10", "stores.entry_hurdle=10", "stores.entry_judge=median"
+    )
+    assert median > weakest, (median, weakest)
+
+
+def test_a_newcomer_expects_the_weakest_or_the_median_store_of_its_district():
+    district = np.array([0, 0, 0, 2, 2])
+    sales = np.array([5.0, 1.0, 3.0, 8.0, 6.0])
+    np.testing.assert_array_equal(
+        geography.district_sales(district, sales, 4, "weakest"), [1.0, 0.0, 6.0, 0.0]
+    )
+    np.testing.assert_array_equal(
+        geography.district_sales(district, sales, 4, "median"), [3.0, 0.0, 7.0, 0.0]
+    )
 
 
 def test_promotion_buyers_skip_the_next_weeks():

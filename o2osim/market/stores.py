@@ -423,9 +423,10 @@ class StoreNetwork:
     def open_new_stores(self, week: Week) -> None:
         """New stores open in the districts where even the weakest store did well last year.
 
-        An entrepreneur judges a district by its weakest open store: a newcomer would sell
-        about what that store sold last year, diluted by one more competitor,
-        ``min_sales_d * n_d / (n_d + 1)``, and opens if the gross margin on a month of that
+        An entrepreneur judges a district by its weakest open store (or its median one, with
+        ``entry_judge: median``): a newcomer would sell about what that store sold last year,
+        diluted by one more competitor, ``sales_d * n_d / (n_d + 1)``, and opens if the gross
+        margin on a month of that
         exceeds ``entry_hurdle`` times a month's rent and wages. It opens at a random home in
         the district. Best district first, up to ``max_openings_per_year``;
         districts without stores give no evidence and get none.
@@ -444,9 +445,9 @@ class StoreNetwork:
         n_districts = len(self.districts)
         is_open = self.sells  # full stores and showrooms: the ones a newcomer competes with
         stores_in = np.bincount(district_of_store[is_open], minlength=n_districts)
-        weakest = np.full(n_districts, np.inf)
-        np.minimum.at(weakest, district_of_store[is_open], self.books.year_sales[is_open])
-        weakest[stores_in == 0] = 0.0
+        weakest = geography.district_sales(
+            district_of_store[is_open], self.books.year_sales[is_open], n_districts, st.entry_judge
+        )
         cost = (m.rent + m.wages) * st.entry_hurdle
         gross_margin = self.gross_margin()
         opened = 0

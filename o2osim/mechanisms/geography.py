@@ -86,3 +86,33 @@ def nearest_open_stores(
     ids[:, :take] = open_ids[near]
     dist[:, :take] = np.sqrt(np.take_along_axis(near_sq, order, axis=1))
     return ids, dist
+
+
+def district_sales(
+    district: np.ndarray, sales: np.ndarray, districts: int, judge: str = "weakest"
+) -> np.ndarray:
+    """What a newcomer expects to sell in each district, by the stores already there.
+
+    ``weakest``: the lowest of the district's stores' sales last year (a newcomer takes the
+    leftovers); ``median``: their median (a newcomer is a typical store). A district without
+    stores gives no evidence: 0.
+
+    Args:
+        district: Each open store's district.
+        sales: Each open store's sales last year, yuan.
+        districts: Number of districts.
+        judge: ``weakest`` or ``median``.
+
+    Returns:
+        Sales per district, yuan (0 where no store is open).
+    """
+    out = np.zeros(districts)
+    if judge == "weakest":
+        lowest = np.full(districts, np.inf)
+        np.minimum.at(lowest, district, sales)
+        has = np.isfinite(lowest)
+        out[has] = lowest[has]
+        return out
+    for d in np.unique(district):
+        out[d] = float(np.median(sales[district == d]))
+    return out

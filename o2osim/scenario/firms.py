@@ -45,6 +45,12 @@ class StoreConfig(Section):
         ge=0,
         le=100,
     )
+    entry_judge: Literal["weakest", "median"] = F(
+        "weakest",
+        "-",
+        "Which store of a district a newcomer expects to sell like: its weakest (a newcomer "
+        "takes the leftovers) or its median one (a newcomer is a typical store).",
+    )
     quality_mean: float = F(
         1.0,
         "share of purchases",
