@@ -63,6 +63,13 @@ def store_costs_held(overrides: list[str]) -> list[str]:
     ]
 
 
+def measured(
+    cause: str, overrides: list[str], outcomes: list[tuple[str, str]]
+) -> list[tuple[str, list[str], str, str]]:
+    """One cause's rows of :data:`CAUSES`: each (outcome column, how it sums the years)."""
+    return [(cause, overrides, column, how) for column, how in outcomes]
+
+
 TURNING_POINT_COSTS_HELD = store_costs_held(TURNING_POINT)
 NO_PLATFORM_MARKETING = [f"platforms.{i}.base_marketing=0" for i in PLATFORMS]
 #: Fewer rival shops on every platform: a shop needs twenty times the sales to stay in business.
@@ -79,21 +86,23 @@ CAUSES = [
     ("the demographic turning point", TURNING_POINT, "online_share", "last"),
     # the same with the stores' costs per resident held (docs/calibration.md, "The stage-3
     # chain"): only what the extra people do as buyers is left
-    *(
-        ("the demographic turning point, store costs held", TURNING_POINT_COSTS_HELD, c, over)
-        for c, over in [
+    *measured(
+        "the demographic turning point, store costs held",
+        TURNING_POINT_COSTS_HELD,
+        [
             ("traffic_cost", "late"),
             ("cost_per_new_customer", "late"),
             ("active_buyers_online", "growth"),
             ("price_store", "late"),
             ("price_gap", "late"),
             ("online_share", "last"),
-        ]
+        ],
     ),
     # fewer bidders for the same attention: the platforms' own marketing leaves the auction
-    *(
-        ("bidders for the same attention", NO_PLATFORM_MARKETING, c, over)
-        for c, over in [
+    *measured(
+        "bidders for the same attention",
+        NO_PLATFORM_MARKETING,
+        [
             ("traffic_cost", "late"),
             ("cost_per_new_customer", "late"),
             ("marketing_spend", "late"),
@@ -104,7 +113,7 @@ CAUSES = [
             ("gmv_online", "late"),
             ("gmv_offline", "late"),
             ("online_share", "last"),
-        ]
+        ],
     ),
     (
         "rent and wage growth",
@@ -133,15 +142,16 @@ CAUSES = [
     ("the mobile stage", ["stages.mobile_year=null"], "wom_customers", "total"),
     # the shops bid among themselves only for sponsored search: measure with every platform's
     # ad load set, e.g. --set platforms.0.ad_load=8 (and 1, 2); "without" is fewer shops
-    *(
-        ("many rival shops", FEWER_SHOPS, column, over)
-        for column, over in [
+    *measured(
+        "many rival shops",
+        FEWER_SHOPS,
+        [
             ("sponsored_spend", "late"),
             ("online_orders", "late"),
             ("price_online", "late"),
             ("price_gap", "late"),
             ("online_share", "last"),
-        ]
+        ],
     ),
 ]
 

@@ -421,15 +421,14 @@ class StoreNetwork:
         return float(1.0 - ratio.mean())
 
     def open_new_stores(self, week: Week) -> None:
-        """New stores open in the districts where even the weakest store did well last year.
+        """New stores open in the districts whose weakest (or median) store did well last year.
 
         An entrepreneur judges a district by its weakest open store (or its median one, with
         ``entry_judge: median``): a newcomer would sell about what that store sold last year,
         diluted by one more competitor, ``sales_d * n_d / (n_d + 1)``, and opens if the gross
-        margin on a month of that
-        exceeds ``entry_hurdle`` times a month's rent and wages. It opens at a random home in
-        the district. Best district first, up to ``max_openings_per_year``;
-        districts without stores give no evidence and get none.
+        margin on a month of that exceeds ``entry_hurdle`` times a month's rent and wages. It
+        opens at a random home in the district. Best district first, up to
+        ``max_openings_per_year``; districts without stores give no evidence and get none.
         """
         m = self.market
         st = m.config.stores
@@ -445,14 +444,14 @@ class StoreNetwork:
         n_districts = len(self.districts)
         is_open = self.sells  # full stores and showrooms: the ones a newcomer competes with
         stores_in = np.bincount(district_of_store[is_open], minlength=n_districts)
-        weakest = geography.district_sales(
+        judged = geography.district_sales(
             district_of_store[is_open], self.books.year_sales[is_open], n_districts, st.entry_judge
         )
         cost = (m.rent + m.wages) * st.entry_hurdle
         gross_margin = self.gross_margin()
         opened = 0
         while opened < st.max_openings_per_year:
-            expected = weakest / 12 * gross_margin * stores_in / (stores_in + 1)
+            expected = judged / 12 * gross_margin * stores_in / (stores_in + 1)
             best = int(np.argmax(expected))
             if expected[best] <= cost:
                 break
@@ -460,7 +459,7 @@ class StoreNetwork:
             if homes.size == 0:
                 break
             self.open_store(int(m.rng.choice(homes)))
-            weakest[best] *= stores_in[best] / (stores_in[best] + 1)
+            judged[best] *= stores_in[best] / (stores_in[best] + 1)
             stores_in[best] += 1
             opened += 1
         if opened:
