@@ -48,12 +48,17 @@ FIGURE = ROOT / "docs" / "img" / "what_drives_it.png"
 BEGIN, END = "<!-- what-drives-it:begin -->", "<!-- what-drives-it:end -->"
 
 #: Parameters that would set a fact directly if it leaned on them alone: visit rates for
-#: conversion (the paid visit rate is the click-through; the sponsored results a search shows
-#: set how many paid clicks carry a need), the price elasticity for the
+#: conversion (the search cost sets the search sessions a need takes; the paid visit rate is
+#: the click-through; the sponsored results a search shows set how many paid clicks carry a
+#: need), the price elasticity for the
 #: festival week, the value of a familiar shop for churn and repeat orders.
 KNOBS: dict[str, tuple[str, ...]] = {
-    "conversion_desktop": ("sessions.comparison_sessions",),
-    "conversion_mobile": ("sessions.comparison_sessions", "sessions.mobile_browsing"),
+    "conversion_desktop": ("sessions.comparison_sessions", "consumers.search_cost"),
+    "conversion_mobile": (
+        "sessions.comparison_sessions",
+        "sessions.mobile_browsing",
+        "consumers.search_cost",
+    ),
     "conversion_paid": ("attention.click_through", "attention.search_ads"),
     "festival_week": ("consumers.price_elasticity",),
     "churn_online": ("consumers.familiarity_value", "consumers.first_order_familiarity"),
