@@ -68,7 +68,7 @@ def store_costs_held(overrides: list[str], path: Path = SCENARIO) -> list[str]:
 def measured(
     cause: str, overrides: list[str], outcomes: list[tuple[str, str]]
 ) -> list[tuple[str, list[str], str, str]]:
-    """One cause's rows of :data:`CAUSES`: each (outcome column, how it sums the years)."""
+    """One cause's rows of :func:`causes_of`: each (outcome column, how it sums the years)."""
     return [(cause, overrides, column, how) for column, how in outcomes]
 
 
@@ -126,17 +126,10 @@ def causes_of(path: Path) -> list[tuple[str, list[str], str, str]]:
             "stores_open",
             "last",
         ),
-        (
+        *measured(
             "counterfeits",
             [f"platforms.{i}.{f}=0" for i in PLATFORMS for f in ("counterfeit_rate", "fake_entry")],
-            "online_share",
-            "last",
-        ),
-        (
-            "counterfeits",
-            [f"platforms.{i}.{f}=0" for i in PLATFORMS for f in ("counterfeit_rate", "fake_entry")],
-            "mean_trust_online",
-            "last",
+            [("online_share", "last"), ("mean_trust_online", "last")],
         ),
         (
             "escrow and returns",
@@ -179,16 +172,10 @@ def causes_of(path: Path) -> list[tuple[str, list[str], str, str]]:
     ]
 
 
-#: The causes of the flagship.
-CAUSES = causes_of(SCENARIO)
-CAUSE_NAMES = ", ".join(dict.fromkeys(c[0] for c in CAUSES))
-
-
-def outcomes(years: pd.DataFrame) -> dict[str, float]:
+def outcomes(years: pd.DataFrame, columns: set[str]) -> dict[str, float]:
     """Every outcome column's last value, total, 2016-2020 mean and mean yearly change."""
     late = years[years["year"].between(2016, 2020)]
     by_year = years.set_index("year")
-    columns = {column for _, _, column, _ in CAUSES}  # the same columns for every file
     return {
         **{f"{c}:growth": float(by_year[c].diff().loc[2016:2020].mean()) for c in columns},
         **{f"{c}:last": float(years[c].iloc[-1]) for c in columns},
@@ -205,15 +192,18 @@ def main() -> int:
     parser.add_argument("--cause", default="", help="only the causes whose name contains this")
     args = parser.parse_args()
     try:  # a bad scenario file is told in one line, as run_seeds tells a bad override
-        causes = [c for c in causes_of(args.scenario) if args.cause in c[0]]
+        every_cause = causes_of(args.scenario)
     except O2OError as err:
         parser.error(str(err))
+    causes = [c for c in every_cause if args.cause in c[0]]
     if not causes:
-        parser.error(f"--cause: got {args.cause!r}, expected part of one of: {CAUSE_NAMES}")
+        names = ", ".join(dict.fromkeys(c[0] for c in every_cause))
+        parser.error(f"--cause: got {args.cause!r}, expected part of one of: {names}")
     variants = {tuple(o): list(o) for o in [[], *(o for _, o, _, _ in causes)]}
     runs = run_seeds(parser, args, args.scenario, variants)
     n = args.seeds
-    per_variant = {v: [outcomes(runs[v, s]) for s in range(1, n + 1)] for v in variants}
+    columns = {column for _, _, column, _ in causes}
+    per_variant = {v: [outcomes(runs[v, s], columns) for s in range(1, n + 1)] for v in variants}
     print(
         f"{'switched off':<30} {'outcome':<27} {'with the cause':>14} {'without':>10} "
         f"{'paired diff':>12} {'seeds':>6}"
